@@ -1,0 +1,114 @@
+/**
+ * The dialect boundary. Everything database-specific sits behind these interfaces, so MySQL/MariaDB
+ * and SQLite arrive as new folders under `dialects/`, not as a rewrite. This file imports no driver.
+ *
+ * - A {@link Dialect} is pure knowledge of one SQL flavour: quoting, session settings, error codes,
+ *   the history table's DDL, capabilities. It never opens a connection.
+ * - A {@link Driver} opens {@link Connection}s to one database and owns the runner lock, because how
+ *   a lock is held depends on the driver (an advisory lock on a dedicated server session for `pg`,
+ *   a lock file for embedded PGlite).
+ */
+import type { Quoting, SqlFragment } from '../sql/tag.js';
+
+/** Result of one statement. */
+export interface QueryResult<R = Record<string, unknown>> {
+  rows: R[];
+  /** Rows affected or returned, when the server says. */
+  rowCount: number | null;
+}
+
+/** One database session. Not safe for concurrent use: await each call. */
+export interface Connection {
+  /** Runs one statement. With `values`, placeholders are bound parameters. */
+  query<R = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** Closes the session (returns it to nothing: sluice does not pool). */
+  close(): Promise<void>;
+}
+
+/** What the runner lock holder looks like, for "waiting for …" messages. */
+export interface LockHolder {
+  /** Human description: application name, user, host, pid, since when. */
+  description: string;
+}
+
+/** A held runner lock. */
+export interface RunnerLock {
+  release(): Promise<void>;
+}
+
+export interface AcquireLockOptions {
+  /** Lock key: one per history table, so two projects in one database do not block each other. */
+  key: string;
+  /** Give up after this many milliseconds. */
+  timeoutMs: number;
+  /** Called when the lock is busy, with who holds it (once, then again when the holder changes). */
+  onWait?: (holder: LockHolder | null) => void;
+}
+
+/** Opens sessions to one database. */
+export interface Driver {
+  readonly dialect: Dialect;
+  /** The target, safe to print (password masked). */
+  readonly description: string;
+  /** True when every `connect()` is a separate server session (false for embedded PGlite). */
+  readonly separateSessions: boolean;
+  connect(): Promise<Connection>;
+  /**
+   * Takes the lock that allows one runner at a time. Waiting must not hold a snapshot or a
+   * transaction open in the target database: a `CREATE INDEX CONCURRENTLY` run by the lock holder
+   * waits for every older snapshot, so a blocked waiter would deadlock it.
+   */
+  acquireRunnerLock(options: AcquireLockOptions): Promise<RunnerLock>;
+  /** Closes every session and frees the driver's resources. */
+  close(): Promise<void>;
+}
+
+/** Facts about a database, used instead of `if (dialect === 'mysql')`. */
+export interface Capabilities {
+  /** DDL can be rolled back (PostgreSQL yes, MySQL no). */
+  transactionalDdl: boolean;
+  /** `lock_timeout` or an equivalent exists. */
+  lockTimeout: boolean;
+  /** Indexes can be built without blocking writes (`CREATE INDEX CONCURRENTLY`). */
+  concurrentIndexes: boolean;
+}
+
+/** A database error reduced to what sluice needs. */
+export interface DatabaseErrorInfo {
+  message: string;
+  /** SQLSTATE or vendor code. */
+  code?: string;
+  /** 1-based character offset in the statement, when the server gave one. */
+  position?: number;
+  detail?: string;
+  hint?: string;
+  /** The statement could not get a lock in time: worth retrying. */
+  lockTimeout: boolean;
+  /** The connection itself failed (refused, reset, authentication). */
+  connection: boolean;
+}
+
+export interface SessionSettings {
+  /** Milliseconds to wait for a table lock before giving up; 0 means wait forever. */
+  lockTimeoutMs: number;
+  /** Milliseconds any statement may run; 0 means no limit. */
+  statementTimeoutMs: number;
+}
+
+/** Pure knowledge of one SQL flavour. */
+export interface Dialect {
+  readonly name: 'postgres' | 'mysql' | 'sqlite';
+  readonly quoting: Quoting;
+  readonly capabilities: Capabilities;
+  /**
+   * Statements that apply timeouts. `local` limits them to the current transaction
+   * (`SET LOCAL` on PostgreSQL), otherwise they last for the session.
+   */
+  sessionSettings(settings: SessionSettings, scope: { local: boolean }): string[];
+  /** Reduces a driver error to {@link DatabaseErrorInfo}. */
+  errorInfo(error: unknown): DatabaseErrorInfo;
+  /** DDL that creates the history table if it is missing. Must be idempotent. */
+  historyTableDdl(table: SqlFragment, schema: SqlFragment | null): SqlFragment[];
+  /** True if the error says the history table does not exist. */
+  isUndefinedTable(error: unknown): boolean;
+}

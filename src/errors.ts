@@ -1,0 +1,114 @@
+/**
+ * Typed errors. Every error a user can cause carries a stable `code`, the exit code the CLI maps it
+ * to, and enough context (file, line, statement) to act on it. Errors never print and never exit:
+ * only `cli/` does that.
+ *
+ * Exit codes (documented in the README):
+ * - 0: done (also when nothing was pending)
+ * - 1: a migration or the database failed
+ * - 2: bad usage, config or migration file
+ * - 3: refused for safety (drift, out-of-order, unconfirmed down, unsafe lint findings)
+ */
+
+export type ExitCode = 0 | 1 | 2 | 3;
+
+export interface ErrorDetails {
+  /** Path of the file the error is about, relative to the working directory where possible. */
+  file?: string;
+  /** 1-based line in `file`. */
+  line?: number;
+  /** 1-based column in `file`. */
+  column?: number;
+  /** The SQL statement involved, as written in the file. */
+  statement?: string;
+  /** What to do about it, one sentence. */
+  hint?: string;
+  [key: string]: unknown;
+}
+
+/**
+ * Base class of every error sluice throws on purpose.
+ *
+ * @example
+ * try { await migrator.up(); } catch (e) { if (e instanceof SluiceError) console.error(e.code, e.message); }
+ */
+export class SluiceError extends Error {
+  readonly code: string;
+  readonly exitCode: ExitCode;
+  readonly details: ErrorDetails;
+
+  constructor(
+    code: string,
+    message: string,
+    options: { exitCode?: ExitCode; cause?: unknown; details?: ErrorDetails } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = options.exitCode ?? 1;
+    this.details = options.details ?? {};
+  }
+
+  /** Plain-object form for `--json` output. */
+  toJSON(): Record<string, unknown> {
+    return { error: this.code, message: this.message, ...this.details };
+  }
+}
+
+/** Bad command-line usage, an unknown target, a bad argument. Exit 2. */
+export class UsageError extends SluiceError {
+  constructor(message: string, details?: ErrorDetails) {
+    super('usage', message, { exitCode: 2, details });
+  }
+}
+
+/** The configuration file or a URL is invalid. Exit 2. */
+export class ConfigError extends SluiceError {
+  constructor(message: string, options: { cause?: unknown; details?: ErrorDetails } = {}) {
+    super('config', message, { exitCode: 2, ...options });
+  }
+}
+
+/** A migration file cannot be read, parsed or loaded. Exit 2. */
+export class MigrationFileError extends SluiceError {
+  constructor(message: string, options: { cause?: unknown; details?: ErrorDetails } = {}) {
+    super('migration-file', message, { exitCode: 2, ...options });
+  }
+}
+
+/** The database server reported an error (with its SQLSTATE in `details.sqlState`). Exit 1. */
+export class DatabaseError extends SluiceError {
+  constructor(message: string, options: { cause?: unknown; details?: ErrorDetails } = {}) {
+    super('database', message, { exitCode: 1, ...options });
+  }
+}
+
+/** A migration failed while it ran. `details` names the file, statement, line and SQLSTATE. Exit 1. */
+export class MigrationFailedError extends SluiceError {
+  constructor(message: string, options: { cause?: unknown; details?: ErrorDetails } = {}) {
+    super('migration-failed', message, { exitCode: 1, ...options });
+  }
+}
+
+/**
+ * sluice refused to go on because going on could lose data or hide a mistake: drift, an
+ * out-of-order migration, an unconfirmed rollback, unsafe lint findings. Exit 3.
+ */
+export class RefusedError extends SluiceError {
+  constructor(code: string, message: string, details?: ErrorDetails) {
+    super(code, message, { exitCode: 3, details });
+  }
+}
+
+/** The runner lock could not be had in time. Exit 1. */
+export class LockTimeoutError extends SluiceError {
+  constructor(message: string, details?: ErrorDetails) {
+    super('lock-timeout', message, { exitCode: 1, details });
+  }
+}
+
+/** Turns anything thrown into a message, without losing a SluiceError's own text. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
