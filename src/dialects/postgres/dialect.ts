@@ -1,0 +1,90 @@
+/**
+ * PostgreSQL as a SQL flavour: shared by the `pg` driver (real server) and the PGlite driver
+ * (embedded), which speak the same SQL.
+ */
+import { postgresQuoting, type SqlFragment, sql } from '../../sql/tag.js';
+import type { DatabaseErrorInfo, Dialect, SessionSettings } from '../dialect.js';
+
+/** SQLSTATE 55P03: lock_not_available (what `lock_timeout` raises). */
+const LOCK_NOT_AVAILABLE = '55P03';
+/** SQLSTATE 42P01: undefined_table. */
+const UNDEFINED_TABLE = '42P01';
+/** SQLSTATE 3F000: invalid_schema_name. */
+const INVALID_SCHEMA = '3F000';
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
+
+function field(error: unknown, name: string): unknown {
+  return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[name] : undefined;
+}
+
+function str(x: unknown): string | undefined {
+  return typeof x === 'string' && x.length > 0 ? x : undefined;
+}
+
+/**
+ * The PostgreSQL dialect.
+ *
+ * @example
+ * postgresDialect.sessionSettings({ lockTimeoutMs: 3000, statementTimeoutMs: 0 }, { local: true })
+ * // ["SET LOCAL lock_timeout = '3000ms'", "SET LOCAL statement_timeout = '0ms'"]
+ */
+export const postgresDialect: Dialect = {
+  name: 'postgres',
+  quoting: postgresQuoting,
+  capabilities: { transactionalDdl: true, lockTimeout: true, concurrentIndexes: true },
+
+  sessionSettings(settings: SessionSettings, scope: { local: boolean }): string[] {
+    const set = scope.local ? 'SET LOCAL' : 'SET';
+    const ms = (n: number) => `'${Math.max(0, Math.floor(n))}ms'`;
+    return [
+      `${set} lock_timeout = ${ms(settings.lockTimeoutMs)}`,
+      `${set} statement_timeout = ${ms(settings.statementTimeoutMs)}`,
+    ];
+  },
+
+  errorInfo(error: unknown): DatabaseErrorInfo {
+    const code = str(field(error, 'code'));
+    const position = Number(field(error, 'position'));
+    const message = error instanceof Error ? error.message : String(error);
+    const connection =
+      (code !== undefined && (CONNECTION_CODES.has(code) || code.startsWith('08') || code === '28P01' || code === '28000')) ||
+      /Connection terminated|connection is closed/i.test(message);
+    return {
+      message,
+      code,
+      position: Number.isFinite(position) && position > 0 ? position : undefined,
+      detail: str(field(error, 'detail')),
+      hint: str(field(error, 'hint')),
+      lockTimeout: code === LOCK_NOT_AVAILABLE,
+      connection,
+    };
+  },
+
+  historyTableDdl(table: SqlFragment, schema: SqlFragment | null): SqlFragment[] {
+    const ddl: SqlFragment[] = [];
+    if (schema) ddl.push(sql`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    ddl.push(sql`CREATE TABLE IF NOT EXISTS ${table} (
+  version text PRIMARY KEY,
+  name text NOT NULL,
+  kind text NOT NULL,
+  checksum text NOT NULL,
+  status text NOT NULL DEFAULT 'applied',
+  applied_at timestamptz NOT NULL DEFAULT now(),
+  duration_ms integer NOT NULL DEFAULT 0,
+  applied_by text NOT NULL DEFAULT '',
+  statements_done integer NOT NULL DEFAULT 0,
+  statements_total integer NOT NULL DEFAULT 0,
+  progress text,
+  failure text,
+  down_info text,
+  class text
+)`);
+    return ddl;
+  },
+
+  isUndefinedTable(error: unknown): boolean {
+    const code = field(error, 'code');
+    return code === UNDEFINED_TABLE || code === INVALID_SCHEMA;
+  },
+};
