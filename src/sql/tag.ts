@@ -63,7 +63,8 @@ export function sql(strings: TemplateStringsArray, ...values: unknown[]): SqlFra
 export function ident(...names: string[]): SqlFragment {
   if (names.length === 0) throw new TypeError('ident() needs at least one name');
   for (const n of names) {
-    if (typeof n !== 'string' || n.length === 0) throw new TypeError(`ident(): invalid name ${JSON.stringify(n)}`);
+    if (typeof n !== 'string' || n.length === 0)
+      throw new TypeError(`ident(): invalid name ${JSON.stringify(n)}`);
   }
   return new SqlFragment([{ kind: 'ident', names }]);
 }
@@ -147,7 +148,12 @@ export function render(fragment: SqlFragment, quoting: Quoting): Rendered {
 
 /** Renders with every value inlined as a literal: for `--dry-run` output and plans. */
 export function renderInline(fragment: SqlFragment, quoting: Quoting): string {
-  return render(new SqlFragment(fragment.chunks.map((c) => (c.kind === 'value' ? { kind: 'literal', value: c.value } : c))), quoting).text;
+  return render(
+    new SqlFragment(
+      fragment.chunks.map((c) => (c.kind === 'value' ? { kind: 'literal', value: c.value } : c)),
+    ),
+    quoting,
+  ).text;
 }
 
 function pgLiteral(value: unknown): string {

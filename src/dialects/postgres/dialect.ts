@@ -12,7 +12,14 @@ const UNDEFINED_TABLE = '42P01';
 /** SQLSTATE 3F000: invalid_schema_name. */
 const INVALID_SCHEMA = '3F000';
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+]);
 
 function field(error: unknown, name: string): unknown {
   return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[name] : undefined;
@@ -48,7 +55,8 @@ export const postgresDialect: Dialect = {
     const position = Number(field(error, 'position'));
     const message = error instanceof Error ? error.message : String(error);
     const connection =
-      (code !== undefined && (CONNECTION_CODES.has(code) || code.startsWith('08') || code === '28P01' || code === '28000')) ||
+      (code !== undefined &&
+        (CONNECTION_CODES.has(code) || code.startsWith('08') || code === '28P01' || code === '28000')) ||
       /Connection terminated|connection is closed/i.test(message);
     return {
       message,

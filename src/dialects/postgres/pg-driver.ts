@@ -7,7 +7,14 @@ import { hostname, userInfo } from 'node:os';
 import pg from 'pg';
 import { maskSecrets, maskUrl } from '../../config/url.js';
 import { DatabaseError, LockTimeoutError } from '../../errors.js';
-import type { AcquireLockOptions, Connection, Driver, LockHolder, QueryResult, RunnerLock } from '../dialect.js';
+import type {
+  AcquireLockOptions,
+  Connection,
+  Driver,
+  LockHolder,
+  QueryResult,
+  RunnerLock,
+} from '../dialect.js';
 import { postgresDialect } from './dialect.js';
 
 // int8 (bigint) columns come back as strings by default; sluice's own queries cast what they read.
@@ -95,7 +102,10 @@ export class PgDriver implements Driver {
       for (;;) {
         // pg_try_advisory_lock, polled: a waiter must not sit inside a statement (with a snapshot)
         // while the holder runs CREATE INDEX CONCURRENTLY, which waits for older snapshots.
-        const res = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, $2::int) AS ok', [k1, k2]);
+        const res = await client.query<{ ok: boolean }>(
+          'SELECT pg_try_advisory_lock($1::int, $2::int) AS ok',
+          [k1, k2],
+        );
         if (res.rows[0]?.ok) break;
         const holder = await this.lockHolder(client, k1, k2);
         if (holder?.description !== lastHolder) {
@@ -144,8 +154,11 @@ export class PgDriver implements Driver {
     const row = res.rows[0];
     if (!row) return null;
     const who = row.application_name || `user ${row.usename}`;
-    const since = row.backend_start instanceof Date ? row.backend_start.toISOString() : String(row.backend_start);
-    return { description: `${who} (backend pid ${row.pid}${row.client_addr ? ` from ${row.client_addr}` : ''}, since ${since})` };
+    const since =
+      row.backend_start instanceof Date ? row.backend_start.toISOString() : String(row.backend_start);
+    return {
+      description: `${who} (backend pid ${row.pid}${row.client_addr ? ` from ${row.client_addr}` : ''}, since ${since})`,
+    };
   }
 
   async close(): Promise<void> {

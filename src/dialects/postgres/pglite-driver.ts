@@ -3,7 +3,7 @@
  * PGlite is one session, so every `connect()` shares it, and the runner lock is a lock file beside
  * the data directory (PGlite's advisory locks would not be seen by another process).
  */
-import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
@@ -24,7 +24,10 @@ class PgliteConnection implements Connection {
     // No parameters: the simple protocol, which also accepts several statements (like `pg`).
     const results = await this.db.exec(text);
     const last = results[results.length - 1];
-    return { rows: (last?.rows ?? []) as R[], rowCount: last ? (last.affectedRows ?? last.rows.length) : null };
+    return {
+      rows: (last?.rows ?? []) as R[],
+      rowCount: last ? (last.affectedRows ?? last.rows.length) : null,
+    };
   }
 
   async close(): Promise<void> {
@@ -75,7 +78,9 @@ export class PgliteDriver implements Driver {
         await db.waitReady;
         return db;
       } catch (cause) {
-        throw new DatabaseError(`Cannot open embedded database ${this.description}: ${String(cause)}`, { cause });
+        throw new DatabaseError(`Cannot open embedded database ${this.description}: ${String(cause)}`, {
+          cause,
+        });
       }
     })();
     return this.instance;
@@ -94,7 +99,11 @@ export class PgliteDriver implements Driver {
     for (;;) {
       try {
         const fd = openSync(path, 'wx');
-        const content: LockFileContent = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+        const content: LockFileContent = {
+          pid: process.pid,
+          host: hostname(),
+          since: new Date().toISOString(),
+        };
         writeSync(fd, JSON.stringify(content));
         closeSync(fd);
         return { release: async () => rmSync(path, { force: true }) };
@@ -112,16 +121,21 @@ export class PgliteDriver implements Driver {
         rmSync(path, { force: true });
         continue;
       }
-      const description = holder ? `sluice pid ${holder.pid} on ${holder.host} since ${holder.since}` : 'another sluice run';
+      const description = holder
+        ? `sluice pid ${holder.pid} on ${holder.host} since ${holder.since}`
+        : 'another sluice run';
       if (description !== lastHolder) {
         lastHolder = description;
         options.onWait?.({ description });
       }
       if (Date.now() >= deadline) {
-        throw new LockTimeoutError(`Timed out after ${options.timeoutMs} ms waiting for the migration lock held by ${description}.`, {
-          file: path,
-          hint: 'Wait for the other run to finish; if no run is alive, delete the lock file.',
-        });
+        throw new LockTimeoutError(
+          `Timed out after ${options.timeoutMs} ms waiting for the migration lock held by ${description}.`,
+          {
+            file: path,
+            hint: 'Wait for the other run to finish; if no run is alive, delete the lock file.',
+          },
+        );
       }
       await sleep(100 + Math.random() * 100);
     }

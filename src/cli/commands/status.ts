@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import { commandContext, withMigrator } from '../context.js';
+import { c } from '../output.js';
+
+const COLOR = {
+  applied: c.green,
+  pending: c.cyan,
+  drifted: c.red,
+  missing: c.red,
+  active: c.yellow,
+} as const;
+
+/** `sluice status`: every migration's state and the current version. */
+export function register(program: Command): void {
+  program
+    .command('status')
+    .description('show applied / pending / drifted / missing migrations and the current version')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = commandContext(cmd);
+      await withMigrator(ctx, async (m) => {
+        const status = await m.status();
+        ctx.out.result({
+          current: status.current,
+          migrations: status.entries.map((e) => ({
+            version: e.version,
+            name: e.name,
+            state: e.state,
+            ...(e.file ? { file: e.file.path } : {}),
+            ...(e.row && e.state !== 'pending' ? { appliedAt: e.row.appliedAt.toISOString() } : {}),
+            ...(e.row?.status === 'partial'
+              ? {
+                  partial: {
+                    statementsDone: e.row.statementsDone,
+                    statementsTotal: e.row.statementsTotal,
+                    failure: e.row.failure,
+                  },
+                }
+              : {}),
+          })),
+        });
+        ctx.out.line(`Database: ${(await m.driver()).description}`);
+        ctx.out.line(`Current:  ${status.current ?? '(none applied)'}`);
+        ctx.out.line();
+        for (const e of status.entries) {
+          ctx.out.line(`  ${COLOR[e.state](e.state.padEnd(8))} ${e.version}  ${e.name}`);
+          const row = e.row;
+          if (row?.status === 'partial') {
+            const f = row.failure;
+            ctx.out.line(
+              `           ${c.yellow(`stopped after ${row.statementsDone}/${row.statementsTotal} statements`)}${f ? `: statement ${f.index + 1}${f.line ? ` (line ${f.line})` : ''} failed: ${f.message}` : ''}`,
+            );
+          }
+        }
+        const pending = status.entries.filter((e) => e.state === 'pending').length;
+        ctx.out.line();
+        ctx.out.line(`${status.entries.length} migration(s), ${pending} pending.`);
+      });
+    });
+}

@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { commandContext, withMigrator } from '../context.js';
+
+/** `sluice up [target]`: apply pending migrations. */
+export function register(program: Command): void {
+  program
+    .command('up [target]')
+    .description('apply pending migrations: head (default), +N, or everything up to a version')
+    .option('--dry-run', 'print the SQL that would run, with transaction boundaries; change nothing')
+    .option('--allow-out-of-order', 'apply pending migrations older than the newest applied one')
+    .action(
+      async (
+        target: string | undefined,
+        opts: { dryRun?: boolean; allowOutOfOrder?: boolean },
+        cmd: Command,
+      ) => {
+        const ctx = commandContext(cmd);
+        await withMigrator(ctx, async (m) => {
+          const result = await m.up(target, { dryRun: opts.dryRun, allowOutOfOrder: opts.allowOutOfOrder });
+          const migrations = result.migrations.map(({ version, name, durationMs }) => ({
+            version,
+            name,
+            durationMs: Math.round(durationMs),
+          }));
+          if (result.script !== undefined) {
+            ctx.out.line(result.script.trimEnd());
+            ctx.out.result({ dryRun: true, migrations, sql: result.script });
+            return;
+          }
+          ctx.out.line(
+            migrations.length === 0
+              ? 'Nothing to apply: the database is up to date.'
+              : `Applied ${migrations.length} migration(s).`,
+          );
+          ctx.out.result({ applied: migrations });
+        });
+      },
+    );
+}

@@ -1,0 +1,60 @@
+/**
+ * What every command gets: parsed global options, the output, and a migrator built from them.
+ */
+import type { Command } from 'commander';
+import type { ConfigOverrides } from '../config/load.js';
+import { displayPath } from '../migrations/source.js';
+import { createMigrator, type Migrator } from '../runner/migrator.js';
+import { createOutput, type Output } from './output.js';
+
+export interface GlobalOptions {
+  config?: string;
+  url?: string;
+  dir?: string;
+  json?: boolean;
+  yes?: boolean;
+}
+
+export interface CommandContext {
+  options: GlobalOptions & Record<string, unknown>;
+  out: Output;
+  /** Creates the migrator (config is loaded here, so config errors surface as exit 2). */
+  migrator(overrides?: Partial<ConfigOverrides>): Promise<Migrator>;
+}
+
+/** Builds the context of an action from commander's command object. */
+export function commandContext(cmd: Command): CommandContext {
+  const options = cmd.optsWithGlobals<GlobalOptions & Record<string, unknown>>();
+  const out = createOutput(Boolean(options.json));
+  let made: Migrator | undefined;
+  return {
+    options,
+    out,
+    migrator: async (extra = {}) => {
+      made = await createMigrator({
+        overrides: { config: options.config, url: options.url, dir: options.dir, ...extra },
+        onEvent: (e) => out.event(e),
+      });
+      if (made.config.defaultDatabase) {
+        out.note(
+          `No database configured: using embedded PGlite at ${displayPath(made.config.target.kind === 'pglite' ? (made.config.target.dataDir ?? '') : '')} (set --url, DATABASE_URL or "database" in the config to use a server).`,
+        );
+      }
+      return made;
+    },
+  };
+}
+
+/** Runs an action with a migrator, closing it afterwards. */
+export async function withMigrator<T>(
+  ctx: CommandContext,
+  fn: (m: Migrator) => Promise<T>,
+  overrides?: Partial<ConfigOverrides>,
+): Promise<T> {
+  const m = await ctx.migrator(overrides);
+  try {
+    return await fn(m);
+  } finally {
+    await m.close();
+  }
+}

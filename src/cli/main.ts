@@ -1,0 +1,52 @@
+/**
+ * argv → command → exit code. The only place that maps errors to exit codes.
+ */
+import { Command, CommanderError } from 'commander';
+import { SluiceError } from '../errors.js';
+import { commands } from './commands/index.js';
+import { createOutput } from './output.js';
+import { VERSION } from './version.js';
+
+/**
+ * Runs the CLI and returns the exit code (0 done, 1 failed, 2 bad usage/config/file, 3 refused).
+ *
+ * @example
+ * process.exitCode = await main(process.argv);
+ */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('sluice')
+    .description('Safe schema migrations for PostgreSQL (embedded PGlite by default).')
+    .version(VERSION, '-v, --version', 'print the version')
+    .option(
+      '--config <file>',
+      'config file (default: sluice.config.{ts,js,mjs,json} in the working directory)',
+    )
+    .option('--url <url>', 'database URL (overrides DATABASE_URL and the config)')
+    .option('--dir <dir>', 'migrations directory (overrides the config)')
+    .option('--json', 'machine-readable output on stdout')
+    .option('-y, --yes', 'answer yes to confirmations (needed for down when not on a terminal)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  program.configureOutput({
+    writeErr: (s) => process.stderr.write(s),
+    writeOut: (s) => process.stdout.write(s),
+  });
+  for (const register of commands) register(program);
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return 0;
+      return 2;
+    }
+    const json = argv.includes('--json');
+    createOutput(json).error(error);
+    return error instanceof SluiceError ? error.exitCode : 1;
+  }
+}

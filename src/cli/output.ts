@@ -1,0 +1,92 @@
+/**
+ * Everything the CLI prints goes through here: results to stdout (one JSON document with --json),
+ * progress and notes to stderr, errors in one format. Connection URLs are masked on the way out.
+ */
+import pc from 'picocolors';
+import { maskSecrets } from '../config/url.js';
+import { SluiceError } from '../errors.js';
+import type { RunnerEvent } from '../runner/execute.js';
+
+export interface Output {
+  readonly json: boolean;
+  /** A result line (human mode only). */
+  line(text?: string): void;
+  /** A note to stderr (progress, warnings). */
+  note(text: string): void;
+  /** The machine result (JSON mode only). */
+  result(value: unknown): void;
+  error(error: unknown): void;
+  event(event: RunnerEvent): void;
+}
+
+const colors = pc.createColors(Boolean(process.stderr.isTTY) && !process.env.NO_COLOR);
+export const c = colors;
+
+function fmtMs(ms: number): string {
+  return ms < 1000 ? `${ms.toFixed(ms < 10 ? 1 : 0)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** Creates the output for one invocation. */
+export function createOutput(json: boolean): Output {
+  const out = (text: string) => process.stdout.write(`${maskSecrets(text)}\n`);
+  const err = (text: string) => process.stderr.write(`${maskSecrets(text)}\n`);
+  return {
+    json,
+    line: (text = '') => {
+      if (!json) out(text);
+    },
+    note: (text) => err(text),
+    result: (value) => {
+      if (json) out(JSON.stringify(value, null, 2));
+    },
+    error: (error) => {
+      if (json) {
+        const body =
+          error instanceof SluiceError
+            ? error.toJSON()
+            : { error: 'internal', message: String((error as Error)?.message ?? error) };
+        out(JSON.stringify(body, null, 2));
+        return;
+      }
+      if (error instanceof SluiceError) {
+        err(`${colors.red('error')} ${error.message}`);
+        const d = error.details;
+        if (d.statement)
+          err(
+            `  ${colors.dim('statement:')} ${String(d.statement).split('\n').slice(0, 6).join('\n             ')}`,
+          );
+        if (d.detail) err(`  ${colors.dim('detail:')} ${String(d.detail)}`);
+        if (d.hint) err(`  ${colors.dim('hint:')} ${String(d.hint)}`);
+        return;
+      }
+      err(`${colors.red('internal error')} ${(error as Error)?.stack ?? String(error)}`);
+    },
+    event: (event) => {
+      switch (event.type) {
+        case 'lock-wait':
+          err(`Waiting for the migration lock${event.holder ? `, held by ${event.holder}` : ''}…`);
+          break;
+        case 'migration-done':
+          err(
+            `${event.direction === 'up' ? colors.green('applied ') : colors.yellow('reverted')} ${event.version}_${event.name} ${colors.dim(`(${fmtMs(event.durationMs)})`)}`,
+          );
+          break;
+        case 'retry':
+          err(
+            `${colors.yellow('lock timeout')} on ${event.version}; retry ${event.attempt} in ${fmtMs(event.delayMs)} (${event.message})`,
+          );
+          break;
+        case 'resume':
+          err(`Resuming ${event.version}: ${event.skipped} finished statement(s) skipped.`);
+          break;
+        case 'note':
+          err(event.message);
+          break;
+        default:
+          break;
+      }
+    },
+  };
+}
+
+export { fmtMs };

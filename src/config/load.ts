@@ -1,0 +1,222 @@
+/**
+ * Finds, loads and validates the config file, then applies env and flags over it.
+ * Precedence: flags > environment (`DATABASE_URL`) > config file > defaults.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { parseDuration, type SluiceConfig, type TransactionMode } from './define.js';
+import { type DatabaseTarget, parseDatabaseUrl } from './url.js';
+
+/** The config file names looked for, in order. */
+export const CONFIG_FILES = [
+  'sluice.config.ts',
+  'sluice.config.mts',
+  'sluice.config.js',
+  'sluice.config.mjs',
+  'sluice.config.json',
+];
+
+/** What the command line (or a library caller) overrides. */
+export interface ConfigOverrides {
+  /** Explicit config file path. */
+  config?: string;
+  url?: string;
+  dir?: string;
+  outOfOrder?: boolean;
+}
+
+/** A complete configuration: every default filled in, every path absolute, every duration in ms. */
+export interface ResolvedConfig {
+  /** Where the config came from (absolute path), or null when none was found. */
+  configFile: string | null;
+  /** The project root: the config file's directory, else the working directory. */
+  root: string;
+  target: DatabaseTarget;
+  /** True when no database was configured and embedded PGlite was chosen. */
+  defaultDatabase: boolean;
+  migrationsDir: string;
+  historyTable: string;
+  historySchema: string;
+  transaction: TransactionMode;
+  lockTimeoutMs: number;
+  lockRetries: number;
+  statementTimeoutMs: number;
+  lockWaitMs: number;
+  outOfOrder: boolean;
+  lint: { pgVersion?: number; rules: Record<string, 'off' | 'warning' | 'error'> };
+}
+
+const KNOWN_KEYS = new Set([
+  'database',
+  'migrations',
+  'historyTable',
+  'historySchema',
+  'transaction',
+  'lockTimeout',
+  'lockRetries',
+  'statementTimeout',
+  'lockWait',
+  'outOfOrder',
+  'lint',
+]);
+
+async function validate(raw: unknown, file: string): Promise<SluiceConfig> {
+  // zod is loaded only when there is a config file to check.
+  const { z } = await import('zod');
+  const duration = z.union([
+    z.number().nonnegative(),
+    z.string().regex(/^\s*\d+(\.\d+)?\s*(ms|s|sec|m|min|h)?\s*$/i),
+  ]);
+  const schema = z
+    .object({
+      database: z.string().min(1).optional(),
+      migrations: z.string().min(1).optional(),
+      historyTable: z.string().min(1).max(63).optional(),
+      historySchema: z.string().min(1).max(63).optional(),
+      transaction: z.enum(['each', 'all', 'none']).optional(),
+      lockTimeout: duration.optional(),
+      lockRetries: z.number().int().min(0).max(100).optional(),
+      statementTimeout: duration.optional(),
+      lockWait: duration.optional(),
+      outOfOrder: z.boolean().optional(),
+      lint: z
+        .object({
+          pgVersion: z.number().int().min(9).max(30).optional(),
+          rules: z.record(z.string(), z.enum(['off', 'warning', 'error'])).optional(),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict();
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data as SluiceConfig;
+  const issue = result.error.issues[0]!;
+  const where = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+  const unknown = issue.code === 'unrecognized_keys' ? ` Known keys: ${[...KNOWN_KEYS].join(', ')}.` : '';
+  throw new ConfigError(`Invalid config ${file}: ${where}: ${issue.message}.${unknown}`, {
+    details: { file, hint: 'Fix the value in the config file; see the README section "Configuration".' },
+  });
+}
+
+function lineOfOffset(text: string, offset: number): number {
+  return text.slice(0, offset).split('\n').length;
+}
+
+async function readConfigFile(path: string): Promise<unknown> {
+  const shown = relative(process.cwd(), path) || path;
+  if (path.endsWith('.json')) {
+    const text = readFileSync(path, 'utf8');
+    try {
+      return JSON.parse(text);
+    } catch (cause) {
+      const pos = /position (\d+)/.exec(String(cause));
+      const line = pos ? lineOfOffset(text, Number(pos[1])) : undefined;
+      throw new ConfigError(
+        `Invalid JSON in ${shown}${line ? ` at line ${line}` : ''}: ${String((cause as Error).message)}`,
+        {
+          cause,
+          details: { file: shown, line, hint: 'Fix the JSON syntax.' },
+        },
+      );
+    }
+  }
+  try {
+    const { createJiti } = await import('jiti');
+    const jiti = createJiti(import.meta.url, { moduleCache: false, alias: { sluice: sluiceEntry() } });
+    const mod = await jiti.import<Record<string, unknown>>(path);
+    return mod.default ?? mod;
+  } catch (cause) {
+    throw new ConfigError(`Cannot load config ${shown}: ${String((cause as Error)?.message ?? cause)}`, {
+      cause,
+      details: {
+        file: shown,
+        hint: 'Fix the error in the config file; it must `export default defineConfig({...})`.',
+      },
+    });
+  }
+}
+
+/** The path of sluice's own entry point, so config and migration files can `import from 'sluice'`. */
+export function sluiceEntry(): string {
+  return new URL('../index.js', import.meta.url).pathname;
+}
+
+function findConfig(cwd: string, explicit?: string): string | null {
+  if (explicit) {
+    const path = resolve(cwd, explicit);
+    if (!existsSync(path)) {
+      throw new ConfigError(`Config file ${explicit} does not exist.`, {
+        details: { file: explicit, hint: 'Check the --config path, or run `sluice init` to create one.' },
+      });
+    }
+    return path;
+  }
+  for (const name of CONFIG_FILES) {
+    const path = resolve(cwd, name);
+    if (existsSync(path)) return path;
+  }
+  return null;
+}
+
+function duration(
+  value: SluiceConfig['lockTimeout'],
+  fallback: number,
+  key: string,
+  file: string | null,
+): number {
+  if (value === undefined) return fallback;
+  try {
+    return parseDuration(value);
+  } catch (cause) {
+    throw new ConfigError(`Invalid ${key} in ${file ?? 'config'}: ${(cause as Error).message}`, { cause });
+  }
+}
+
+/**
+ * Loads the configuration for a working directory.
+ *
+ * @example
+ * const config = await loadConfig({ cwd: process.cwd(), overrides: { url: 'pglite:memory' } });
+ */
+export async function loadConfig(
+  options: { cwd?: string; overrides?: ConfigOverrides; env?: NodeJS.ProcessEnv; config?: SluiceConfig } = {},
+): Promise<ResolvedConfig> {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const overrides = options.overrides ?? {};
+  let configFile: string | null = null;
+  let file: SluiceConfig = options.config ?? {};
+  if (!options.config) {
+    configFile = findConfig(cwd, overrides.config);
+    if (configFile)
+      file = await validate(await readConfigFile(configFile), relative(cwd, configFile) || configFile);
+  }
+  const root = configFile ? dirname(configFile) : cwd;
+  const url = overrides.url ?? (env.DATABASE_URL || undefined) ?? file.database;
+  const defaultDatabase = url === undefined;
+  const target: DatabaseTarget =
+    url === undefined ? { kind: 'pglite', dataDir: resolve(root, '.sluice/db') } : parseDatabaseUrl(url);
+  if (target.kind === 'pglite' && target.dataDir && !isAbsolute(target.dataDir)) {
+    target.dataDir = resolve(url === file.database ? root : cwd, target.dataDir);
+  }
+  const migrationsDir = overrides.dir
+    ? resolve(cwd, overrides.dir)
+    : resolve(root, file.migrations ?? 'migrations');
+  return {
+    configFile,
+    root,
+    target,
+    defaultDatabase,
+    migrationsDir,
+    historyTable: file.historyTable ?? 'sluice_migrations',
+    historySchema: file.historySchema ?? 'public',
+    transaction: file.transaction ?? 'each',
+    lockTimeoutMs: duration(file.lockTimeout, 3000, 'lockTimeout', configFile),
+    lockRetries: file.lockRetries ?? 5,
+    statementTimeoutMs: duration(file.statementTimeout, 0, 'statementTimeout', configFile),
+    lockWaitMs: duration(file.lockWait, 300_000, 'lockWait', configFile),
+    outOfOrder: overrides.outOfOrder ?? file.outOfOrder ?? false,
+    lint: { pgVersion: file.lint?.pgVersion, rules: file.lint?.rules ?? {} },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * sluice's library API. Every CLI command is available here.
+ *
+ * @example
+ * import { createMigrator } from 'sluice';
+ * const migrator = await createMigrator({ overrides: { url: process.env.DATABASE_URL } });
+ * try { await migrator.up(); } finally { await migrator.close(); }
+ */
+
+export type { Duration, SluiceConfig, TransactionMode } from './config/define.js';
+export { defineConfig, parseDuration } from './config/define.js';
+export type { ConfigOverrides, ResolvedConfig } from './config/load.js';
+export { loadConfig } from './config/load.js';
+export type { DatabaseTarget } from './config/url.js';
+export { maskUrl, parseDatabaseUrl } from './config/url.js';
+export type { Capabilities, Connection, Dialect, Driver } from './dialects/dialect.js';
+export type { ExitCode } from './errors.js';
+export {
+  ConfigError,
+  DatabaseError,
+  LockTimeoutError,
+  MigrationFailedError,
+  MigrationFileError,
+  RefusedError,
+  SluiceError,
+  UsageError,
+} from './errors.js';
+export { checksum } from './migrations/checksum.js';
+export { listMigrations } from './migrations/source.js';
+export type { MigrationDb, MigrationDefinition, MigrationFile, MigrationFn } from './migrations/types.js';
+export { defineMigration } from './migrations/types.js';
+export type { RunnerEvent } from './runner/execute.js';
+export type { MigratorOptions, RunOptions, RunResult } from './runner/migrator.js';
+export { createMigrator, Migrator } from './runner/migrator.js';
+export type { HistoryRow, MigrationState, Status, StatusEntry } from './runner/plan.js';
+export type { SqlFragment } from './sql/tag.js';
+export { ident, join, literal, raw, sql } from './sql/tag.js';

@@ -1,0 +1,227 @@
+/**
+ * Runs migration steps: inside a transaction with their history row (the default), or statement by
+ * statement with progress recorded (transaction:false), retrying when a lock cannot be had.
+ */
+import type { Dialect, QueryResult, SessionSettings } from '../dialects/dialect.js';
+import { RefusedError } from '../errors.js';
+import { statementHash } from '../migrations/checksum.js';
+import type { MigrationFile, MigrationStep } from '../migrations/types.js';
+import { render, type SqlFragment } from '../sql/tag.js';
+import type { HistoryStore, HistoryWrite } from './history.js';
+import { createMigrationDb } from './migration-db.js';
+import type { HistoryRow } from './plan.js';
+import { migrationError, type StatementOrigin, type StatementSink } from './sink.js';
+
+export type Direction = 'up' | 'down';
+
+/** Events the runner reports while it works (the CLI prints them; the library passes them on). */
+export type RunnerEvent =
+  | { type: 'lock-wait'; holder: string | null }
+  | { type: 'migration-start'; direction: Direction; version: string; name: string; file: string }
+  | { type: 'migration-done'; direction: Direction; version: string; name: string; durationMs: number }
+  | { type: 'retry'; version: string; attempt: number; delayMs: number; message: string }
+  | { type: 'resume'; version: string; skipped: number; total: number }
+  | { type: 'note'; message: string };
+
+export interface ExecContext {
+  dialect: Dialect;
+  sink: StatementSink;
+  history: HistoryStore;
+  settings: SessionSettings;
+  lockRetries: number;
+  onEvent: (event: RunnerEvent) => void;
+  /** Backoff base in ms (tests lower it). */
+  retryBaseMs?: number;
+}
+
+/** What to write to history when a step finishes. */
+export type HistoryAction = { kind: 'upsert'; row: HistoryWrite } | { kind: 'remove'; version: string };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Exponential backoff with jitter, so retrying runners do not stampede a busy table. */
+export function backoffDelay(attempt: number, baseMs: number): number {
+  const ceiling = Math.min(30_000, baseMs * 2 ** attempt);
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+async function send(ctx: ExecContext, fragment: SqlFragment): Promise<void> {
+  const { text, values } = render(fragment, ctx.dialect.quoting);
+  await ctx.sink.exec(text, values);
+}
+
+function historyStatement(ctx: ExecContext, action: HistoryAction): SqlFragment {
+  return action.kind === 'upsert' ? ctx.history.upsert(action.row) : ctx.history.remove(action.version);
+}
+
+/** Runs every statement of a step, calling `each` for the ones a resumed run must skip. */
+async function runStep(
+  ctx: ExecContext,
+  file: MigrationFile,
+  step: MigrationStep,
+  run: <R>(text: string, values: readonly unknown[], origin: StatementOrigin) => Promise<QueryResult<R>>,
+): Promise<void> {
+  if (step.kind === 'sql') {
+    for (const [index, s] of step.statements.entries()) {
+      await run(s.sql, [], { file: file.path, line: s.line, column: s.column, index });
+    }
+    return;
+  }
+  const db = createMigrationDb(ctx.dialect, file.path, ctx.sink.dryRun, run);
+  await step.fn(db);
+}
+
+function label(file: MigrationFile, direction: Direction): string {
+  return `Migration ${file.version}_${file.name} (${direction})`;
+}
+
+/**
+ * Runs one step and its history write in a single transaction. A lock timeout rolls back and
+ * retries the whole step with backoff; any other failure rolls back and leaves history untouched.
+ */
+export async function runTransactional(
+  ctx: ExecContext,
+  units: { file: MigrationFile; step: MigrationStep; direction: Direction; history: () => HistoryAction }[],
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    let inTransaction = false;
+    try {
+      await ctx.sink.exec('BEGIN');
+      inTransaction = true;
+      for (const s of ctx.dialect.sessionSettings(ctx.settings, { local: true })) await ctx.sink.exec(s);
+      for (const unit of units) {
+        const run = async <R>(text: string, values: readonly unknown[], origin: StatementOrigin) => {
+          try {
+            return await ctx.sink.exec<R>(text, values, origin);
+          } catch (error) {
+            throw Object.assign(
+              migrationError(ctx.dialect, error, text, origin, label(unit.file, unit.direction)),
+              {
+                retryable: ctx.dialect.errorInfo(error).lockTimeout,
+              },
+            );
+          }
+        };
+        await runStep(ctx, unit.file, unit.step, run);
+        await send(ctx, historyStatement(ctx, unit.history()));
+      }
+      await ctx.sink.exec('COMMIT');
+      return;
+    } catch (error) {
+      if (inTransaction) await ctx.sink.exec('ROLLBACK').catch(() => {});
+      const retryable = (error as { retryable?: boolean }).retryable === true;
+      if (!retryable || attempt >= ctx.lockRetries) throw error;
+      const delayMs = backoffDelay(attempt, ctx.retryBaseMs ?? 500);
+      ctx.onEvent({
+        type: 'retry',
+        version: units[0]!.file.version,
+        attempt: attempt + 1,
+        delayMs,
+        message: (error as Error).message,
+      });
+      await sleep(delayMs);
+    }
+  }
+}
+
+/**
+ * Runs a step outside a transaction, one statement at a time. After each statement its hash is
+ * recorded, so a re-run after a failure skips exactly the finished statements (and refuses if one
+ * of them was edited since), then continues with the statement that failed.
+ */
+export async function runNonTransactional(
+  ctx: ExecContext,
+  unit: {
+    file: MigrationFile;
+    step: MigrationStep;
+    direction: Direction;
+    previous?: HistoryRow;
+    history: () => HistoryAction;
+  },
+): Promise<void> {
+  const { file, step, direction } = unit;
+  const resumable = direction === 'up';
+  const done: string[] = resumable && unit.previous?.status === 'partial' ? [...unit.previous.progress] : [];
+  const total = step.kind === 'sql' ? step.statements.length : 0;
+  const base: HistoryWrite = {
+    version: file.version,
+    name: file.name,
+    kind: file.kind,
+    checksum: file.checksum,
+    status: 'partial',
+    durationMs: 0,
+  };
+  const record = (failure: HistoryWrite['failure']) =>
+    send(
+      ctx,
+      ctx.history.upsert({
+        ...base,
+        statementsDone: done.length,
+        statementsTotal: total,
+        progress: done,
+        failure,
+      }),
+    );
+
+  for (const s of ctx.dialect.sessionSettings(ctx.settings, { local: false })) await ctx.sink.exec(s);
+  if (resumable) await record(null);
+  if (done.length > 0) ctx.onEvent({ type: 'resume', version: file.version, skipped: done.length, total });
+
+  const run = async <R>(
+    text: string,
+    values: readonly unknown[],
+    origin: StatementOrigin,
+  ): Promise<QueryResult<R>> => {
+    const index = origin.index ?? 0;
+    const hash = statementHash(`${text}\u0000${JSON.stringify(values)}`);
+    if (index < done.length) {
+      if (done[index] === hash) return { rows: [], rowCount: 0 };
+      throw new RefusedError(
+        'resume-changed',
+        `${file.path}: statement ${index + 1}${origin.line ? ` (line ${origin.line})` : ''} already ran, but it was edited since.`,
+        {
+          file: file.path,
+          line: origin.line,
+          hint: 'Restore the finished statements as they were (only the failed statement and later ones may change), or revert by hand and `sluice accept` the migration.',
+        },
+      );
+    }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await ctx.sink.exec<R>(text, values, origin);
+        if (resumable) {
+          done.push(hash);
+          await record(null);
+        }
+        return result;
+      } catch (error) {
+        const info = ctx.dialect.errorInfo(error);
+        if (info.lockTimeout && attempt < ctx.lockRetries) {
+          const delayMs = backoffDelay(attempt, ctx.retryBaseMs ?? 500);
+          ctx.onEvent({
+            type: 'retry',
+            version: file.version,
+            attempt: attempt + 1,
+            delayMs,
+            message: info.message,
+          });
+          await sleep(delayMs);
+          continue;
+        }
+        const failure = migrationError(ctx.dialect, error, text, origin, label(file, direction));
+        if (resumable) {
+          await record({
+            index,
+            line: failure.details.line,
+            statement: text.trim().slice(0, 500),
+            message: info.message,
+            code: info.code,
+          }).catch(() => {});
+        }
+        throw failure;
+      }
+    }
+  };
+  await runStep(ctx, file, step, run);
+  await send(ctx, historyStatement(ctx, unit.history()));
+}

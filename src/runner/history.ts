@@ -1,0 +1,154 @@
+/**
+ * The history table: one row per applied (or partly applied, or active online) migration.
+ * Portable SQL through the `sql` tag; only the table's DDL comes from the dialect.
+ */
+import { hostname, userInfo } from 'node:os';
+import type { Connection, Dialect } from '../dialects/dialect.js';
+import { ident, render, renderInline, type SqlFragment, sql } from '../sql/tag.js';
+import type { FailureInfo, HistoryRow } from './plan.js';
+
+/** Runs a fragment on a connection with the dialect's quoting. */
+export async function run<R = Record<string, unknown>>(
+  conn: Connection,
+  dialect: Dialect,
+  fragment: SqlFragment,
+): Promise<R[]> {
+  const { text, values } = render(fragment, dialect.quoting);
+  return (await conn.query<R>(text, values)).rows;
+}
+
+/** Who is applying migrations: `user@host`. */
+export function currentActor(): string {
+  let user = process.env.USER ?? 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry in some containers.
+  }
+  return `${user}@${hostname()}`;
+}
+
+interface RawRow {
+  version: string;
+  name: string;
+  kind: string;
+  checksum: string;
+  status: string;
+  applied_at: Date | string;
+  duration_ms: number;
+  applied_by: string;
+  statements_done: number;
+  statements_total: number;
+  progress: string | null;
+  failure: string | null;
+  down_info: string | null;
+  class: string | null;
+}
+
+function parseJson<T>(text: string | null, fallback: T): T {
+  if (text === null || text === '') return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/** A row to write. */
+export interface HistoryWrite {
+  version: string;
+  name: string;
+  kind: string;
+  checksum: string;
+  status: HistoryRow['status'];
+  durationMs: number;
+  statementsDone?: number;
+  statementsTotal?: number;
+  progress?: string[];
+  failure?: FailureInfo | null;
+  downInfo?: unknown;
+  class?: string | null;
+}
+
+/**
+ * Reads and writes the history table.
+ *
+ * @example
+ * const history = new HistoryStore(postgresDialect, 'sluice_migrations', 'public');
+ * await history.ensure(conn);
+ */
+export class HistoryStore {
+  readonly table: SqlFragment;
+  private readonly schema: SqlFragment | null;
+
+  constructor(
+    private readonly dialect: Dialect,
+    tableName: string,
+    schemaName: string | null,
+  ) {
+    this.table = schemaName ? ident(schemaName, tableName) : ident(tableName);
+    this.schema = schemaName && schemaName !== 'public' ? ident(schemaName) : null;
+  }
+
+  /** Creates the table if it is missing (called with the runner lock held, so no race). */
+  async ensure(conn: Connection): Promise<void> {
+    for (const ddl of this.dialect.historyTableDdl(this.table, this.schema))
+      await run(conn, this.dialect, ddl);
+  }
+
+  /** Every row; an empty list when the table does not exist yet. */
+  async read(conn: Connection): Promise<HistoryRow[]> {
+    let rows: RawRow[];
+    try {
+      rows = await run<RawRow>(conn, this.dialect, sql`SELECT * FROM ${this.table}`);
+    } catch (error) {
+      if (this.dialect.isUndefinedTable(error)) return [];
+      throw error;
+    }
+    return rows.map((r) => ({
+      version: r.version,
+      name: r.name,
+      kind: r.kind,
+      checksum: r.checksum,
+      status: r.status as HistoryRow['status'],
+      appliedAt: r.applied_at instanceof Date ? r.applied_at : new Date(r.applied_at),
+      durationMs: Number(r.duration_ms),
+      appliedBy: r.applied_by,
+      statementsDone: Number(r.statements_done),
+      statementsTotal: Number(r.statements_total),
+      progress: parseJson<string[]>(r.progress, []),
+      failure: parseJson<FailureInfo | null>(r.failure, null),
+      downInfo: parseJson<unknown>(r.down_info, null),
+      class: r.class,
+    }));
+  }
+
+  /** The statement that records a row (insert or replace). */
+  upsert(row: HistoryWrite): SqlFragment {
+    const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
+    return sql`INSERT INTO ${this.table}
+  (version, name, kind, checksum, status, applied_at, duration_ms, applied_by, statements_done, statements_total, progress, failure, down_info, class)
+VALUES (${row.version}, ${row.name}, ${row.kind}, ${row.checksum}, ${row.status}, now(), ${Math.round(row.durationMs)}, ${currentActor()},
+  ${row.statementsDone ?? 0}, ${row.statementsTotal ?? 0}, ${json(row.progress)}, ${json(row.failure)}, ${json(row.downInfo)}, ${row.class ?? null})
+ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, checksum = EXCLUDED.checksum,
+  status = EXCLUDED.status, applied_at = EXCLUDED.applied_at, duration_ms = EXCLUDED.duration_ms,
+  applied_by = EXCLUDED.applied_by, statements_done = EXCLUDED.statements_done,
+  statements_total = EXCLUDED.statements_total, progress = EXCLUDED.progress, failure = EXCLUDED.failure,
+  down_info = EXCLUDED.down_info, class = EXCLUDED.class`;
+  }
+
+  /** The statement that removes a row (after a revert, or to forget a deleted migration). */
+  remove(version: string): SqlFragment {
+    return sql`DELETE FROM ${this.table} WHERE version = ${version}`;
+  }
+
+  /** The statement that accepts a changed file: records its new checksum. */
+  setChecksum(version: string, newChecksum: string): SqlFragment {
+    return sql`UPDATE ${this.table} SET checksum = ${newChecksum} WHERE version = ${version}`;
+  }
+
+  /** A statement as it would be printed by `--dry-run`. */
+  inline(fragment: SqlFragment): string {
+    return renderInline(fragment, this.dialect.quoting);
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The `db` object a TypeScript migration receives. Every call becomes one statement sent to the
+ * sink, so a live run, a dry run and a resumed non-transactional run behave the same way.
+ */
+import type { Dialect, QueryResult } from '../dialects/dialect.js';
+import type { MigrationDb } from '../migrations/types.js';
+import { ident, raw, render, type SqlFragment, sql } from '../sql/tag.js';
+import type { StatementOrigin } from './sink.js';
+
+/** Runs one statement of a TypeScript migration. */
+export type StatementRunner = <R>(
+  text: string,
+  values: readonly unknown[],
+  origin: StatementOrigin,
+) => Promise<QueryResult<R>>;
+
+/**
+ * Finds the line of the migration file that made the current call, from the stack. With source
+ * maps on (jiti adds them), this is the line in the .ts file.
+ */
+export function callerLine(file: string): number | undefined {
+  const stack = new Error().stack ?? '';
+  const base = file.replace(/\\/g, '/').split('/').pop() ?? file;
+  for (const frame of stack.split('\n')) {
+    if (!frame.includes(base)) continue;
+    const m = /:(\d+):(\d+)\)?\s*$/.exec(frame);
+    if (m) return Number(m[1]);
+  }
+  return undefined;
+}
+
+/**
+ * Creates the `db` for one run of a migration step.
+ *
+ * @example
+ * const db = createMigrationDb(postgresDialect, 'migrations/1_x.ts', false, runStatement);
+ * await db.sql`SELECT 1`;
+ */
+export function createMigrationDb(
+  dialect: Dialect,
+  file: string,
+  dryRun: boolean,
+  runStatement: StatementRunner,
+): MigrationDb & { readonly statementCount: number } {
+  let index = 0;
+  const exec = <R>(text: string, values: readonly unknown[]): Promise<QueryResult<R>> => {
+    const origin: StatementOrigin = { file, line: callerLine(file), index: index++ };
+    return runStatement<R>(text, values, origin);
+  };
+  const runFragment = async <R>(fragment: SqlFragment): Promise<R[]> => {
+    const { text, values } = render(fragment, dialect.quoting);
+    return (await exec<R>(text, values)).rows;
+  };
+  return {
+    dryRun,
+    get statementCount() {
+      return index;
+    },
+    sql: <R>(strings: TemplateStringsArray, ...values: unknown[]) => runFragment<R>(sql(strings, ...values)),
+    run: runFragment,
+    exec: async (text: string) => {
+      await exec(text, []);
+    },
+    query: <R>(text: string, values: readonly unknown[] = []) => exec<R>(text, values),
+    ident,
+    raw,
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * Where statements go: to the database (live) or into a script (`--dry-run`). The runner's logic
+ * is written once against {@link StatementSink}, so the dry-run output is exactly what a real run
+ * would send, in order, with its transaction boundaries.
+ */
+import type { Connection, Dialect, QueryResult } from '../dialects/dialect.js';
+import { MigrationFailedError } from '../errors.js';
+import { renderInline, sql as sqlTag } from '../sql/tag.js';
+
+/** Where a statement came from, for error messages. */
+export interface StatementOrigin {
+  /** Migration file path. */
+  file: string;
+  /** 1-based line of the statement in the file. */
+  line?: number;
+  column?: number;
+  /** 0-based index of the statement within its migration step. */
+  index?: number;
+}
+
+export interface StatementSink {
+  readonly dryRun: boolean;
+  exec<R = Record<string, unknown>>(
+    text: string,
+    values?: readonly unknown[],
+    origin?: StatementOrigin,
+  ): Promise<QueryResult<R>>;
+}
+
+/** Runs statements on a connection. */
+export class LiveSink implements StatementSink {
+  readonly dryRun = false;
+  constructor(readonly conn: Connection) {}
+  exec<R>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>> {
+    return this.conn.query<R>(text, values);
+  }
+}
+
+/** Records statements as a SQL script instead of running them. */
+export class DryRunSink implements StatementSink {
+  readonly dryRun = true;
+  readonly lines: string[] = [];
+  constructor(private readonly dialect: Dialect) {}
+
+  async exec<R>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>> {
+    let shown = text.trim();
+    if (values && values.length > 0) {
+      // Parameters are inlined as literals so the script can be pasted into psql.
+      shown = shown.replace(/\$(\d+)/g, (m, n: string) => {
+        const i = Number(n) - 1;
+        return i < values.length ? renderInline(sqlTag`${values[i]}`, this.dialect.quoting) : m;
+      });
+    }
+    this.lines.push(/;\s*$/.test(shown) ? shown : `${shown};`);
+    return { rows: [], rowCount: 0 };
+  }
+
+  comment(text: string): void {
+    this.lines.push(`-- ${text}`);
+  }
+
+  get script(): string {
+    return `${this.lines.join('\n')}\n`;
+  }
+}
+
+/** 1-based line (and column) in the file of a character position inside a statement. */
+export function positionInFile(
+  statement: string,
+  origin: StatementOrigin,
+  position: number | undefined,
+): { line?: number; column?: number } {
+  if (origin.line === undefined) return {};
+  if (position === undefined) return { line: origin.line, column: origin.column };
+  const before = statement.slice(0, Math.max(0, position - 1));
+  const newlines = before.split('\n');
+  const line = origin.line + newlines.length - 1;
+  const column =
+    newlines.length > 1 ? newlines[newlines.length - 1]!.length + 1 : (origin.column ?? 1) + before.length;
+  return { line, column };
+}
+
+/**
+ * Wraps a database error into a {@link MigrationFailedError} that names the file, the statement,
+ * its line, and the database's own message and code.
+ */
+export function migrationError(
+  dialect: Dialect,
+  error: unknown,
+  statement: string,
+  origin: StatementOrigin,
+  label: string,
+): MigrationFailedError {
+  if (error instanceof MigrationFailedError) return error;
+  const info = dialect.errorInfo(error);
+  const { line, column } = positionInFile(statement, origin, info.position);
+  const where = `${origin.file}${line !== undefined ? `:${line}` : ''}${column !== undefined ? `:${column}` : ''}`;
+  const code = info.code ? ` [${info.code}]` : '';
+  return new MigrationFailedError(`${label} failed at ${where}: ${info.message}${code}`, {
+    cause: error,
+    details: {
+      file: origin.file,
+      line,
+      column,
+      statement: statement.trim(),
+      statementIndex: origin.index,
+      sqlState: info.code,
+      detail: info.detail,
+      hint: info.hint,
+    },
+  });
+}
