@@ -3,10 +3,13 @@
  * server and drops it afterwards; PGlite targets are in memory or in a temporary directory.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+
+/** A ready PGlite data directory made once by global-setup, copied for each test. */
+export const PGLITE_TEMPLATE = join(tmpdir(), 'sluice-pglite-template-v1');
 
 /** The real server's admin URL; CI starts the server before the tests. */
 export const PG_ADMIN_URL = process.env.SLUICE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -46,9 +49,10 @@ export async function createPgDatabase(prefix = 't'): Promise<TestDatabase> {
   };
 }
 
-/** A PGlite database in a fresh temporary directory. */
+/** A PGlite database in a fresh temporary directory (a copy of the template made by global-setup). */
 export async function createPgliteDatabase(): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-pglite-'));
+  cpSync(PGLITE_TEMPLATE, join(dir, 'db'), { recursive: true });
   return {
     url: `pglite:${join(dir, 'db')}`,
     label: 'pglite',
