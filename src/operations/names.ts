@@ -1,0 +1,55 @@
+/**
+ * Name handling shared by every operation: normalizing what the author wrote, printing it, and
+ * choosing default constraint and index names the way PostgreSQL does.
+ */
+import type { QualifiedName, TableRef } from './types.js';
+
+/**
+ * Normalizes a table reference: `'app.users'` → `{ schema: 'app', name: 'users' }`.
+ *
+ * @example
+ * toName('users') // { name: 'users' }
+ * toName({ schema: 'a.b', name: 'c' }) // kept as is: the object form is for names with dots
+ */
+export function toName(ref: TableRef): QualifiedName {
+  if (typeof ref !== 'string') {
+    // Garbage from a JavaScript migration passes through, for validate() to name it.
+    if (typeof ref !== 'object' || ref === null) return { name: ref as unknown as string };
+    return ref.schema === undefined ? { name: ref.name } : { schema: ref.schema, name: ref.name };
+  }
+  const dot = ref.indexOf('.');
+  if (dot <= 0 || dot === ref.length - 1) return { name: ref };
+  return { schema: ref.slice(0, dot), name: ref.slice(dot + 1) };
+}
+
+/**
+ * A name for messages, plans and lock metadata: `app.users` or `users` (unquoted, for humans).
+ *
+ * @example
+ * formatName({ schema: 'app', name: 'users' }) // 'app.users'
+ */
+export function formatName(name: QualifiedName): string {
+  return name.schema === undefined ? name.name : `${name.schema}.${name.name}`;
+}
+
+/** PostgreSQL keeps the first 63 bytes of a name (NAMEDATALEN - 1). */
+export const MAX_NAME_BYTES = 63;
+
+/**
+ * A default object name in PostgreSQL's style (`users_email_idx`, `orders_user_id_fkey`), cut to
+ * 63 bytes without splitting a character, so it matches what the server would store.
+ *
+ * @example
+ * defaultName('users', ['email'], 'key') // 'users_email_key'
+ */
+export function defaultName(table: string, columns: readonly string[], suffix: string): string {
+  const tail = `_${suffix}`;
+  let head = [table, ...columns].join('_');
+  while (Buffer.byteLength(head + tail, 'utf8') > MAX_NAME_BYTES) head = [...head].slice(0, -1).join('');
+  return head + tail;
+}
+
+/** A table in the same schema as `table` (indexes and constraints live in their table's schema). */
+export function sibling(table: QualifiedName, name: string): QualifiedName {
+  return table.schema === undefined ? { name } : { schema: table.schema, name };
+}
