@@ -1,0 +1,316 @@
+/**
+ * Building blocks of the PostgreSQL compiler: quoting, column and constraint SQL, and the safe
+ * sequences (NOT VALID + VALIDATE, concurrent index builds, split defaults) shared by several
+ * operations. Split from `compiler.ts` to keep each file short; everything here is pure.
+ */
+import { MigrationFileError } from '../../errors.js';
+import type { AddConstraintOperation } from '../../operations/add-constraint.js';
+import type { ValidateMode } from '../../operations/add-foreign-key.js';
+import { defaultName, formatName, MAX_NAME_BYTES } from '../../operations/names.js';
+import type {
+  ColumnDefinition,
+  DefaultValue,
+  OperationOf,
+  QualifiedName,
+  ReferentialAction,
+  TableConstraint,
+} from '../../operations/types.js';
+import {
+  ident,
+  join,
+  literal,
+  postgresQuoting,
+  raw,
+  renderInline,
+  type SqlFragment,
+  sql,
+} from '../../sql/tag.js';
+import type { CompileContext, CompiledStatement, LockMode } from './compiler.js';
+
+export type Lock = CompiledStatement['locks'][number];
+
+export const AE = 'ACCESS EXCLUSIVE';
+export const SUE = 'SHARE UPDATE EXCLUSIVE';
+export const SRE = 'SHARE ROW EXCLUSIVE';
+
+export function checkLength(n: string): string {
+  if (Buffer.byteLength(n, 'utf8') > MAX_NAME_BYTES) {
+    throw new MigrationFileError(
+      `Name "${n}" is longer than ${MAX_NAME_BYTES} bytes: PostgreSQL would truncate it`,
+      {
+        details: { hint: 'Choose a shorter name (pass `name` for generated index and constraint names).' },
+      },
+    );
+  }
+  return n;
+}
+export const id = (...names: string[]) => ident(...names.map(checkLength));
+export const q = (n: QualifiedName) => (n.schema === undefined ? id(n.name) : id(n.schema, n.name));
+/** An index lives in its table's schema. */
+export const inSchema = (t: QualifiedName, n: string) => (t.schema === undefined ? id(n) : id(t.schema, n));
+export const ids = (names: readonly string[]) => join(names.map((n) => id(n)));
+export const lock = (mode: LockMode, t: QualifiedName): Lock => ({ mode, table: formatName(t) });
+export const isNew = (ctx: CompileContext, t: QualifiedName) => ctx.newTables.has(formatName(t));
+
+export function st(f: SqlFragment, locks: Lock[], extra: Partial<CompiledStatement> = {}): CompiledStatement {
+  return {
+    sql: renderInline(f, postgresQuoting),
+    transactional: true,
+    locks,
+    rewrites: false,
+    scans: false,
+    ...extra,
+  };
+}
+
+// Functions whose default differs per row, so PostgreSQL must rewrite to fill existing rows.
+export const VOLATILE =
+  /\b(random|gen_random_uuid|uuid_generate_v1|uuid_generate_v1mc|uuid_generate_v4|clock_timestamp|timeofday|nextval|setseed)\s*\(/i;
+export const SERIAL = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
+export const isVolatile = (d: DefaultValue) => typeof d === 'object' && (d.volatile ?? VOLATILE.test(d.sql));
+export const defaultSql = (d: DefaultValue) => (typeof d === 'object' ? raw(d.sql) : literal(d));
+export const action = (a: ReferentialAction) => raw(a.toUpperCase());
+
+export function referencesSql(r: {
+  table: QualifiedName;
+  columns?: string[];
+  onDelete?: ReferentialAction;
+  onUpdate?: ReferentialAction;
+}): SqlFragment {
+  const parts = [sql`REFERENCES ${q(r.table)}`];
+  if (r.columns !== undefined) parts.push(sql`(${ids(r.columns)})`);
+  if (r.onDelete !== undefined) parts.push(sql`ON DELETE ${action(r.onDelete)}`);
+  if (r.onUpdate !== undefined) parts.push(sql`ON UPDATE ${action(r.onUpdate)}`);
+  return join(parts, ' ');
+}
+
+export function columnSql(c: ColumnDefinition, withDefault = true): SqlFragment {
+  const parts = [id(c.name), raw(c.type)];
+  if (c.collation !== undefined) parts.push(sql`COLLATE ${id(c.collation)}`);
+  if (c.identity !== undefined)
+    parts.push(raw(`GENERATED ${c.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`));
+  if (c.generated !== undefined) parts.push(sql`GENERATED ALWAYS AS (${raw(c.generated)}) STORED`);
+  if (c.default !== undefined && withDefault) parts.push(sql`DEFAULT ${defaultSql(c.default)}`);
+  if (c.nullable === false) parts.push(raw('NOT NULL'));
+  if (c.primaryKey) parts.push(raw('PRIMARY KEY'));
+  if (c.unique) parts.push(raw('UNIQUE'));
+  if (c.check !== undefined) parts.push(sql`CHECK (${raw(c.check)})`);
+  if (c.references !== undefined) {
+    const { column, ...r } = c.references;
+    parts.push(referencesSql(column === undefined ? r : { ...r, columns: [column] }));
+  }
+  return join(parts, ' ');
+}
+
+export function constraintSql(c: TableConstraint): SqlFragment {
+  const named = c.name === undefined ? raw('') : sql`CONSTRAINT ${id(c.name)} `;
+  switch (c.type) {
+    case 'check':
+      return sql`${named}CHECK (${raw(c.expression)})`;
+    case 'unique':
+      return sql`${named}UNIQUE (${ids(c.columns)})`;
+    case 'primaryKey':
+      return sql`${named}PRIMARY KEY (${ids(c.columns)})`;
+    case 'foreignKey':
+      return sql`${named}FOREIGN KEY (${ids(c.columns)}) ${referencesSql(c.references)}`;
+    case 'raw':
+      return sql`${named}${raw(c.definition)}`;
+  }
+}
+
+export function comment(
+  target: 'TABLE' | 'COLUMN' | 'INDEX' | 'VIEW',
+  name: SqlFragment,
+  text: string,
+  on: QualifiedName,
+) {
+  return st(sql`COMMENT ON ${raw(target)} ${name} IS ${literal(text)}`, [lock(SUE, on)]);
+}
+
+/** NOT VALID + separate VALIDATE, or one validating statement (see {@link ValidateMode}). */
+export function checked(
+  t: QualifiedName,
+  name: string,
+  body: SqlFragment,
+  mode: ValidateMode,
+  locks: { add: Lock[]; validate: Lock[] },
+  ctx: CompileContext,
+): CompiledStatement[] {
+  const fresh = isNew(ctx, t);
+  const add = sql`ALTER TABLE ${q(t)} ADD CONSTRAINT ${id(name)} ${body}`;
+  if (mode === 'immediate' || (fresh && mode === 'separate')) return [st(add, locks.add, { scans: !fresh })];
+  const notValid = st(sql`${add} NOT VALID`, locks.add, {
+    note: 'NOT VALID: new writes are checked, existing rows not yet',
+  });
+  if (mode === 'never') return [notValid];
+  const validate = st(sql`ALTER TABLE ${q(t)} VALIDATE CONSTRAINT ${id(name)}`, locks.validate, {
+    transactional: false,
+    scans: true,
+    note: 'validated after the NOT VALID step has committed: the scan does not block writes',
+  });
+  return [notValid, validate];
+}
+
+/** `CREATE [UNIQUE] INDEX`, concurrently unless the table is new or `concurrently` is false. */
+export function createIndex(
+  t: QualifiedName,
+  name: string,
+  unique: boolean,
+  tail: SqlFragment,
+  concurrently: boolean | undefined,
+  ctx: CompileContext,
+): CompiledStatement {
+  const fresh = isNew(ctx, t);
+  const conc = !fresh && concurrently !== false;
+  const head = raw(`CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${conc ? 'CONCURRENTLY ' : ''}`);
+  const f = sql`${head}${id(name)} ON ${q(t)} ${tail}`;
+  if (!conc)
+    return st(f, [lock('SHARE', t)], {
+      scans: !fresh,
+      ...(fresh ? {} : { note: 'blocks writes during the build' }),
+    });
+  return st(f, [lock(SUE, t)], {
+    transactional: false,
+    scans: true,
+    note: 'built CONCURRENTLY outside a transaction: reads and writes continue during the build',
+    cleanup: [renderInline(sql`DROP INDEX CONCURRENTLY IF EXISTS ${inSchema(t, name)}`, postgresQuoting)],
+  });
+}
+
+/** Unique / primary key attached to a concurrently built index. */
+export function uniqueViaIndex(
+  t: QualifiedName,
+  name: string,
+  type: 'UNIQUE' | 'PRIMARY KEY',
+  tail: SqlFragment,
+  ctx: CompileContext,
+): CompiledStatement[] {
+  const attach = sql`ALTER TABLE ${q(t)} ADD CONSTRAINT ${id(name)} ${raw(type)} USING INDEX ${id(name)}`;
+  return [
+    createIndex(t, name, true, tail, true, ctx),
+    st(attach, [lock(AE, t)], { note: 'attaches the built index: brief lock' }),
+  ];
+}
+
+export function addColumnStatements(op: OperationOf<'addColumn'>, ctx: CompileContext): CompiledStatement[] {
+  const { table: t, column: c } = op;
+  const add = (withDefault: boolean) => sql`ALTER TABLE ${q(t)} ADD COLUMN ${columnSql(c, withDefault)}`;
+  const out: CompiledStatement[] = [];
+  const fresh = isNew(ctx, t);
+  const always =
+    c.identity !== undefined || c.generated !== undefined || SERIAL.has(c.type.trim().toLowerCase());
+  const splittable = c.default !== undefined && (isVolatile(c.default) || ctx.pgVersion < 110000);
+  if (fresh) out.push(st(add(true), [lock(AE, t)]));
+  else if (always || (splittable && op.allowRewrite)) {
+    const why = always ? 'identity, serial and generated columns fill every row' : 'the default is volatile';
+    out.push(
+      st(add(true), [lock(AE, t)], {
+        rewrites: true,
+        scans: true,
+        note: `rewrites the table under ACCESS EXCLUSIVE: ${why}`,
+      }),
+    );
+  } else if (splittable) {
+    if (c.nullable === false) {
+      throw new MigrationFileError(
+        `addColumn ${formatName(t)}.${c.name}: a NOT NULL column with a volatile default rewrites the whole table`,
+        {
+          details: {
+            hint: 'Add it nullable with the default, backfill, then alterColumn nullable: false; or pass allowRewrite: true.',
+          },
+        },
+      );
+    }
+    out.push(
+      st(add(false), [lock(AE, t)], {
+        note: 'added without its default: existing rows get NULL; backfill them',
+      }),
+    );
+    const d = c.default!;
+    out.push(
+      st(sql`ALTER TABLE ${q(t)} ALTER COLUMN ${id(c.name)} SET DEFAULT ${defaultSql(d)}`, [lock(AE, t)], {
+        note: 'the default applies to new rows only (no rewrite)',
+      }),
+    );
+  } else {
+    const note =
+      c.nullable === false && c.default === undefined
+        ? 'NOT NULL without a default fails if the table has rows'
+        : undefined;
+    out.push(st(add(true), [lock(AE, t)], note === undefined ? {} : { note }));
+  }
+  if (c.comment !== undefined)
+    out.push(comment('COLUMN', id(...(t.schema ? [t.schema] : []), t.name, c.name), c.comment, t));
+  return out;
+}
+
+export function alterColumnStatements(
+  op: OperationOf<'alterColumn'>,
+  ctx: CompileContext,
+): CompiledStatement[] {
+  const t = op.table;
+  const fresh = isNew(ctx, t);
+  const alter = (f: SqlFragment) => sql`ALTER TABLE ${q(t)} ALTER COLUMN ${id(op.column)} ${f}`;
+  const out: CompiledStatement[] = [];
+  if (op.type !== undefined) {
+    let f = sql`TYPE ${raw(op.type)}`;
+    if (op.using !== undefined) f = sql`${f} USING ${raw(op.using)}`;
+    else if (op.usingCast) f = sql`${f} USING ${id(op.column)}::${raw(op.type)}`;
+    const note =
+      'rewrites the table and its indexes under ACCESS EXCLUSIVE unless the change is binary-coercible';
+    out.push(st(alter(f), [lock(AE, t)], fresh ? {} : { rewrites: true, scans: true, note }));
+  }
+  if (op.default !== undefined) {
+    const f = op.default === null ? raw('DROP DEFAULT') : sql`SET DEFAULT ${defaultSql(op.default)}`;
+    out.push(st(alter(f), [lock(AE, t)]));
+  }
+  if (op.nullable === true) out.push(st(alter(raw('DROP NOT NULL')), [lock(AE, t)]));
+  if (op.nullable === false) {
+    if (fresh || op.setNotNull === 'direct' || ctx.pgVersion < 120000) {
+      const note = fresh ? undefined : 'scans the table under ACCESS EXCLUSIVE';
+      out.push(st(alter(raw('SET NOT NULL')), [lock(AE, t)], { scans: !fresh, ...(note ? { note } : {}) }));
+    } else {
+      const name = defaultName(t.name, [op.column], 'not_null_check');
+      const body = sql`CHECK (${id(op.column)} IS NOT NULL)`;
+      const [add, validate] = checked(
+        t,
+        name,
+        body,
+        'separate',
+        { add: [lock(AE, t)], validate: [lock(SUE, t)] },
+        ctx,
+      );
+      add!.cleanup = [
+        renderInline(sql`ALTER TABLE ${q(t)} DROP CONSTRAINT IF EXISTS ${id(name)}`, postgresQuoting),
+      ];
+      out.push(add!, validate!);
+      out.push(
+        st(alter(raw('SET NOT NULL')), [lock(AE, t)], { note: 'no scan: the validated check proves it' }),
+      );
+      out.push(st(sql`ALTER TABLE ${q(t)} DROP CONSTRAINT ${id(name)}`, [lock(AE, t)]));
+    }
+  }
+  return out;
+}
+
+export function addConstraintStatements(
+  op: AddConstraintOperation,
+  ctx: CompileContext,
+): CompiledStatement[] {
+  const t = op.table;
+  const body = raw(op.definition);
+  if (op.type === 'check' || op.type === 'foreignKey') {
+    const ref = op.references ?? t;
+    const locks =
+      op.type === 'check'
+        ? { add: [lock(AE, t)], validate: [lock(SUE, t)] }
+        : { add: [lock(SRE, t), lock(SRE, ref)], validate: [lock(SUE, t), lock('ROW SHARE', ref)] };
+    return checked(t, op.name, body, op.validate ?? 'separate', locks, ctx);
+  }
+  const viaIndex = (op.type === 'unique' || op.type === 'primaryKey') && op.index !== undefined;
+  if (viaIndex && !isNew(ctx, t) && op.concurrently !== false && !op.deferrable) {
+    return uniqueViaIndex(t, op.name, op.type === 'unique' ? 'UNIQUE' : 'PRIMARY KEY', raw(op.index!), ctx);
+  }
+  const add = sql`ALTER TABLE ${q(t)} ADD CONSTRAINT ${id(op.name)} ${body}`;
+  return [st(add, [lock(AE, t)], { scans: !isNew(ctx, t) })];
+}
