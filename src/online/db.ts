@@ -1,0 +1,94 @@
+/**
+ * How online phases talk to the database: fragments rendered with PostgreSQL quoting, and the one
+ * place that takes strong locks — a short transaction under `lock_timeout`, retried with backoff and
+ * jitter, so a migration waiting for a lock never queues application traffic behind it for long.
+ */
+import type { Connection, QueryResult } from '../dialects/dialect.js';
+import { LockTimeoutError, SluiceError } from '../errors.js';
+import { postgresQuoting, render, type SqlFragment } from '../sql/tag.js';
+
+/** What phases need from the runner's context. */
+export interface Session {
+  conn: Connection;
+  lockTimeoutMs: number;
+  lockRetries: number;
+  onEvent?: (e: { type: string; message: string; progress?: unknown }) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs one fragment.
+ *
+ * @example
+ * await run(conn, sql`SELECT 1`);
+ */
+export function run<R = Record<string, unknown>>(
+  conn: Connection,
+  fragment: SqlFragment,
+): Promise<QueryResult<R>> {
+  const { text, values } = render(fragment, postgresQuoting);
+  return conn.query<R>(text, values.length > 0 ? values : undefined);
+}
+
+const RETRYABLE = new Set(['55P03', '40P01']); // lock_not_available, deadlock_detected
+
+function sqlState(error: unknown): string | undefined {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Throws if the runner asked to stop. */
+export function checkSignal(s: Session): void {
+  if (s.signal?.aborted)
+    throw new SluiceError('aborted', 'Stopped on request; run the command again to resume.');
+}
+
+/**
+ * Runs `fn` in a transaction whose lock waits are capped at `lockTimeoutMs`; on a lock timeout or a
+ * deadlock the transaction is rolled back and retried after an exponential, jittered delay, at most
+ * `lockRetries` more times. Everything `fn` does must be catalog-only (no scans, no backfill): the
+ * locks it takes are held until commit. Reports `{type: 'lock', progress: {label, heldMs, attempts}}`.
+ *
+ * @example
+ * await withShortLocks(session, 'add columns', async () => {
+ *   await run(session.conn, sql`ALTER TABLE ${ident('users')} ADD COLUMN x int`);
+ * });
+ */
+export async function withShortLocks<T>(s: Session, label: string, fn: () => Promise<T>): Promise<T> {
+  const timeout = Math.max(1, Math.floor(s.lockTimeoutMs));
+  for (let attempt = 0; ; attempt++) {
+    checkSignal(s);
+    await s.conn.query('BEGIN');
+    const began = performance.now();
+    try {
+      await s.conn.query(`SET LOCAL lock_timeout = '${timeout}ms'`);
+      const result = await fn();
+      await s.conn.query('COMMIT');
+      s.onEvent?.({
+        type: 'lock',
+        message: `${label}: locks held ${(performance.now() - began).toFixed(1)} ms`,
+        progress: { label, heldMs: performance.now() - began, attempts: attempt + 1 },
+      });
+      return result;
+    } catch (error) {
+      await s.conn.query('ROLLBACK').catch(() => {});
+      const code = sqlState(error);
+      if (code === undefined || !RETRYABLE.has(code)) throw error;
+      if (attempt >= s.lockRetries) {
+        throw new LockTimeoutError(
+          `${label}: could not get the locks it needs within ${timeout} ms after ${attempt + 1} attempts.`,
+          {
+            hint: 'A long transaction holds the table; end it, or raise lockTimeout/lockRetries, and run again.',
+          },
+        );
+      }
+      // Exponential backoff with full jitter: retries from several runners do not line up, and the
+      // application's queued queries get through between attempts.
+      const delay = Math.min(5000, 50 * 2 ** attempt);
+      s.onEvent?.({ type: 'lock-retry', message: `${label}: lock busy, retrying (attempt ${attempt + 2})` });
+      await sleep(delay / 2 + Math.random() * (delay / 2));
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * What every online operation kind provides (pgroll's start / complete / rollback / validate, split
+ * where the lock discipline needs it). The phases call the hooks in this order:
+ *
+ * - start:    `expand` (one short-lock transaction for all operations) → backfills → `build`
+ *             (CONCURRENTLY, no transaction) → version schemas.
+ * - complete: `validate` (VALIDATE CONSTRAINT, no strong lock) → `contract` (one short-lock
+ *             transaction: triggers dropped, renames, drops, swaps; `late` operations last).
+ * - abort:    `unbuild` (DROP INDEX CONCURRENTLY) → `rollback` (one short-lock transaction).
+ *
+ * Every hook must be idempotent: a crash can interrupt any of them and the phase runs them again.
+ */
+import type { QueryResult } from '../dialects/dialect.js';
+import type { SqlFragment } from '../sql/tag.js';
+import type { BackfillSpec } from './backfill/index.js';
+import type { Session } from './db.js';
+import type { PlanBuilder } from './plan.js';
+import type { OnlineOperation, OnlinePlan } from './types.js';
+
+/** What hooks get: the session, the stored plan and catalog probes. */
+export interface PhaseContext extends Session {
+  plan: OnlinePlan;
+  run<R = Record<string, unknown>>(fragment: SqlFragment): Promise<QueryResult<R>>;
+  columnExists(table: string, column: string): Promise<boolean>;
+  tableExists(table: string): Promise<boolean>;
+  /** A constraint of `table`: null when missing. */
+  constraint(table: string, name: string): Promise<{ valid: boolean } | null>;
+  /** An index of the plan's schema: null when missing. */
+  index(name: string): Promise<{ valid: boolean } | null>;
+  /**
+   * Builds an index with CREATE INDEX CONCURRENTLY; a leftover invalid index (from a crash or a
+   * failed build) is dropped concurrently and built again; a valid one is kept.
+   */
+  buildIndex(name: string, create: SqlFragment): Promise<void>;
+  /** Runs (or resumes) a backfill with the runner's progress reporting and stop signal. */
+  backfill(spec: BackfillSpec): Promise<void>;
+  /** `complete --drop-old`: remove what a blue-green swap keeps for an instant abort. */
+  dropOld: boolean;
+}
+
+/** One operation kind. `O` is its data, `R` what planning resolved for it. */
+export interface OperationHandler<O extends OnlineOperation = any, R = any> {
+  kind: O['kind'];
+  /** Pure check of the operation's data: why it cannot run online, or null. */
+  check(op: O): string | null;
+  /** Applies the operation to the model of the new version; throws PlanError when it does not fit. */
+  plan(op: O, b: PlanBuilder): R;
+  expand?(op: O, r: R, x: PhaseContext): Promise<void>;
+  /** Copies or fills data after `expand` (the generic column backfills run before it). */
+  backfill?(op: O, r: R, x: PhaseContext): Promise<void>;
+  build?(op: O, r: R, x: PhaseContext): Promise<void>;
+  validate?(op: O, r: R, x: PhaseContext): Promise<void>;
+  contract?(op: O, r: R, x: PhaseContext): Promise<void>;
+  /** Run contract after every non-late operation (table renames and drops). */
+  late?: boolean;
+  unbuild?(op: O, r: R, x: PhaseContext): Promise<void>;
+  rollback?(op: O, r: R, x: PhaseContext): Promise<void>;
+  /** Removes what `contract` kept for an abort after it (a swapped table's old copy); idempotent. */
+  dropOld?(op: O, r: R, x: PhaseContext): Promise<void>;
+}

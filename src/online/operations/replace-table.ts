@@ -1,0 +1,280 @@
+/**
+ * `replaceTable`: blue-green table swap. `start` creates the new table under a temporary name,
+ * installs row sync in both directions (see table-sync.ts), copies existing rows in resumable
+ * batches and checks that both tables hold the same keys. `complete` swaps the names in one
+ * short-lock transaction (renames only) and keeps the old table, still in sync, so `abort` after the
+ * swap renames back instantly with every row written in between. `complete --drop-old` (or the next
+ * online migration) drops it.
+ *
+ * Limits: the primary key keeps its column names; no other table may reference the table by a
+ * foreign key (it would keep pointing at the old table); TRUNCATE is not synced.
+ */
+import { SluiceError } from '../../errors.js';
+import { ident, join, raw, sql } from '../../sql/tag.js';
+import { tempName, triggerFunctionName, triggerName } from '../names.js';
+import type { OperationHandler, PhaseContext } from '../operation.js';
+import { PlanError } from '../plan.js';
+import type { ColumnSpec, ReplaceTableOp } from '../types.js';
+import { missing, quotedName } from './common.js';
+import { SYNC_SETTING, syncStatements } from './table-sync.js';
+
+/**
+ * @example
+ * op.replaceTable('users', {
+ *   columns: [{ name: 'id', type: 'bigint', notNull: true }, { name: 'full_name', type: 'text' }],
+ *   primaryKey: ['id'],
+ *   copy: { full_name: "first_name || ' ' || last_name" },
+ * })
+ */
+export function replaceTable(table: string, spec: Omit<ReplaceTableOp, 'kind' | 'table'>): ReplaceTableOp {
+  return { kind: 'replaceTable', table, ...spec };
+}
+
+interface Resolved {
+  table: string;
+  temp: string;
+  oldTemp: string;
+  columns: ColumnSpec[];
+  copy: Record<string, string>;
+  reverse: Record<string, string>;
+  pkIndex: string | null;
+  /** Name of the new table's primary key while it is the copy. */
+  newPk: string;
+}
+
+function names(x: PhaseContext, r: Resolved) {
+  const n = x.plan.newSchema;
+  return {
+    fwdFn: triggerFunctionName(n, r.table, 'fwd'),
+    revFn: triggerFunctionName(n, r.table, 'rev'),
+    fwd: triggerName(n, 'fwd'),
+    rev: triggerName(n, 'rev'),
+  };
+}
+
+export const replaceTableHandler: OperationHandler<ReplaceTableOp, Resolved> = {
+  kind: 'replaceTable',
+  check(op) {
+    const m = missing({ table: op.table });
+    if (m) return m;
+    if (!Array.isArray(op.columns) || op.columns.length === 0)
+      return "`columns` must list the new table's columns";
+    for (const c of op.columns) {
+      const cm = missing({ 'column.name': c?.name, 'column.type': c?.type });
+      if (cm) return cm;
+    }
+    if (!Array.isArray(op.primaryKey) || op.primaryKey.length === 0)
+      return 'a `primaryKey` is needed (rows are synced by key)';
+    const cols = op.columns.map((c) => c.name);
+    const bad = op.primaryKey.find((k) => !cols.includes(k));
+    if (bad) return `primary key column "${bad}" is not in \`columns\``;
+    const exprs = [...Object.values(op.copy ?? {}), ...Object.values(op.reverse ?? {})];
+    if (exprs.some((e) => typeof e !== 'string' || e.includes('$sluice$')))
+      return 'copy/reverse expressions must be SQL strings';
+    const unknown = Object.keys(op.copy ?? {}).find((k) => !cols.includes(k));
+    if (unknown) return `\`copy\` names "${unknown}", which is not a column of the new table`;
+    return null;
+  },
+  plan(op, b) {
+    const t = b.table(op.table);
+    const info = b.tableInfo(t);
+    if (info.primaryKey.join(',') !== op.primaryKey.join(',')) {
+      throw new PlanError(
+        `the primary key must keep its columns (${info.primaryKey.join(', ') || 'none'}), got (${op.primaryKey.join(', ')})`,
+        'Rows are matched between the two tables by key; change the key in a separate step.',
+      );
+    }
+    for (const other of b.info.values()) {
+      const fk = other.constraints.find(
+        (c) => c.type === 'f' && c.refTable === t.physical && other.name !== t.physical,
+      );
+      if (fk) {
+        throw new PlanError(
+          `foreign key "${fk.name}" of table "${other.name}" references it and would keep pointing at the old table`,
+          'Drop that foreign key first and add it back (NOT VALID, then VALIDATE) after the swap.',
+        );
+      }
+    }
+    const copy: Record<string, string> = {};
+    const columns = op.columns.map((c) => {
+      const old = info.columns.find((o) => o.name === c.name);
+      const expr = op.copy?.[c.name] ?? (old ? quotedName(c.name) : undefined);
+      if (op.primaryKey.includes(c.name) && op.copy?.[c.name] !== undefined) {
+        throw new PlanError(`key column "${c.name}" is copied as is; drop it from \`copy\``);
+      }
+      if (expr !== undefined) copy[c.name] = expr;
+      else if (c.notNull && !c.default) {
+        throw new PlanError(
+          `new column "${c.name}" is NOT NULL but has no default, no copy expression and no old column`,
+        );
+      }
+      // A serial key keeps drawing from the old table's sequence, so ids never collide.
+      const def = c.default ?? (old?.default && /nextval\s*\(/i.test(old.default) ? old.default : undefined);
+      return { ...c, default: def };
+    });
+    const reverse: Record<string, string> = {};
+    for (const o of info.columns) {
+      const expr =
+        op.reverse?.[o.name] ?? (op.columns.some((c) => c.name === o.name) ? quotedName(o.name) : undefined);
+      if (expr !== undefined) reverse[o.name] = expr;
+      else if (o.notNull && !o.default) {
+        throw new PlanError(
+          `old column "${o.name}" is NOT NULL without a default and the new table has no such column`,
+          `Say how to fill it from a new row: reverse: { ${o.name}: '<SQL over the new columns>' }.`,
+        );
+      }
+    }
+    const temp = tempName(op.table);
+    t.newName = null;
+    t.touched.push(...info.columns.map((c) => c.name));
+    const cols = op.columns.map((c) => ({ name: c.name, physical: c.name }));
+    b.tables.push({
+      physical: temp,
+      oldName: null,
+      newName: op.table,
+      oldColumns: [],
+      newColumns: cols,
+      primaryKey: [...op.primaryKey],
+      up: [],
+      down: [],
+      tempColumns: [],
+      touched: cols.map((c) => c.name),
+    });
+    const pk = info.indexes.find((i) => i.primary);
+    return {
+      table: t.physical,
+      temp,
+      oldTemp: tempName(op.table, 'old'),
+      columns,
+      copy,
+      reverse,
+      pkIndex: pk?.name ?? null,
+      newPk: tempName(`${op.table}_pkey`),
+    };
+  },
+  async expand(op, r, x) {
+    const defs = r.columns.map((c) => {
+      const def = c.default ? sql` DEFAULT ${raw(c.default)}` : raw('');
+      return sql`${ident(c.name)} ${raw(c.type)}${def}${raw(c.notNull ? ' NOT NULL' : '')}`;
+    });
+    const pk = join(op.primaryKey.map((k) => ident(k)));
+    await x.run(
+      sql`CREATE TABLE IF NOT EXISTS ${ident(x.plan.schema, r.temp)} (${join(defs)}, CONSTRAINT ${ident(r.newPk)} PRIMARY KEY (${pk}))`,
+    );
+    const n = names(x, r);
+    const base = { schema: x.plan.schema, key: op.primaryKey };
+    const stmts = [
+      ...syncStatements({
+        ...base,
+        source: r.table,
+        target: r.temp,
+        columns: r.copy,
+        functionName: n.fwdFn,
+        triggerName: n.fwd,
+      }),
+      ...syncStatements({
+        ...base,
+        source: r.temp,
+        target: r.table,
+        columns: r.reverse,
+        functionName: n.revFn,
+        triggerName: n.rev,
+      }),
+    ];
+    for (const s of stmts) await x.run(s);
+  },
+  async backfill(op, r, x) {
+    const schema = x.plan.schema;
+    // Copied rows must not be echoed back into the old table by the reverse trigger.
+    await x.conn.query(`SET ${SYNC_SETTING} = 'on'`);
+    try {
+      await x.backfill({
+        id: `${x.plan.newSchema}:${r.table}:copy`,
+        mode: 'copy',
+        source: { schema, name: r.table },
+        target: { schema, name: r.temp },
+        columns: r.copy,
+      });
+      // A row deleted between a batch's snapshot and its insert can be copied after its delete was
+      // synced; remove such rows (the old table is the truth until the swap).
+      const match = join(
+        op.primaryKey.map((k) => sql`o.${ident(k)} = n.${ident(k)}`),
+        ' AND ',
+      );
+      await x.run(
+        sql`DELETE FROM ${ident(schema, r.temp)} n WHERE NOT EXISTS (SELECT 1 FROM ${ident(schema, r.table)} o WHERE ${match})`,
+      );
+    } finally {
+      await x.conn.query(`RESET ${SYNC_SETTING}`);
+    }
+    await verifyCounts(x, r);
+  },
+  async contract(_op, r, x) {
+    if (await x.tableExists(r.oldTemp)) return;
+    const s = x.plan.schema;
+    await x.run(sql`ALTER TABLE ${ident(s, r.table)} RENAME TO ${ident(r.oldTemp)}`);
+    await x.run(sql`ALTER TABLE ${ident(s, r.temp)} RENAME TO ${ident(r.table)}`);
+    if (r.pkIndex) {
+      await x.run(sql`ALTER INDEX ${ident(s, r.pkIndex)} RENAME TO ${ident(tempName(r.pkIndex, 'old'))}`);
+      await x.run(sql`ALTER INDEX ${ident(s, r.newPk)} RENAME TO ${ident(r.pkIndex)}`);
+    }
+  },
+  async dropOld(_op, r, x) {
+    const s = x.plan.schema;
+    const n = names(x, r);
+    if (await x.tableExists(r.oldTemp)) {
+      // Sequences the old table owns (serial keys) are still used by the new table's defaults.
+      const seqs = await x.run<{ seq: string }>(
+        sql`SELECT d.objid::regclass::text AS seq FROM pg_depend d JOIN pg_class c ON c.oid = d.objid
+             WHERE d.refobjid = ${`"${s}"."${r.oldTemp}"`}::regclass AND d.deptype = 'a' AND c.relkind = 'S'`,
+      );
+      for (const q of seqs.rows) await x.run(sql`ALTER SEQUENCE ${raw(q.seq)} OWNED BY NONE`);
+      await x.run(sql`DROP TABLE ${ident(s, r.oldTemp)}`);
+    }
+    if (await x.tableExists(r.table))
+      await x.run(sql`DROP TRIGGER IF EXISTS ${ident(n.rev)} ON ${ident(s, r.table)}`);
+    await x.run(sql`DROP FUNCTION IF EXISTS ${ident(s, n.fwdFn)}()`);
+    await x.run(sql`DROP FUNCTION IF EXISTS ${ident(s, n.revFn)}()`);
+  },
+  async rollback(_op, r, x) {
+    const s = x.plan.schema;
+    const n = names(x, r);
+    if (await x.tableExists(r.oldTemp)) {
+      // Abort after the swap: the old table is complete (kept in sync), so switching back is two renames.
+      await x.run(sql`ALTER TABLE ${ident(s, r.table)} RENAME TO ${ident(r.temp)}`);
+      await x.run(sql`ALTER TABLE ${ident(s, r.oldTemp)} RENAME TO ${ident(r.table)}`);
+      if (r.pkIndex) {
+        await x.run(sql`ALTER INDEX ${ident(s, r.pkIndex)} RENAME TO ${ident(r.newPk)}`);
+        await x.run(sql`ALTER INDEX ${ident(s, tempName(r.pkIndex, 'old'))} RENAME TO ${ident(r.pkIndex)}`);
+      }
+    }
+    await x.run(sql`DROP TABLE IF EXISTS ${ident(s, r.temp)}`);
+    await x.run(sql`DROP TRIGGER IF EXISTS ${ident(n.fwd)} ON ${ident(s, r.table)}`);
+    await x.run(sql`DROP FUNCTION IF EXISTS ${ident(s, n.fwdFn)}()`);
+    await x.run(sql`DROP FUNCTION IF EXISTS ${ident(s, n.revFn)}()`);
+  },
+};
+
+async function verifyCounts(x: PhaseContext, r: Resolved): Promise<void> {
+  const s = x.plan.schema;
+  // One snapshot for both counts: sync triggers write both tables in the writer's transaction.
+  await x.conn.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+  try {
+    const res = await x.run<{ old: string; new: string }>(
+      sql`SELECT (SELECT count(*) FROM ${ident(s, r.table)})::text AS old, (SELECT count(*) FROM ${ident(s, r.temp)})::text AS new`,
+    );
+    await x.conn.query('COMMIT');
+    const row = res.rows[0];
+    if (!row || row.old !== row.new) {
+      throw new SluiceError(
+        'online-verify-failed',
+        `replaceTable ${r.table}: the copy has ${row?.new} rows but the table has ${row?.old}.`,
+        { details: { hint: 'Run sluice abort, then report this: the sync triggers missed rows.' } },
+      );
+    }
+    x.onEvent?.({ type: 'verify', message: `replaceTable ${r.table}: ${row.old} rows in both tables` });
+  } catch (error) {
+    await x.conn.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}

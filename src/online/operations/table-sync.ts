@@ -1,0 +1,68 @@
+/**
+ * Row-level sync between two tables for a blue-green `replaceTable`: an AFTER INSERT OR UPDATE OR
+ * DELETE trigger on one table upserts (or deletes) the matching row of the other, mapping columns
+ * through SQL expressions over the written row.
+ *
+ * Both directions are installed, so a write through either version reaches the other table. A
+ * transaction-local setting (`sluice.sync`) is raised while a sync trigger writes, and a sync
+ * trigger that sees it raised does nothing: that is what stops the ping-pong, and unlike
+ * `pg_trigger_depth()` it does not skip writes the application itself makes from its own triggers.
+ * The backfill session raises it for its whole session, so copied rows are not echoed back.
+ */
+import { ident, join, raw, type SqlFragment, sql } from '../../sql/tag.js';
+
+/** The setting that marks a write made by a sync trigger. */
+export const SYNC_SETTING = 'sluice.sync';
+
+export interface SyncSpec {
+  schema: string;
+  source: string;
+  target: string;
+  /** Target column → SQL expression over the source row's columns. */
+  columns: Record<string, string>;
+  /** Key columns (same names in both tables). */
+  key: string[];
+  functionName: string;
+  triggerName: string;
+}
+
+/**
+ * Statements that (re)install one direction of the sync (idempotent, catalog-only).
+ *
+ * @example
+ * for (const s of syncStatements({ schema: 'public', source: 'users', target: '_sluice_users', … })) await run(conn, s);
+ */
+export function syncStatements(s: SyncSpec): SqlFragment[] {
+  const target = ident(s.schema, s.target);
+  const cols = Object.keys(s.columns);
+  const exprs = join(Object.values(s.columns).map((e) => sql`(${raw(e)})`));
+  const nonKey = cols.filter((c) => !s.key.includes(c));
+  const onConflict = nonKey.length
+    ? sql`DO UPDATE SET ${join(nonKey.map((c) => sql`${ident(c)} = EXCLUDED.${ident(c)}`))}`
+    : raw('DO NOTHING');
+  const keyOf = (rec: string) => join(s.key.map((k) => sql`${raw(rec)}.${ident(k)}`));
+  const keyCols = join(s.key.map((k) => ident(k)));
+  const flag = sql`current_setting(${raw(`'${SYNC_SETTING}'`)}, true)`;
+  const fn = ident(s.schema, s.functionName);
+  const body = sql`BEGIN
+  IF ${flag} = 'on' THEN RETURN NULL; END IF;
+  PERFORM set_config(${raw(`'${SYNC_SETTING}'`)}, 'on', true);
+  IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND (${keyOf('OLD')}) IS DISTINCT FROM (${keyOf('NEW')})) THEN
+    DELETE FROM ${target} WHERE (${keyCols}) = (${keyOf('OLD')});
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO ${target} (${join(cols.map((c) => ident(c)))}) OVERRIDING SYSTEM VALUE
+      SELECT ${exprs} FROM (SELECT NEW.*) AS sluice_row
+      ON CONFLICT (${keyCols}) ${onConflict};
+  END IF;
+  PERFORM set_config(${raw(`'${SYNC_SETTING}'`)}, '', true);
+  RETURN NULL;
+END`;
+  const trg = ident(s.triggerName);
+  const source = ident(s.schema, s.source);
+  return [
+    sql`CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $sluice$\n${body}\n$sluice$`,
+    sql`DROP TRIGGER IF EXISTS ${trg} ON ${source}`,
+    sql`CREATE TRIGGER ${trg} AFTER INSERT OR UPDATE OR DELETE ON ${source} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+  ];
+}

@@ -1,0 +1,60 @@
+/**
+ * Rolls an online migration back (`sluice abort`): indexes it built are dropped CONCURRENTLY, then
+ * one short-lock transaction removes the new version schema, the triggers and the temporary
+ * columns and tables (or, after a blue-green swap, renames the tables back first). Every step is
+ * guarded, so an abort can be repeated and finishes whatever an interrupted start or abort left.
+ */
+import { RefusedError } from '../../errors.js';
+import { ident, sql } from '../../sql/tag.js';
+import { clearBackfill } from '../backfill/index.js';
+import { withShortLocks } from '../db.js';
+import { STATE_SCHEMA } from '../names.js';
+import { handlerFor } from '../registry.js';
+import { deleteState, ensureStateTable, readState, setPhase } from '../state.js';
+import { dropTriggerStatements, needsTrigger } from '../triggers.js';
+import type { OnlineContext } from '../types.js';
+import { versionSchemaStatements } from '../views.js';
+import { backfillIds } from './complete.js';
+import { phaseContext } from './context.js';
+
+/**
+ * Aborts an online migration; a no-op when it is unknown (already aborted, or never started).
+ *
+ * @example
+ * await abortOnline({ conn, version, name, definition, lockTimeoutMs: 2000, lockRetries: 10 });
+ */
+export async function abortOnline(ctx: OnlineContext): Promise<void> {
+  await ensureStateTable(ctx.conn);
+  const state = await readState(ctx.conn, ctx.version);
+  if (!state) return;
+  const label = `${ctx.version}_${ctx.name}`;
+  if (state.phase === 'completed') {
+    throw new RefusedError(
+      'online-completed',
+      `Online migration ${label} is already completed; it cannot be aborted.`,
+      {
+        hint: 'Write a new migration that reverts it.',
+      },
+    );
+  }
+  if (state.phase !== 'aborting') await setPhase(ctx.conn, ctx.version, 'aborting');
+  const plan = state.plan;
+  const x = phaseContext(ctx, plan, false);
+  const steps = plan.steps.map((s) => ({ ...s, h: handlerFor(s.op.kind)! })).reverse();
+  for (const s of steps) await s.h.unbuild?.(s.op, s.resolved, x);
+
+  await withShortLocks(ctx, 'abort', async () => {
+    await x.run(sql`DROP SCHEMA IF EXISTS ${ident(plan.newSchema)} CASCADE`);
+    for (const t of plan.tables.filter(needsTrigger)) {
+      if (await x.tableExists(t.physical))
+        for (const f of dropTriggerStatements(plan, t, t.physical)) await x.run(f);
+    }
+    for (const s of steps) await s.h.rollback?.(s.op, s.resolved, x);
+    // The old version schema: gone if this migration made it, else as it was (a swap's complete dropped it).
+    if (plan.createdOldSchema) await x.run(sql`DROP SCHEMA IF EXISTS ${ident(plan.oldSchema)} CASCADE`);
+    else for (const f of versionSchemaStatements(plan, 'old')) await x.run(f);
+  });
+  for (const id of backfillIds(plan)) await clearBackfill(ctx.conn, id, { stateSchema: STATE_SCHEMA });
+  await deleteState(ctx.conn, ctx.version);
+  ctx.onEvent?.({ type: 'aborted', message: `${label} aborted` });
+}

@@ -1,0 +1,94 @@
+/**
+ * The contract phase (`sluice complete`). Constraints are validated first, with no strong lock;
+ * then one short-lock transaction drops the old version schema and the triggers and puts every
+ * column and table in its final place. Because that transaction also records the new phase, a crash
+ * leaves either nothing or everything done.
+ */
+import { SluiceError } from '../../errors.js';
+import { ident, sql } from '../../sql/tag.js';
+import { clearBackfill } from '../backfill/index.js';
+import { withShortLocks } from '../db.js';
+import { STATE_SCHEMA } from '../names.js';
+import { handlerFor } from '../registry.js';
+import { ensureStateTable, readState, type StateRow, setPhase } from '../state.js';
+import { dropTriggerStatements, needsTrigger } from '../triggers.js';
+import type { OnlineContext, OnlinePlan } from '../types.js';
+import { phaseContext } from './context.js';
+
+/** Every backfill checkpoint id a plan may have left. */
+export function backfillIds(plan: OnlinePlan): string[] {
+  const ids = plan.tables
+    .filter((t) => t.up.some((a) => a.on === 'always'))
+    .map((t) => `${plan.newSchema}:${t.physical}`);
+  for (const s of plan.steps) {
+    const r = s.resolved as { table?: string };
+    if (s.op.kind === 'replaceTable' && r.table) ids.push(`${plan.newSchema}:${r.table}:copy`);
+  }
+  return ids;
+}
+
+/** Drops what a swapped migration kept for an instant abort, and marks it completed. */
+export async function finishSwapped(ctx: Omit<OnlineContext, 'definition'>, state: StateRow): Promise<void> {
+  const x = phaseContext(ctx, state.plan, true);
+  await withShortLocks(ctx, 'drop old tables', async () => {
+    for (const s of state.plan.steps) await handlerFor(s.op.kind)?.dropOld?.(s.op, s.resolved, x);
+    await setPhase(ctx.conn, state.version, 'completed');
+  });
+  ctx.onEvent?.({ type: 'drop-old', message: `dropped the old tables of ${state.version}_${state.name}` });
+}
+
+/**
+ * Runs the contract phase of an active online migration. With `dropOld`, a replaced table's old copy
+ * is dropped too (also when the swap was done by an earlier `complete`).
+ *
+ * @example
+ * await completeOnline({ conn, version, name, definition, lockTimeoutMs: 2000, lockRetries: 10, dropOld: true });
+ */
+export async function completeOnline(ctx: OnlineContext & { dropOld?: boolean }): Promise<void> {
+  await ensureStateTable(ctx.conn);
+  const state = await readState(ctx.conn, ctx.version);
+  const label = `${ctx.version}_${ctx.name}`;
+  if (!state)
+    throw new SluiceError('online-not-started', `Online migration ${label} has not been started.`, {
+      exitCode: 2,
+    });
+  if (state.phase === 'completed') return;
+  if (state.phase === 'swapped') {
+    if (ctx.dropOld) await finishSwapped(ctx, state);
+    return;
+  }
+  if (state.phase !== 'active') {
+    throw new SluiceError('online-not-active', `Online migration ${label} is ${state.phase}, not active.`, {
+      exitCode: 3,
+      details: {
+        hint:
+          state.phase === 'expanding'
+            ? 'Run sluice up to finish its start, or sluice abort.'
+            : 'Run sluice abort to finish it.',
+      },
+    });
+  }
+  const plan = state.plan;
+  const x = phaseContext(ctx, plan, ctx.dropOld === true);
+  const steps = plan.steps.map((s) => ({ ...s, h: handlerFor(s.op.kind)! }));
+  for (const s of steps) await s.h.validate?.(s.op, s.resolved, x);
+
+  const keeps = !ctx.dropOld && steps.some((s) => s.h.dropOld);
+  await withShortLocks(ctx, 'contract', async () => {
+    if (plan.oldSchema !== plan.newSchema)
+      await x.run(sql`DROP SCHEMA IF EXISTS ${ident(plan.oldSchema)} CASCADE`);
+    for (const t of plan.tables.filter(needsTrigger)) {
+      if (await x.tableExists(t.physical))
+        for (const f of dropTriggerStatements(plan, t, t.physical)) await x.run(f);
+    }
+    for (const s of steps.filter((s) => !s.h.late)) await s.h.contract?.(s.op, s.resolved, x);
+    for (const s of steps.filter((s) => s.h.late)) await s.h.contract?.(s.op, s.resolved, x);
+    if (ctx.dropOld) for (const s of steps) await s.h.dropOld?.(s.op, s.resolved, x);
+    await setPhase(ctx.conn, ctx.version, keeps ? 'swapped' : 'completed');
+  });
+  for (const id of backfillIds(plan)) await clearBackfill(ctx.conn, id, { stateSchema: STATE_SCHEMA });
+  ctx.onEvent?.({
+    type: 'completed',
+    message: `${label} completed${keeps ? '; the old table is kept for abort' : ''}`,
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * Builds the {@link PhaseContext} operation hooks receive: the session, the stored plan and the
+ * catalog probes every idempotent step is guarded by.
+ */
+import { ident, type SqlFragment, sql } from '../../sql/tag.js';
+import { type BackfillSpec, runBackfill } from '../backfill/index.js';
+import { checkSignal, run, type Session } from '../db.js';
+import { STATE_SCHEMA } from '../names.js';
+import type { PhaseContext } from '../operation.js';
+import type { OnlinePlan } from '../types.js';
+
+/**
+ * @example
+ * const x = phaseContext(session, plan, false);
+ * if (!(await x.columnExists('users', '_sluice_age'))) { … }
+ */
+export function phaseContext(s: Session, plan: OnlinePlan, dropOld: boolean): PhaseContext {
+  const conn = s.conn;
+  // to_regclass takes a name as text: quote both parts so odd names resolve exactly.
+  const q = (n: string) => `"${n.replace(/"/g, '""')}"`;
+  const rel = (name: string) => `${q(plan.schema)}.${q(name)}`;
+  const x: PhaseContext = {
+    ...s,
+    plan,
+    dropOld,
+    run: <R>(f: SqlFragment) => run<R>(conn, f),
+    async columnExists(table, column) {
+      const r = await run<{ ok: boolean }>(
+        conn,
+        sql`SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(${rel(table)})
+              AND attname = ${column} AND attnum > 0 AND NOT attisdropped) AS ok`,
+      );
+      return r.rows[0]?.ok === true;
+    },
+    async tableExists(table) {
+      const r = await run<{ ok: boolean }>(conn, sql`SELECT to_regclass(${rel(table)}) IS NOT NULL AS ok`);
+      return r.rows[0]?.ok === true;
+    },
+    async constraint(table, name) {
+      const r = await run<{ valid: boolean }>(
+        conn,
+        sql`SELECT convalidated AS valid FROM pg_constraint WHERE conrelid = to_regclass(${rel(table)}) AND conname = ${name}`,
+      );
+      return r.rows[0] ?? null;
+    },
+    async index(name) {
+      const r = await run<{ valid: boolean }>(
+        conn,
+        sql`SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = to_regclass(${rel(name)})`,
+      );
+      return r.rows[0] ?? null;
+    },
+    async buildIndex(name, create) {
+      checkSignal(s);
+      const state = await x.index(name);
+      if (state?.valid) return;
+      // An invalid index is what a crashed or failed CONCURRENTLY build leaves: start it over.
+      if (state) await run(conn, sql`DROP INDEX CONCURRENTLY IF EXISTS ${ident(plan.schema, name)}`);
+      s.onEvent?.({ type: 'index', message: `building index ${name} concurrently` });
+      await run(conn, create);
+    },
+    async backfill(spec: BackfillSpec) {
+      checkSignal(s);
+      s.onEvent?.({ type: 'backfill', message: `backfill ${spec.id}` });
+      await runBackfill(conn, spec, {
+        stateSchema: STATE_SCHEMA,
+        signal: s.signal,
+        lockTimeoutMs: Math.max(s.lockTimeoutMs, 1000),
+        onProgress: (p) =>
+          s.onEvent?.({
+            type: 'backfill',
+            message: `${p.id}: ${p.rowsDone}/${p.rowsTotal} rows`,
+            progress: p,
+          }),
+      });
+    },
+  };
+  return x;
+}

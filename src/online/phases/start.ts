@@ -1,0 +1,136 @@
+/**
+ * The expand phase (`sluice up` of an online migration). Every step is idempotent and the plan is
+ * stored before the first DDL, so a run killed at any point converges when it is run again:
+ *
+ * 1. plan against the catalog (fails before any change), record it (`expanding`);
+ * 2. one short-lock transaction: temporary columns, NOT VALID constraints, dual-write triggers;
+ * 3. backfills (batched, checkpointed by the backfill engine), table copies;
+ * 4. indexes CONCURRENTLY;
+ * 5. one short-lock transaction: both version schemas, phase `active`.
+ */
+import { RefusedError } from '../../errors.js';
+import { sql } from '../../sql/tag.js';
+import { run, withShortLocks } from '../db.js';
+import { introspect } from '../introspect.js';
+import { BASE_SCHEMA, versionSchemaName } from '../names.js';
+import { buildPlan } from '../plan.js';
+import { handlerFor } from '../registry.js';
+import { ensureStateTable, insertState, readState, readStates, type StateRow, setPhase } from '../state.js';
+import { needsTrigger, triggerStatements } from '../triggers.js';
+import type { OnlineContext, OnlinePlan } from '../types.js';
+import { validateOnlineMigration } from '../validate.js';
+import { versionSchemaStatements } from '../views.js';
+import { finishSwapped } from './complete.js';
+import { phaseContext } from './context.js';
+
+async function schemaExists(ctx: OnlineContext, schema: string): Promise<boolean> {
+  const r = await run<{ ok: boolean }>(
+    ctx.conn,
+    sql`SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ${schema}) AS ok`,
+  );
+  return r.rows[0]?.ok === true;
+}
+
+/** The backfill ids a plan uses (column fills), for resuming and clearing. */
+export function columnBackfills(plan: OnlinePlan) {
+  return plan.tables
+    .filter((t) => t.up.some((a) => a.on === 'always'))
+    .map((t) => ({
+      id: `${plan.newSchema}:${t.physical}`,
+      table: t.physical,
+      set: Object.fromEntries(t.up.filter((a) => a.on === 'always').map((a) => [a.target, a.expr])),
+    }));
+}
+
+async function planMigration(ctx: OnlineContext): Promise<StateRow> {
+  const file = `${ctx.version}_${ctx.name}`;
+  const ops = validateOnlineMigration(ctx.definition, file);
+  const states = await readStates(ctx.conn);
+  const busy = states.find((s) => s.phase === 'expanding' || s.phase === 'active' || s.phase === 'aborting');
+  if (busy) {
+    throw new RefusedError(
+      'online-busy',
+      `Online migration ${busy.version}_${busy.name} is ${busy.phase}; only one online migration can be active at a time.`,
+      {
+        hint:
+          busy.phase === 'aborting'
+            ? 'Run sluice abort to finish it.'
+            : 'Run sluice complete (or sluice abort) first.',
+      },
+    );
+  }
+  // A later migration is what finally removes a swapped table's old copy.
+  for (const s of states.filter((x) => x.phase === 'swapped')) await finishSwapped(ctx, s);
+  const schema = ctx.schema ?? 'public';
+  const info = await introspect(ctx.conn, schema);
+  const previous = [...states].reverse().find((s) => s.phase === 'completed' || s.phase === 'swapped');
+  let oldSchema = BASE_SCHEMA;
+  if (previous && (await schemaExists(ctx, previous.schema))) oldSchema = previous.schema;
+  const createdOldSchema = !(await schemaExists(ctx, oldSchema));
+  const v = await run<{ n: number }>(ctx.conn, sql`SELECT current_setting('server_version_num')::int AS n`);
+  const newSchema = versionSchemaName(ctx.version, ctx.name);
+  const plan = buildPlan({
+    schema,
+    info,
+    ops,
+    planOp: (op, b) => (handlerFor(op.kind) as NonNullable<ReturnType<typeof handlerFor>>).plan(op, b),
+    newSchema,
+    oldSchema,
+    createdOldSchema,
+    securityInvoker: (v.rows[0]?.n ?? 0) >= 150000,
+    file,
+  });
+  const row: StateRow = { version: ctx.version, name: ctx.name, phase: 'expanding', schema: newSchema, plan };
+  await insertState(ctx.conn, row);
+  return row;
+}
+
+/**
+ * Runs (or resumes) the expand phase. Returns when both versions work; does nothing when the
+ * migration is already active.
+ *
+ * @example
+ * await startOnline({ conn, version, name, definition, lockTimeoutMs: 2000, lockRetries: 10 });
+ */
+export async function startOnline(ctx: OnlineContext): Promise<void> {
+  await ensureStateTable(ctx.conn);
+  let state = await readState(ctx.conn, ctx.version);
+  if (state && state.phase !== 'expanding') {
+    if (state.phase === 'aborting') {
+      throw new RefusedError('online-aborting', `An abort of ${ctx.version}_${ctx.name} was interrupted.`, {
+        hint: 'Run sluice abort to finish it, then run sluice up again.',
+      });
+    }
+    return;
+  }
+  if (!state) {
+    state = await planMigration(ctx);
+    ctx.onEvent?.({
+      type: 'plan',
+      message: `planned ${state.plan.steps.length} operation(s); version schema ${state.schema}`,
+    });
+  } else {
+    ctx.onEvent?.({ type: 'resume', message: `resuming the expand phase of ${ctx.version}_${ctx.name}` });
+  }
+  const plan = state.plan;
+  const x = phaseContext(ctx, plan, false);
+  const steps = plan.steps.map((s) => ({ ...s, h: handlerFor(s.op.kind)! }));
+
+  await withShortLocks(ctx, 'expand', async () => {
+    for (const s of steps) await s.h.expand?.(s.op, s.resolved, x);
+    for (const t of plan.tables.filter(needsTrigger))
+      for (const f of triggerStatements(plan, t)) await x.run(f);
+  });
+  for (const b of columnBackfills(plan)) {
+    await x.backfill({ id: b.id, mode: 'update', table: { schema: plan.schema, name: b.table }, set: b.set });
+  }
+  for (const s of steps) await s.h.backfill?.(s.op, s.resolved, x);
+  for (const s of steps) await s.h.build?.(s.op, s.resolved, x);
+
+  await withShortLocks(ctx, 'version schemas', async () => {
+    for (const f of versionSchemaStatements(plan, 'old')) await x.run(f);
+    for (const f of versionSchemaStatements(plan, 'new')) await x.run(f);
+    await setPhase(ctx.conn, ctx.version, 'active');
+  });
+  ctx.onEvent?.({ type: 'active', message: `new version schema ${plan.newSchema} is ready` });
+}
