@@ -1,0 +1,108 @@
+/**
+ * The PostgreSQL parser (libpg-query, WebAssembly), loaded once and lazily: only commands that
+ * lint or plan pay for it. Positions the parser reports are UTF-8 byte offsets; everything
+ * leaving this module is in string (UTF-16) indexes.
+ */
+import type { Node, ParseResult } from 'libpg-query';
+
+type ParseSync = (query: string) => ParseResult;
+
+let parseSyncFn: ParseSync | null = null;
+let loading: Promise<void> | null = null;
+
+/**
+ * Loads the WebAssembly parser (idempotent, concurrent calls share one load).
+ *
+ * @example
+ * await loadParser(); const r = parseOne('SELECT 1');
+ */
+export function loadParser(): Promise<void> {
+  if (parseSyncFn) return Promise.resolve();
+  loading ??= import('libpg-query').then(async (mod) => {
+    await mod.loadModule();
+    parseSyncFn = mod.parseSync as ParseSync;
+  });
+  return loading;
+}
+
+/** True once {@link loadParser} has finished. */
+export function parserLoaded(): boolean {
+  return parseSyncFn !== null;
+}
+
+/** One statement of a parse, with its span in the parsed text (string indexes). */
+export interface ParsedStmt {
+  node: Node;
+  /** Index of the statement's first character in the parsed text. */
+  start: number;
+  /** Index just past the statement's last character. */
+  end: number;
+}
+
+export type ParseOutcome =
+  | { ok: true; stmts: ParsedStmt[]; toIndex: (byteOffset: number) => number }
+  | { ok: false; message: string; index: number };
+
+/**
+ * Parses SQL text (one statement, or several) synchronously. Needs {@link loadParser} first.
+ *
+ * @example
+ * const r = parseSql('ALTER TABLE t DROP COLUMN c');
+ * if (r.ok) console.log(Object.keys(r.stmts[0].node)[0]); // AlterTableStmt
+ */
+export function parseSql(sql: string): ParseOutcome {
+  if (!parseSyncFn) throw new Error('The SQL parser is not loaded: await loadParser() first.');
+  const toIndex = byteToIndexMapper(sql);
+  let result: ParseResult;
+  try {
+    result = parseSyncFn(sql);
+  } catch (error) {
+    const details = (error as { sqlDetails?: { message?: string; cursorPosition?: number } }).sqlDetails;
+    const message = details?.message ?? (error instanceof Error ? error.message : String(error));
+    const cursor = details?.cursorPosition;
+    return { ok: false, message, index: typeof cursor === 'number' && cursor >= 0 ? toIndex(cursor) : 0 };
+  }
+  const stmts: ParsedStmt[] = [];
+  for (const raw of result.stmts ?? []) {
+    if (!raw.stmt) continue;
+    const startByte = raw.stmt_location ?? 0;
+    const start = toIndex(startByte);
+    const end = raw.stmt_len ? toIndex(startByte + raw.stmt_len) : sql.length;
+    stmts.push({ node: raw.stmt, start: skipSpace(sql, start), end });
+  }
+  return { ok: true, stmts, toIndex };
+}
+
+function skipSpace(text: string, index: number): number {
+  let i = index;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\t' || text[i] === '\r'))
+    i++;
+  return i;
+}
+
+/** Maps UTF-8 byte offsets to UTF-16 indexes; the identity for ASCII text (the common case). */
+export function byteToIndexMapper(text: string): (byteOffset: number) => number {
+  if (Buffer.byteLength(text, 'utf8') === text.length) return (b) => Math.min(b, text.length);
+  const byteAt: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    byteAt.push(bytes);
+    const code = text.codePointAt(i) ?? 0;
+    if (code > 0xffff) {
+      byteAt.push(bytes);
+      bytes += 4;
+      i++;
+    } else bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : 3;
+  }
+  byteAt.push(bytes);
+  return (b) => {
+    let lo = 0;
+    let hi = byteAt.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((byteAt[mid] ?? 0) <= b) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+}

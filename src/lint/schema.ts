@@ -1,0 +1,87 @@
+/**
+ * What the linter has learnt about the schema from the migrations it has read: column types and
+ * CHECK (col IS NOT NULL) constraints. `lintPaths` carries one model across files in order, so a
+ * later migration's `ALTER COLUMN TYPE` can be judged against the type an earlier one created.
+ */
+import type { TypeInfo } from './ast.js';
+import { tableKey } from './ast.js';
+
+interface TableModel {
+  columns: Map<string, TypeInfo>;
+  /** CHECK constraints of the form `col IS NOT NULL`, by constraint name. */
+  notNullChecks: Map<string, { column: string; validated: boolean }>;
+}
+
+/**
+ * A schema learnt from migrations.
+ *
+ * @example
+ * const schema = new SchemaModel(); await lintStatements(a, ctxA, { schema }); await lintStatements(b, ctxB, { schema });
+ */
+export class SchemaModel {
+  private readonly tables = new Map<string, TableModel>();
+
+  private table(name: string, create = false): TableModel | undefined {
+    const key = tableKey(name);
+    let t = this.tables.get(key);
+    if (!t && create) {
+      t = { columns: new Map(), notNullChecks: new Map() };
+      this.tables.set(key, t);
+    }
+    return t;
+  }
+
+  /** The type of a column, when a migration declared it. */
+  columnType(table: string, column: string): TypeInfo | undefined {
+    return this.table(table)?.columns.get(column);
+  }
+
+  setColumn(table: string, column: string, type: TypeInfo): void {
+    this.table(table, true)?.columns.set(column, type);
+  }
+
+  dropColumn(table: string, column: string): void {
+    this.table(table)?.columns.delete(column);
+  }
+
+  renameColumn(table: string, from: string, to: string): void {
+    const t = this.table(table);
+    const type = t?.columns.get(from);
+    if (t && type) {
+      t.columns.delete(from);
+      t.columns.set(to, type);
+    }
+  }
+
+  dropTable(table: string): void {
+    this.tables.delete(tableKey(table));
+  }
+
+  renameTable(from: string, to: string): void {
+    const t = this.tables.get(tableKey(from));
+    if (!t) return;
+    this.tables.delete(tableKey(from));
+    this.tables.set(tableKey(to), t);
+  }
+
+  addNotNullCheck(table: string, name: string, column: string, validated: boolean): void {
+    this.table(table, true)?.notNullChecks.set(name, { column, validated });
+  }
+
+  validateConstraint(table: string, name: string): void {
+    const c = this.table(table)?.notNullChecks.get(name);
+    if (c) c.validated = true;
+  }
+
+  dropConstraint(table: string, name: string): void {
+    this.table(table)?.notNullChecks.delete(name);
+  }
+
+  /** True when a validated CHECK (column IS NOT NULL) is known on the table. */
+  hasValidatedNotNullCheck(table: string, column: string): boolean {
+    for (const c of this.table(table)?.notNullChecks.values() ?? []) {
+      if (c.column === column && c.validated) return true;
+    }
+    return false;
+  }
+}
