@@ -105,6 +105,11 @@ export interface Dialect {
    * (`SET LOCAL` on PostgreSQL), otherwise they last for the session.
    */
   sessionSettings(settings: SessionSettings, scope: { local: boolean }): string[];
+  /**
+   * Statements that let the current transaction's commit return before it is flushed to disk
+   * (PostgreSQL: `SET LOCAL synchronous_commit = off`); empty where there is no such thing.
+   */
+  deferredCommit(): string[];
   /** Reduces a driver error to {@link DatabaseErrorInfo}. */
   errorInfo(error: unknown): DatabaseErrorInfo;
   /** DDL that creates the history table if it is missing. Must be idempotent. */

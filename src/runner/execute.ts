@@ -3,12 +3,12 @@
  * statement with progress recorded (transaction:false), retrying when a lock cannot be had.
  */
 import type { Dialect, QueryResult, SessionSettings } from '../dialects/dialect.js';
-import { RefusedError } from '../errors.js';
+import { errorMessage, MigrationFailedError, RefusedError, SluiceError } from '../errors.js';
 import { statementHash } from '../migrations/checksum.js';
 import type { MigrationFile, MigrationStep } from '../migrations/types.js';
 import { render, type SqlFragment } from '../sql/tag.js';
 import type { HistoryStore, HistoryWrite } from './history.js';
-import { createMigrationDb } from './migration-db.js';
+import { createMigrationDb, stackLine } from './migration-db.js';
 import type { HistoryRow } from './plan.js';
 import { migrationError, type StatementOrigin, type StatementSink } from './sink.js';
 
@@ -59,6 +59,7 @@ async function runStep(
   ctx: ExecContext,
   file: MigrationFile,
   step: MigrationStep,
+  direction: Direction,
   run: <R>(text: string, values: readonly unknown[], origin: StatementOrigin) => Promise<QueryResult<R>>,
 ): Promise<void> {
   if (step.kind === 'sql') {
@@ -68,7 +69,18 @@ async function runStep(
     return;
   }
   const db = createMigrationDb(ctx.dialect, file.path, ctx.sink.dryRun, run);
-  await step.fn(db);
+  try {
+    await step.fn(db);
+  } catch (error) {
+    if (error instanceof SluiceError) throw error;
+    // The migration's own code threw (not a statement): still name the file and, if the stack has
+    // it, the line, instead of surfacing as an internal error.
+    const line = error instanceof Error ? stackLine(error.stack ?? '', file.path) : undefined;
+    throw new MigrationFailedError(
+      `${label(file, direction)} failed at ${file.path}${line !== undefined ? `:${line}` : ''}: ${errorMessage(error)}`,
+      { cause: error, details: { file: file.path, line, hint: 'Fix the error in the migration file.' } },
+    );
+  }
 }
 
 function label(file: MigrationFile, direction: Direction): string {
@@ -82,13 +94,16 @@ function label(file: MigrationFile, direction: Direction): string {
 export async function runTransactional(
   ctx: ExecContext,
   units: { file: MigrationFile; step: MigrationStep; direction: Direction; history: () => HistoryAction }[],
+  options: { durable: boolean } = { durable: true },
 ): Promise<void> {
+  const opening = ['BEGIN', ...ctx.dialect.sessionSettings(ctx.settings, { local: true })];
+  // Only the last migration of a run waits for its commit to reach disk: WAL is flushed in order,
+  // so that flush covers every earlier commit of the run, and sluice never reports success before
+  // all of it is durable. A crash before then loses a migration together with its history row.
+  if (!options.durable) opening.push(...ctx.dialect.deferredCommit());
   for (let attempt = 0; ; attempt++) {
-    let inTransaction = false;
     try {
-      await ctx.sink.exec('BEGIN');
-      inTransaction = true;
-      for (const s of ctx.dialect.sessionSettings(ctx.settings, { local: true })) await ctx.sink.exec(s);
+      await ctx.sink.batch(opening);
       for (const unit of units) {
         const run = async <R>(text: string, values: readonly unknown[], origin: StatementOrigin) => {
           try {
@@ -102,13 +117,13 @@ export async function runTransactional(
             );
           }
         };
-        await runStep(ctx, unit.file, unit.step, run);
+        await runStep(ctx, unit.file, unit.step, unit.direction, run);
         await send(ctx, historyStatement(ctx, unit.history()));
       }
       await ctx.sink.exec('COMMIT');
       return;
     } catch (error) {
-      if (inTransaction) await ctx.sink.exec('ROLLBACK').catch(() => {});
+      await ctx.sink.exec('ROLLBACK').catch(() => {});
       const retryable = (error as { retryable?: boolean }).retryable === true;
       if (!retryable || attempt >= ctx.lockRetries) throw error;
       const delayMs = backoffDelay(attempt, ctx.retryBaseMs ?? 500);
@@ -222,6 +237,6 @@ export async function runNonTransactional(
       }
     }
   };
-  await runStep(ctx, file, step, run);
+  await runStep(ctx, file, step, direction, run);
   await send(ctx, historyStatement(ctx, unit.history()));
 }

@@ -243,7 +243,8 @@ export class Migrator {
       );
       const history = () => historyAction(u, performance.now() - started);
       if (step.transaction && this.config.transaction !== 'none') {
-        await runTransactional(ctx, [{ file: u.file, step, direction, history }]);
+        const durable = u === units[units.length - 1];
+        await runTransactional(ctx, [{ file: u.file, step, direction, history }], { durable });
       } else {
         await runNonTransactional(ctx, { file: u.file, step, direction, previous: u.entry.row, history });
       }

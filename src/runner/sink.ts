@@ -25,6 +25,8 @@ export interface StatementSink {
     values?: readonly unknown[],
     origin?: StatementOrigin,
   ): Promise<QueryResult<R>>;
+  /** Sends several parameterless statements in one round trip (the runner's own bookkeeping). */
+  batch(statements: readonly string[]): Promise<void>;
 }
 
 /** Runs statements on a connection. */
@@ -33,6 +35,10 @@ export class LiveSink implements StatementSink {
   constructor(readonly conn: Connection) {}
   exec<R>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>> {
     return this.conn.query<R>(text, values);
+  }
+  async batch(statements: readonly string[]): Promise<void> {
+    // One simple-protocol query: the server runs the statements in order, one round trip.
+    if (statements.length > 0) await this.conn.query(statements.join(';\n'));
   }
 }
 
@@ -53,6 +59,10 @@ export class DryRunSink implements StatementSink {
     }
     this.lines.push(/;\s*$/.test(shown) ? shown : `${shown};`);
     return { rows: [], rowCount: 0 };
+  }
+
+  async batch(statements: readonly string[]): Promise<void> {
+    for (const s of statements) await this.exec(s);
   }
 
   comment(text: string): void {

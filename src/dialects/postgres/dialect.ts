@@ -50,6 +50,10 @@ export const postgresDialect: Dialect = {
     ];
   },
 
+  deferredCommit(): string[] {
+    return ['SET LOCAL synchronous_commit = off'];
+  },
+
   errorInfo(error: unknown): DatabaseErrorInfo {
     const code = str(field(error, 'code'));
     const position = Number(field(error, 'position'));
