@@ -5,7 +5,7 @@
  */
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { DatabaseError, LockTimeoutError } from '../../errors.js';
 import type { AcquireLockOptions, Connection, Driver, QueryResult, RunnerLock } from '../dialect.js';
@@ -65,7 +65,9 @@ export class PgliteDriver implements Driver {
 
   constructor(dataDir: string | null) {
     this.dataDir = dataDir === null ? null : resolve(dataDir);
-    this.description = dataDir === null ? 'pglite:memory' : `pglite:${dataDir}`;
+    const shown = this.dataDir === null ? null : relative(process.cwd(), this.dataDir);
+    this.description =
+      shown === null ? 'pglite:memory' : `pglite:${shown && !shown.startsWith('..') ? shown : this.dataDir}`;
   }
 
   private db(): Promise<PGlite> {
