@@ -1,7 +1,9 @@
 /**
  * What applications need to use a version schema: put it first in `search_path` on every
  * connection. The dual-write triggers read the first schema of the writer's search path to know
- * which version is writing, so it must come first. `public` stays after it for functions and types.
+ * which version is writing, so it must come first. By default it is the only schema: with `public`
+ * behind it, a table the new version dropped or renamed would still resolve to the physical table.
+ * Pass `fallback: ['public']` if the application needs unqualified functions or types from `public`.
  *
  * Only `import type` from `pg`: sluice's library code does not load a database driver.
  */
@@ -9,7 +11,7 @@ import type { Pool, PoolClient } from 'pg';
 import { postgresQuoting } from '../sql/tag.js';
 
 /** The `SET search_path` statement for a version schema. */
-export function searchPathStatement(schema: string, fallback: string[] = ['public']): string {
+export function searchPathStatement(schema: string, fallback: string[] = []): string {
   return `SET search_path TO ${[schema, ...fallback].map((s) => postgresQuoting.ident(s)).join(', ')}`;
 }
 
@@ -21,8 +23,11 @@ export function searchPathStatement(schema: string, fallback: string[] = ['publi
  * const hook = searchPathHook(await latestVersionSchema(conn) ?? 'public');
  * pool.on('connect', (client) => { hook(client).catch(console.error); });
  */
-export function searchPathHook(schema: string): (client: PoolClient) => Promise<void> {
-  const text = searchPathStatement(schema);
+export function searchPathHook(
+  schema: string,
+  fallback: string[] = [],
+): (client: PoolClient) => Promise<void> {
+  const text = searchPathStatement(schema, fallback);
   return async (client) => {
     await client.query(text);
   };
@@ -38,8 +43,8 @@ export function searchPathHook(schema: string): (client: PoolClient) => Promise<
  * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
  * usePgSearchPath(pool, versionSchemaName('20240101120000', 'split_name'));
  */
-export function usePgSearchPath(pool: Pool, schema: string): void {
-  const hook = searchPathHook(schema);
+export function usePgSearchPath(pool: Pool, schema: string, fallback: string[] = []): void {
+  const hook = searchPathHook(schema, fallback);
   // pg runs 'connect' listeners before handing the client out; the query is queued ahead of the app's.
   pool.on('connect', (client) => {
     hook(client).catch((error: unknown) => pool.emit('error', error as Error, client));

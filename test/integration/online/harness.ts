@@ -3,14 +3,15 @@
  * would pass, and one session per application version (each with its own search_path).
  */
 import pg from 'pg';
-import { PgDriver } from '../../../src/dialects/postgres/pg-driver.js';
 import type { Connection } from '../../../src/dialects/dialect.js';
+import { PgDriver } from '../../../src/dialects/postgres/pg-driver.js';
 import { defineMigration } from '../../../src/migrations/types.js';
 import {
   abortOnline,
   completeOnline,
   type OnlineContext,
   type OpBuilder,
+  searchPathStatement,
   startOnline,
   versionSchemaName,
 } from '../../../src/online/index.js';
@@ -66,7 +67,7 @@ export async function harness(): Promise<Harness> {
       const c = new pg.Client({ connectionString: db.url });
       await c.connect();
       clients.push(c);
-      await c.query(`SET search_path TO "${schema}", public`);
+      await c.query(searchPathStatement(schema));
       const q = async (text: string, values?: unknown[]) => (await c.query(text, values)).rows;
       return {
         q,

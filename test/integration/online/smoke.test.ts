@@ -10,8 +10,12 @@ afterAll(async () => {
 });
 
 test('issue example end to end', async () => {
-  await h.admin.query(`CREATE TABLE users (id serial PRIMARY KEY, email text, age int, first_name text, last_name text, phone text, legacy_flag boolean NOT NULL DEFAULT true)`);
-  await h.admin.query(`INSERT INTO users (email, age, first_name, last_name, phone) SELECT 'u'||g||'@x', g, 'F'||g, 'L'||g, CASE WHEN g % 2 = 0 THEN NULL ELSE '555' END FROM generate_series(1, 2500) g`);
+  await h.admin.query(
+    `CREATE TABLE users (id serial PRIMARY KEY, email text, age int, first_name text, last_name text, phone text, legacy_flag boolean NOT NULL DEFAULT true)`,
+  );
+  await h.admin.query(
+    `INSERT INTO users (email, age, first_name, last_name, phone) SELECT 'u'||g||'@x', g, 'F'||g, 'L'||g, CASE WHEN g % 2 = 0 THEN NULL ELSE '555' END FROM generate_series(1, 2500) g`,
+  );
   const ctx = h.ctx('20240101000000', 'issue example', (op) => [
     op.renameColumn('users', 'email', 'email_address'),
     op.alterColumn('users', 'age', { type: 'bigint', up: 'age::bigint', down: 'age::int' }),
@@ -23,13 +27,32 @@ test('issue example end to end', async () => {
   const oldS = await h.session('sluice_base');
   const newS = await h.session('sluice_20240101000000_issue_example');
   const r = await newS.one('SELECT * FROM users WHERE id = 2');
-  expect(r).toEqual({ id: 2, email_address: 'u2@x', age: '2', first_name: 'F2', last_name: 'L2', phone: '', full_name: 'F2 L2' });
+  expect(r).toEqual({
+    id: 2,
+    email_address: 'u2@x',
+    age: '2',
+    first_name: 'F2',
+    last_name: 'L2',
+    phone: '',
+    full_name: 'F2 L2',
+  });
   await oldS.q(`INSERT INTO users (email, age, first_name, last_name) VALUES ('o@x', 7, 'O', 'P')`);
-  expect(await newS.one(`SELECT email_address, age, full_name, phone FROM users WHERE email_address = 'o@x'`)).toEqual({ email_address: 'o@x', age: '7', full_name: 'O P', phone: '' });
-  await newS.q(`INSERT INTO users (email_address, age, first_name, last_name, phone, full_name) VALUES ('n@x', 9, 'N', 'M', '1', 'NM')`);
-  expect(await oldS.one(`SELECT email, age, phone, legacy_flag FROM users WHERE email = 'n@x'`)).toEqual({ email: 'n@x', age: 9, phone: '1', legacy_flag: false });
+  expect(
+    await newS.one(`SELECT email_address, age, full_name, phone FROM users WHERE email_address = 'o@x'`),
+  ).toEqual({ email_address: 'o@x', age: '7', full_name: 'O P', phone: '' });
+  await newS.q(
+    `INSERT INTO users (email_address, age, first_name, last_name, phone, full_name) VALUES ('n@x', 9, 'N', 'M', '1', 'NM')`,
+  );
+  expect(await oldS.one(`SELECT email, age, phone, legacy_flag FROM users WHERE email = 'n@x'`)).toEqual({
+    email: 'n@x',
+    age: 9,
+    phone: '1',
+    legacy_flag: false,
+  });
   await completeOnline(ctx);
-  const cols = await h.admin.query(`SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 'users' AND table_schema = 'public' ORDER BY column_name`);
+  const cols = await h.admin.query(
+    `SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 'users' AND table_schema = 'public' ORDER BY column_name`,
+  );
   expect(cols.rows).toMatchInlineSnapshot(`
     [
       {
