@@ -9,6 +9,8 @@ import { checkBoolean, checkName, checkOneOf, checkQualified, checkSql, subject 
  * reverse of a dropped constraint uses it; authors may too. The same safe defaults apply as for the
  * typed operations: checks and foreign keys are validated separately, and a unique or primary key
  * with a known `index` is built concurrently, then attached with `USING INDEX`.
+ *
+ * A primary key also makes its columns NOT NULL; dropping it (the reverse) leaves them NOT NULL.
  */
 export interface AddConstraintOperation extends OperationBase {
   kind: 'addConstraint';

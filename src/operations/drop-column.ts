@@ -42,10 +42,18 @@ export const dropColumnDefinition: OperationDefinition<DropColumnOperation> = {
     if (!col.nullable && col.default === null && col.identity === null && col.generated === null) {
       note += ' (NOT NULL without a default: this fails if the table has rows)';
     }
-    // Re-creating exactly matters more than avoiding a rewrite here: the reverse keeps a volatile default.
-    const ops: Operation[] = [
-      { kind: 'addColumn', table: op.table, column: columnFromCapture(col), allowRewrite: true, note },
-    ];
+    const def = columnFromCapture(col);
+    const ops: Operation[] = [];
+    if (col.nullable && def.default !== undefined) {
+      // Existing rows get NULL rather than the default: a default copied into every row would break
+      // a unique or check constraint being restored, and NULL is what "not restored" looks like.
+      const { default: value, ...bare } = def;
+      ops.push({ kind: 'addColumn', table: op.table, column: bare, note: `${note}; existing rows get NULL` });
+      ops.push({ kind: 'alterColumn', table: op.table, column: col.name, default: value });
+    } else {
+      // Re-creating exactly matters more than avoiding a rewrite here: a volatile default is kept.
+      ops.push({ kind: 'addColumn', table: op.table, column: def, allowRewrite: true, note });
+    }
     ops.push(...restoreOperations(op.table, captured.constraints, captured.indexes, note));
     return ops;
   },

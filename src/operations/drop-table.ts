@@ -1,5 +1,5 @@
 import { DATA_NOT_RESTORED } from './captured.js';
-import { columnFromCapture, indexFromCapture } from './column-definition.js';
+import { columnFromCapture, constraintFromCapture, indexFromCapture } from './column-definition.js';
 import { formatName, toName } from './names.js';
 import type { Operation, OperationBase, OperationDefinition, QualifiedName, TableRef } from './types.js';
 import { checkBoolean, checkQualified, subject } from './validate.js';
@@ -49,16 +49,21 @@ export const dropTableDefinition: OperationDefinition<DropTableOperation> = {
         kind: 'createTable',
         table: op.table,
         columns: captured.columns.map(columnFromCapture),
-        constraints: captured.constraints.map((c) => ({
-          type: 'raw' as const,
-          name: c.name,
-          definition: c.definition,
-          ...(c.references === null ? {} : { references: c.references }),
-        })),
+        // CREATE TABLE would mark a NOT VALID constraint valid: those are added afterwards instead.
+        constraints: captured.constraints
+          .filter((c) => c.validated)
+          .map((c) => ({
+            type: 'raw' as const,
+            name: c.name,
+            definition: c.definition,
+            ...(c.references === null ? {} : { references: c.references }),
+          })),
         ...(captured.comment === null ? {} : { comment: captured.comment }),
         note,
       },
     ];
+    for (const c of captured.constraints)
+      if (!c.validated) ops.push(constraintFromCapture(op.table, c, note));
     for (const i of captured.indexes) ops.push(indexFromCapture(op.table, i, note));
     return ops;
   },

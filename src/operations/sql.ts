@@ -66,8 +66,12 @@ export const sqlDefinition: OperationDefinition<SqlOperation> = {
           },
         ],
   describe: (op) => {
-    const first = op.statement.chunks.find((c) => c.kind === 'raw');
-    const text = first?.kind === 'raw' ? first.text.trim().replace(/\s+/g, ' ') : 'statement';
+    // Dialect-neutral preview: names unquoted, values as `?`.
+    const text = op.statement.chunks
+      .map((c) => (c.kind === 'raw' ? c.text : c.kind === 'ident' ? c.names.join('.') : '?'))
+      .join('')
+      .trim()
+      .replace(/\s+/g, ' ');
     return `sql: ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`;
   },
 };

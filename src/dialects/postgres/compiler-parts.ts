@@ -250,45 +250,61 @@ export function alterColumnStatements(
 ): CompiledStatement[] {
   const t = op.table;
   const fresh = isNew(ctx, t);
-  const alter = (f: SqlFragment) => sql`ALTER TABLE ${q(t)} ALTER COLUMN ${id(op.column)} ${f}`;
-  const out: CompiledStatement[] = [];
+  const col = sql`ALTER COLUMN ${id(op.column)}`;
+  // One ALTER TABLE for everything but the safe NOT NULL sequence: one lock, applied atomically.
+  const parts: SqlFragment[] = [];
+  const extra: Partial<CompiledStatement> = {};
+  const notes: string[] = [];
   if (op.type !== undefined) {
-    let f = sql`TYPE ${raw(op.type)}`;
+    // An old default that cannot be cast to the new type makes TYPE fail: drop it first, in the same statement.
+    if (op.default !== undefined) parts.push(sql`${col} DROP DEFAULT`);
+    let f = sql`${col} TYPE ${raw(op.type)}`;
     if (op.using !== undefined) f = sql`${f} USING ${raw(op.using)}`;
     else if (op.usingCast) f = sql`${f} USING ${id(op.column)}::${raw(op.type)}`;
-    const note =
-      'rewrites the table and its indexes under ACCESS EXCLUSIVE unless the change is binary-coercible';
-    out.push(st(alter(f), [lock(AE, t)], fresh ? {} : { rewrites: true, scans: true, note }));
-  }
-  if (op.default !== undefined) {
-    const f = op.default === null ? raw('DROP DEFAULT') : sql`SET DEFAULT ${defaultSql(op.default)}`;
-    out.push(st(alter(f), [lock(AE, t)]));
-  }
-  if (op.nullable === true) out.push(st(alter(raw('DROP NOT NULL')), [lock(AE, t)]));
-  if (op.nullable === false) {
-    if (fresh || op.setNotNull === 'direct' || ctx.pgVersion < 120000) {
-      const note = fresh ? undefined : 'scans the table under ACCESS EXCLUSIVE';
-      out.push(st(alter(raw('SET NOT NULL')), [lock(AE, t)], { scans: !fresh, ...(note ? { note } : {}) }));
-    } else {
-      const name = defaultName(t.name, [op.column], 'not_null_check');
-      const body = sql`CHECK (${id(op.column)} IS NOT NULL)`;
-      const [add, validate] = checked(
-        t,
-        name,
-        body,
-        'separate',
-        { add: [lock(AE, t)], validate: [lock(SUE, t)] },
-        ctx,
+    parts.push(f);
+    if (!fresh) {
+      Object.assign(extra, { rewrites: true, scans: true });
+      notes.push(
+        'rewrites the table and its indexes under ACCESS EXCLUSIVE unless the change is binary-coercible',
       );
-      add!.cleanup = [
-        renderInline(sql`ALTER TABLE ${q(t)} DROP CONSTRAINT IF EXISTS ${id(name)}`, postgresQuoting),
-      ];
-      out.push(add!, validate!);
-      out.push(
-        st(alter(raw('SET NOT NULL')), [lock(AE, t)], { note: 'no scan: the validated check proves it' }),
-      );
-      out.push(st(sql`ALTER TABLE ${q(t)} DROP CONSTRAINT ${id(name)}`, [lock(AE, t)]));
     }
+  }
+  if (op.default !== undefined && op.default !== null)
+    parts.push(sql`${col} SET DEFAULT ${defaultSql(op.default)}`);
+  if (op.default === null && op.type === undefined) parts.push(sql`${col} DROP DEFAULT`);
+  if (op.nullable === true) parts.push(sql`${col} DROP NOT NULL`);
+  const direct = op.nullable === false && (fresh || op.setNotNull === 'direct' || ctx.pgVersion < 120000);
+  if (direct) {
+    parts.push(sql`${col} SET NOT NULL`);
+    if (!fresh) {
+      extra.scans = true;
+      notes.push('SET NOT NULL scans the table under ACCESS EXCLUSIVE');
+    }
+  }
+  if (notes.length > 0) extra.note = notes.join('; ');
+  const out: CompiledStatement[] = [];
+  if (parts.length > 0) out.push(st(sql`ALTER TABLE ${q(t)} ${join(parts)}`, [lock(AE, t)], extra));
+  if (op.nullable === false && !direct) {
+    const name = defaultName(t.name, [op.column], 'not_null_check');
+    const body = sql`CHECK (${id(op.column)} IS NOT NULL)`;
+    const [add, validate] = checked(
+      t,
+      name,
+      body,
+      'separate',
+      { add: [lock(AE, t)], validate: [lock(SUE, t)] },
+      ctx,
+    );
+    add!.cleanup = [
+      renderInline(sql`ALTER TABLE ${q(t)} DROP CONSTRAINT IF EXISTS ${id(name)}`, postgresQuoting),
+    ];
+    out.push(add!, validate!);
+    out.push(
+      st(sql`ALTER TABLE ${q(t)} ${col} SET NOT NULL`, [lock(AE, t)], {
+        note: 'no scan: the validated check proves it',
+      }),
+    );
+    out.push(st(sql`ALTER TABLE ${q(t)} DROP CONSTRAINT ${id(name)}`, [lock(AE, t)]));
   }
   return out;
 }

@@ -26,11 +26,15 @@ interface Relation {
   schema: string;
   name: string;
   kind: string;
+  /** Quoted as the server's printers quote (only when needed), to recognize their output. */
+  qschema: string;
+  qname: string;
 }
 
 async function relation(conn: Connection, name: QualifiedName): Promise<Relation | null> {
   const res = await conn.query<Relation>(
-    `SELECT c.oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS kind
+    `SELECT c.oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS kind,
+            quote_ident(n.nspname) AS qschema, quote_ident(c.relname) AS qname
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.oid = to_regclass($1)`,
     [regName(name)],
@@ -93,14 +97,13 @@ async function columns(
 }
 
 /** `pg_get_indexdef` without `CREATE [UNIQUE] INDEX name ON [ONLY] table `, i.e. from `USING …`. */
-function indexTail(def: string, index: string, schema: string, table: string, unique: boolean): string {
-  const qi = postgresQuoting.ident;
-  const head = `CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${qi(index)} ON `;
-  for (const t of [`${qi(schema)}.${qi(table)} `, `ONLY ${qi(schema)}.${qi(table)} `, `${qi(table)} `]) {
+function indexTail(def: string, qindex: string, rel: Relation, unique: boolean): string {
+  const head = `CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${qindex} ON `;
+  for (const t of [`${rel.qschema}.${rel.qname} `, `ONLY ${rel.qschema}.${rel.qname} `, `${rel.qname} `]) {
     if (def.startsWith(head + t)) return def.slice(head.length + t.length);
   }
   throw new DatabaseError(
-    `Cannot read the definition of index "${index}": unexpected pg_get_indexdef output`,
+    `Cannot read the definition of index ${qindex}: unexpected pg_get_indexdef output`,
     {
       details: { statement: def },
     },
@@ -135,7 +138,7 @@ async function constraints(
     `SELECT c.conname AS name, c.contype::text AS type, pg_get_constraintdef(c.oid) AS definition,
             c.convalidated AS validated, c.condeferrable AS deferrable,
             rn.nspname AS ref_schema, r.relname AS ref_name,
-            i.relname AS index_name, CASE WHEN c.contype IN ('u', 'p') THEN pg_get_indexdef(c.conindid) END AS index_def
+            quote_ident(i.relname) AS index_name, CASE WHEN c.contype IN ('u', 'p') THEN pg_get_indexdef(c.conindid) END AS index_def
        FROM pg_constraint c
        LEFT JOIN pg_class r ON c.contype = 'f' AND r.oid = c.confrelid
        LEFT JOIN pg_namespace rn ON rn.oid = r.relnamespace
@@ -152,9 +155,7 @@ async function constraints(
   return res.rows.map((r) => {
     const type = CONSTRAINT_TYPES[r.type]!;
     const index =
-      r.index_def !== null && r.index_name !== null
-        ? indexTail(r.index_def, r.index_name, rel.schema, rel.name, true)
-        : null;
+      r.index_def !== null && r.index_name !== null ? indexTail(r.index_def, r.index_name, rel, true) : null;
     // The NOT VALID marker is re-added by the compiler (validate: 'never'), not kept in the definition.
     const definition =
       !r.validated && r.definition.endsWith(' NOT VALID') ? r.definition.slice(0, -10) : r.definition;
@@ -176,8 +177,14 @@ async function indexes(
   rel: Relation,
   filter: { name?: string; column?: string },
 ): Promise<CapturedIndex[]> {
-  const res = await conn.query<{ name: string; unique: boolean; def: string; comment: string | null }>(
-    `SELECT ci.relname AS name, ix.indisunique AS unique, pg_get_indexdef(ix.indexrelid) AS def,
+  const res = await conn.query<{
+    name: string;
+    qname: string;
+    unique: boolean;
+    def: string;
+    comment: string | null;
+  }>(
+    `SELECT ci.relname AS name, quote_ident(ci.relname) AS qname, ix.indisunique AS unique, pg_get_indexdef(ix.indexrelid) AS def,
             obj_description(ix.indexrelid, 'pg_class') AS comment
        FROM pg_index ix JOIN pg_class ci ON ci.oid = ix.indexrelid
       WHERE ix.indrelid = $1::oid
@@ -194,7 +201,7 @@ async function indexes(
   return res.rows.map((r) => ({
     name: r.name,
     unique: r.unique,
-    definition: indexTail(r.def, r.name, rel.schema, rel.name, r.unique),
+    definition: indexTail(r.def, r.qname, rel, r.unique),
     comment: r.comment,
   }));
 }
