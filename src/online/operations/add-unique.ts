@@ -34,7 +34,7 @@ export const addUniqueHandler: OperationHandler<AddUniqueOp, { table: string; co
       sql`ALTER TABLE ${ident(x.plan.schema, r.table)} ADD CONSTRAINT ${n} UNIQUE USING INDEX ${n}`,
     );
   },
-  async unbuild(op, r, x) {
+  async unbuild(op, _r, x) {
     await x.run(sql`DROP INDEX CONCURRENTLY IF EXISTS ${ident(x.plan.schema, op.name)}`);
   },
 };

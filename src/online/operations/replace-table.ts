@@ -161,27 +161,7 @@ export const replaceTableHandler: OperationHandler<ReplaceTableOp, Resolved> = {
     await x.run(
       sql`CREATE TABLE IF NOT EXISTS ${ident(x.plan.schema, r.temp)} (${join(defs)}, CONSTRAINT ${ident(r.newPk)} PRIMARY KEY (${pk}))`,
     );
-    const n = names(x, r);
-    const base = { schema: x.plan.schema, key: op.primaryKey };
-    const stmts = [
-      ...syncStatements({
-        ...base,
-        source: r.table,
-        target: r.temp,
-        columns: r.copy,
-        functionName: n.fwdFn,
-        triggerName: n.fwd,
-      }),
-      ...syncStatements({
-        ...base,
-        source: r.temp,
-        target: r.table,
-        columns: r.reverse,
-        functionName: n.revFn,
-        triggerName: n.rev,
-      }),
-    ];
-    for (const s of stmts) await x.run(s);
+    await installSync(x, op, r, r.table, r.temp);
   },
   async backfill(op, r, x) {
     const schema = x.plan.schema;
@@ -209,7 +189,7 @@ export const replaceTableHandler: OperationHandler<ReplaceTableOp, Resolved> = {
     }
     await verifyCounts(x, r);
   },
-  async contract(_op, r, x) {
+  async contract(op, r, x) {
     if (await x.tableExists(r.oldTemp)) return;
     const s = x.plan.schema;
     await x.run(sql`ALTER TABLE ${ident(s, r.table)} RENAME TO ${ident(r.oldTemp)}`);
@@ -218,6 +198,8 @@ export const replaceTableHandler: OperationHandler<ReplaceTableOp, Resolved> = {
       await x.run(sql`ALTER INDEX ${ident(s, r.pkIndex)} RENAME TO ${ident(tempName(r.pkIndex, 'old'))}`);
       await x.run(sql`ALTER INDEX ${ident(s, r.newPk)} RENAME TO ${ident(r.pkIndex)}`);
     }
+    // Trigger bodies name their target table: point them at the tables' new names.
+    await installSync(x, op, r, r.oldTemp, r.table);
   },
   async dropOld(_op, r, x) {
     const s = x.plan.schema;
@@ -254,6 +236,37 @@ export const replaceTableHandler: OperationHandler<ReplaceTableOp, Resolved> = {
     await x.run(sql`DROP FUNCTION IF EXISTS ${ident(s, n.revFn)}()`);
   },
 };
+
+/** (Re)installs both sync directions between the old table and the new one, by their current names. */
+async function installSync(
+  x: PhaseContext,
+  op: ReplaceTableOp,
+  r: Resolved,
+  oldTable: string,
+  newTable: string,
+): Promise<void> {
+  const n = names(x, r);
+  const base = { schema: x.plan.schema, key: op.primaryKey };
+  const stmts = [
+    ...syncStatements({
+      ...base,
+      source: oldTable,
+      target: newTable,
+      columns: r.copy,
+      functionName: n.fwdFn,
+      triggerName: n.fwd,
+    }),
+    ...syncStatements({
+      ...base,
+      source: newTable,
+      target: oldTable,
+      columns: r.reverse,
+      functionName: n.revFn,
+      triggerName: n.rev,
+    }),
+  ];
+  for (const f of stmts) await x.run(f);
+}
 
 async function verifyCounts(x: PhaseContext, r: Resolved): Promise<void> {
   const s = x.plan.schema;

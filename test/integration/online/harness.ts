@@ -86,4 +86,19 @@ export async function harness(): Promise<Harness> {
   };
 }
 
+/** Everything about the schema that an abort must restore, as sorted text. */
+export async function fingerprint(h: Harness): Promise<string> {
+  const r = await h.admin.query(`SELECT string_agg(x, E'\\n' ORDER BY x) AS f FROM (
+    SELECT 'col ' || table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || coalesce(column_default, '') AS x
+      FROM information_schema.columns WHERE table_schema = 'public'
+    UNION ALL SELECT 'con ' || conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated
+      FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+    UNION ALL SELECT 'idx ' || indexdef FROM pg_indexes WHERE schemaname = 'public'
+    UNION ALL SELECT 'trg ' || tgrelid::regclass || ' ' || tgname FROM pg_trigger WHERE NOT tgisinternal
+    UNION ALL SELECT 'fn ' || proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace
+    UNION ALL SELECT 'rel ' || relname FROM pg_class WHERE relnamespace = 'public'::regnamespace
+    UNION ALL SELECT 'ns ' || nspname FROM pg_namespace WHERE nspname LIKE 'sluice_%') s`);
+  return r.rows[0].f;
+}
+
 export { abortOnline, completeOnline, startOnline, versionSchemaName };
