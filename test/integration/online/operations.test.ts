@@ -8,6 +8,7 @@ import { CASES, SETUP } from './cases.js';
 import {
   abortOnline,
   completeOnline,
+  fingerprint,
   type Harness,
   harness,
   startOnline,
