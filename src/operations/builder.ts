@@ -125,8 +125,15 @@ export function createOperationRecorder(execute?: OperationExecutor): OperationR
   const operations: Operation[] = [];
   // Calls run in call order even when the author forgets an `await`.
   let last: Promise<unknown> = Promise.resolve();
-  const record = (op: Operation): Promise<unknown> => {
-    validateOperation(op);
+  const record = (build: () => Operation): Promise<unknown> => {
+    let op: Operation;
+    try {
+      op = build();
+      validateOperation(op);
+    } catch (error) {
+      // A bad call rejects like a failed one, so `await db.x(...)` and `.catch` both see it.
+      return Promise.reject(error);
+    }
     const run = last.then(async () => {
       const result = execute === undefined ? (op.kind === 'sql' ? [] : undefined) : await execute(op);
       operations.push(op);
@@ -135,31 +142,31 @@ export function createOperationRecorder(execute?: OperationExecutor): OperationR
     last = run;
     return run;
   };
-  const done = (op: Operation) => record(op).then(() => undefined);
+  const done = (build: () => Operation) => record(build).then(() => undefined);
   const db: OperationMethods = {
-    createTable: (table, columns, options) => done(createTable(table, columns, options)),
-    dropTable: (table, options) => done(dropTable(table, options)),
-    renameTable: (table, to) => done(renameTable(table, to)),
-    addColumn: (table, column, spec) => done(addColumn(table, column, spec)),
-    dropColumn: (table, column) => done(dropColumn(table, column)),
-    renameColumn: (table, column, to) => done(renameColumn(table, column, to)),
-    alterColumn: (table, column, changes) => done(alterColumn(table, column, changes)),
-    addIndex: (table, columns, options) => done(addIndex(table, columns, options)),
-    dropIndex: (table, name, options) => done(dropIndex(table, name, options)),
-    addForeignKey: (table, columns, options) => done(addForeignKey(table, columns, options)),
-    addCheck: (table, name, expression, options) => done(addCheck(table, name, expression, options)),
-    addUnique: (table, columns, options) => done(addUnique(table, columns, options)),
+    createTable: (table, columns, options) => done(() => createTable(table, columns, options)),
+    dropTable: (table, options) => done(() => dropTable(table, options)),
+    renameTable: (table, to) => done(() => renameTable(table, to)),
+    addColumn: (table, column, spec) => done(() => addColumn(table, column, spec)),
+    dropColumn: (table, column) => done(() => dropColumn(table, column)),
+    renameColumn: (table, column, to) => done(() => renameColumn(table, column, to)),
+    alterColumn: (table, column, changes) => done(() => alterColumn(table, column, changes)),
+    addIndex: (table, columns, options) => done(() => addIndex(table, columns, options)),
+    dropIndex: (table, name, options) => done(() => dropIndex(table, name, options)),
+    addForeignKey: (table, columns, options) => done(() => addForeignKey(table, columns, options)),
+    addCheck: (table, name, expression, options) => done(() => addCheck(table, name, expression, options)),
+    addUnique: (table, columns, options) => done(() => addUnique(table, columns, options)),
     addConstraint: (table, name, definition, options) =>
-      done(addConstraint(table, name, definition, options)),
-    dropConstraint: (table, name, options) => done(dropConstraint(table, name, options)),
-    createEnum: (type, values) => done(createEnum(type, values)),
-    dropEnum: (type, options) => done(dropEnum(type, options)),
-    addEnumValue: (type, value, options) => done(addEnumValue(type, value, options)),
-    createView: (view, query, options) => done(createView(view, query, options)),
-    dropView: (view, options) => done(dropView(view, options)),
+      done(() => addConstraint(table, name, definition, options)),
+    dropConstraint: (table, name, options) => done(() => dropConstraint(table, name, options)),
+    createEnum: (type, values) => done(() => createEnum(type, values)),
+    dropEnum: (type, options) => done(() => dropEnum(type, options)),
+    addEnumValue: (type, value, options) => done(() => addEnumValue(type, value, options)),
+    createView: (view, query, options) => done(() => createView(view, query, options)),
+    dropView: (view, options) => done(() => dropView(view, options)),
     sql: ((first: TemplateStringsArray | string | SqlFragment, ...rest: unknown[]) => {
-      if (isTemplate(first)) return record(sqlOperation(sqlTag(first, ...rest)));
-      return done(sqlOperation(first, rest[0] as SqlOptions | undefined));
+      if (isTemplate(first)) return record(() => sqlOperation(sqlTag(first, ...rest)));
+      return done(() => sqlOperation(first, rest[0] as SqlOptions | undefined));
     }) as OperationMethods['sql'],
   };
   return {

@@ -36,17 +36,23 @@ export function formatName(name: QualifiedName): string {
 export const MAX_NAME_BYTES = 63;
 
 /**
- * A default object name in PostgreSQL's style (`users_email_idx`, `orders_user_id_fkey`), cut to
- * 63 bytes without splitting a character, so it matches what the server would store.
+ * A default object name exactly as PostgreSQL would choose it (`users_email_idx`,
+ * `orders_user_id_fkey`): like its `makeObjectName`, the longer of the table part and the columns
+ * part is shortened first until the whole fits in 63 bytes.
  *
  * @example
  * defaultName('users', ['email'], 'key') // 'users_email_key'
  */
 export function defaultName(table: string, columns: readonly string[], suffix: string): string {
-  const tail = `_${suffix}`;
-  let head = [table, ...columns].join('_');
-  while (Buffer.byteLength(head + tail, 'utf8') > MAX_NAME_BYTES) head = [...head].slice(0, -1).join('');
-  return head + tail;
+  const bytes = (chars: string[]) => Buffer.byteLength(chars.join(''), 'utf8');
+  const name1 = [...table];
+  const name2 = [...columns.join('_')];
+  const available = MAX_NAME_BYTES - (suffix.length + 1) - (name2.length > 0 ? 1 : 0);
+  while (bytes(name1) + bytes(name2) > available) {
+    if (bytes(name1) > bytes(name2)) name1.pop();
+    else name2.pop();
+  }
+  return [name1.join(''), ...(name2.length > 0 ? [name2.join('')] : []), suffix].join('_');
 }
 
 /** A table in the same schema as `table` (indexes and constraints live in their table's schema). */

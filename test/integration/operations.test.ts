@@ -220,7 +220,9 @@ describe('columns', () => {
       await db.dropColumn('app.keys', 'k');
       await db.dropColumn('app.keys', 'id');
     });
-    expect(down.find((o) => o.kind === 'addColumn' && o.column.name === 'k')?.note).toContain('NOT NULL without a default');
+    expect(down.find((o) => o.kind === 'addColumn' && o.column.name === 'k')?.note).toContain(
+      'NOT NULL without a default',
+    );
   });
 
   it('alterColumn: type with using, safe SET NOT NULL, default; down restores the old state', async () => {

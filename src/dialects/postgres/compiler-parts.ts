@@ -27,13 +27,14 @@ import {
 } from '../../sql/tag.js';
 import type { CompileContext, CompiledStatement, LockMode } from './compiler.js';
 
-export type Lock = CompiledStatement['locks'][number];
+type Lock = CompiledStatement['locks'][number];
 
+/** Lock mode names, as in the PostgreSQL docs. */
 export const AE = 'ACCESS EXCLUSIVE';
 export const SUE = 'SHARE UPDATE EXCLUSIVE';
 export const SRE = 'SHARE ROW EXCLUSIVE';
 
-export function checkLength(n: string): string {
+function checkLength(n: string): string {
   if (Buffer.byteLength(n, 'utf8') > MAX_NAME_BYTES) {
     throw new MigrationFileError(
       `Name "${n}" is longer than ${MAX_NAME_BYTES} bytes: PostgreSQL would truncate it`,
@@ -44,14 +45,20 @@ export function checkLength(n: string): string {
   }
   return n;
 }
+/** A quoted name, refused past 63 bytes (the server would silently truncate it). */
 export const id = (...names: string[]) => ident(...names.map(checkLength));
+/** A quoted, optionally schema-qualified name: `"app"."users"`. */
 export const q = (n: QualifiedName) => (n.schema === undefined ? id(n.name) : id(n.schema, n.name));
 /** An index lives in its table's schema. */
 export const inSchema = (t: QualifiedName, n: string) => (t.schema === undefined ? id(n) : id(t.schema, n));
+/** A quoted name list: `"a", "b"`. */
 export const ids = (names: readonly string[]) => join(names.map((n) => id(n)));
+/** Lock metadata entry. */
 export const lock = (mode: LockMode, t: QualifiedName): Lock => ({ mode, table: formatName(t) });
+/** True for a table created earlier in this migration (empty: no safe sequence needed). */
 export const isNew = (ctx: CompileContext, t: QualifiedName) => ctx.newTables.has(formatName(t));
 
+/** A compiled statement: transactional, no rewrite or scan unless `extra` says so. */
 export function st(f: SqlFragment, locks: Lock[], extra: Partial<CompiledStatement> = {}): CompiledStatement {
   return {
     sql: renderInline(f, postgresQuoting),
@@ -64,13 +71,14 @@ export function st(f: SqlFragment, locks: Lock[], extra: Partial<CompiledStateme
 }
 
 // Functions whose default differs per row, so PostgreSQL must rewrite to fill existing rows.
-export const VOLATILE =
+const VOLATILE =
   /\b(random|gen_random_uuid|uuid_generate_v1|uuid_generate_v1mc|uuid_generate_v4|clock_timestamp|timeofday|nextval|setseed)\s*\(/i;
-export const SERIAL = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
-export const isVolatile = (d: DefaultValue) => typeof d === 'object' && (d.volatile ?? VOLATILE.test(d.sql));
-export const defaultSql = (d: DefaultValue) => (typeof d === 'object' ? raw(d.sql) : literal(d));
-export const action = (a: ReferentialAction) => raw(a.toUpperCase());
+const SERIAL = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
+const isVolatile = (d: DefaultValue) => typeof d === 'object' && (d.volatile ?? VOLATILE.test(d.sql));
+const defaultSql = (d: DefaultValue) => (typeof d === 'object' ? raw(d.sql) : literal(d));
+const action = (a: ReferentialAction) => raw(a.toUpperCase());
 
+/** `REFERENCES t (cols) ON DELETE … ON UPDATE …`. */
 export function referencesSql(r: {
   table: QualifiedName;
   columns?: string[];
@@ -84,6 +92,7 @@ export function referencesSql(r: {
   return join(parts, ' ');
 }
 
+/** A column definition as in `CREATE TABLE` / `ADD COLUMN`. */
 export function columnSql(c: ColumnDefinition, withDefault = true): SqlFragment {
   const parts = [id(c.name), raw(c.type)];
   if (c.collation !== undefined) parts.push(sql`COLLATE ${id(c.collation)}`);
@@ -102,6 +111,7 @@ export function columnSql(c: ColumnDefinition, withDefault = true): SqlFragment 
   return join(parts, ' ');
 }
 
+/** A table constraint of `CREATE TABLE`. */
 export function constraintSql(c: TableConstraint): SqlFragment {
   const named = c.name === undefined ? raw('') : sql`CONSTRAINT ${id(c.name)} `;
   switch (c.type) {
@@ -118,6 +128,7 @@ export function constraintSql(c: TableConstraint): SqlFragment {
   }
 }
 
+/** `COMMENT ON …` (takes SHARE UPDATE EXCLUSIVE on the object). */
 export function comment(
   target: 'TABLE' | 'COLUMN' | 'INDEX' | 'VIEW',
   name: SqlFragment,
@@ -192,6 +203,7 @@ export function uniqueViaIndex(
   ];
 }
 
+/** `addColumn`: see `AddColumnOperation` for when the default is split or a rewrite is accepted. */
 export function addColumnStatements(op: OperationOf<'addColumn'>, ctx: CompileContext): CompiledStatement[] {
   const { table: t, column: c } = op;
   const add = (withDefault: boolean) => sql`ALTER TABLE ${q(t)} ADD COLUMN ${columnSql(c, withDefault)}`;
@@ -199,10 +211,14 @@ export function addColumnStatements(op: OperationOf<'addColumn'>, ctx: CompileCo
   const fresh = isNew(ctx, t);
   const always =
     c.identity !== undefined || c.generated !== undefined || SERIAL.has(c.type.trim().toLowerCase());
-  const splittable = c.default !== undefined && (isVolatile(c.default) || ctx.pgVersion < 110000);
+  const volatile = c.default !== undefined && isVolatile(c.default);
+  const splittable = c.default !== undefined && (volatile || ctx.pgVersion < 110000);
+  const defaultWhy = volatile
+    ? 'the default is volatile'
+    : 'before PostgreSQL 11 every default is written to each row';
   if (fresh) out.push(st(add(true), [lock(AE, t)]));
   else if (always || (splittable && op.allowRewrite)) {
-    const why = always ? 'identity, serial and generated columns fill every row' : 'the default is volatile';
+    const why = always ? 'identity, serial and generated columns fill every row' : defaultWhy;
     out.push(
       st(add(true), [lock(AE, t)], {
         rewrites: true,
@@ -213,7 +229,7 @@ export function addColumnStatements(op: OperationOf<'addColumn'>, ctx: CompileCo
   } else if (splittable) {
     if (c.nullable === false) {
       throw new MigrationFileError(
-        `addColumn ${formatName(t)}.${c.name}: a NOT NULL column with a volatile default rewrites the whole table`,
+        `addColumn ${formatName(t)}.${c.name}: this NOT NULL column would rewrite the whole table (${defaultWhy})`,
         {
           details: {
             hint: 'Add it nullable with the default, backfill, then alterColumn nullable: false; or pass allowRewrite: true.',
@@ -244,6 +260,7 @@ export function addColumnStatements(op: OperationOf<'addColumn'>, ctx: CompileCo
   return out;
 }
 
+/** `alterColumn`: one ALTER TABLE, then the safe NOT NULL sequence when needed. */
 export function alterColumnStatements(
   op: OperationOf<'alterColumn'>,
   ctx: CompileContext,
@@ -309,6 +326,7 @@ export function alterColumnStatements(
   return out;
 }
 
+/** `addConstraint`: a definition as PostgreSQL prints it, with the same safe defaults as the typed operations. */
 export function addConstraintStatements(
   op: AddConstraintOperation,
   ctx: CompileContext,
