@@ -30,13 +30,57 @@ function namesIn(node: Node): { name: string; location?: number }[] {
   return out;
 }
 
-/** Identifiers longer than 63 bytes are silently truncated by PostgreSQL. squawk: identifier-too-long. */
+function isIdentChar(c: string | undefined): boolean {
+  if (c === undefined) return false;
+  return (
+    (c >= 'a' && c <= 'z') ||
+    (c >= 'A' && c <= 'Z') ||
+    (c >= '0' && c <= '9') ||
+    c === '_' ||
+    c === '$' ||
+    c > '\u007f'
+  );
+}
+
+/** The identifier as written at `index` (quoted or not): the parser has already truncated its copy. */
+function writtenAt(sql: string, index: number): string {
+  if (sql[index] === '"') {
+    let out = '';
+    for (let i = index + 1; i < sql.length; i++) {
+      if (sql[i] === '"') {
+        if (sql[i + 1] !== '"') break;
+        i++;
+      }
+      out += sql[i];
+    }
+    return out;
+  }
+  let end = index;
+  while (isIdentChar(sql[end])) end++;
+  return sql.slice(index, end);
+}
+
+/**
+ * Identifiers longer than 63 bytes are silently truncated by PostgreSQL (and by its parser, so
+ * the written name is read back from the statement text). squawk: identifier-too-long.
+ */
 export const identifierTooLong: Rule = {
   id: 'identifier-too-long',
   severity: 'warning',
   summary: 'Identifier longer than 63 bytes (PostgreSQL truncates it)',
   check(ctx) {
-    for (const { name, location } of namesIn(ctx.node)) {
+    const sql = ctx.input.sql;
+    for (const { name: parsed, location } of namesIn(ctx.node)) {
+      // A truncated name is 61-63 bytes (truncation never splits a character).
+      if (Buffer.byteLength(parsed, 'utf8') < MAX - 2) continue;
+      let at = location === undefined ? -1 : ctx.toIndex(location);
+      if (at < 0) {
+        at = sql.indexOf(parsed);
+        if (at < 0) at = sql.toLowerCase().indexOf(parsed);
+        if (at > 0 && sql[at - 1] === '"') at--;
+      }
+      if (at < 0) continue;
+      const name = writtenAt(sql, at);
       const bytes = Buffer.byteLength(name, 'utf8');
       if (bytes <= MAX) continue;
       ctx.report({

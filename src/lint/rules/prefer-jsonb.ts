@@ -9,5 +9,5 @@ export const preferJsonb = columnTypeRule({
   match: (t) => t.name === 'json',
   message: (s) =>
     `Column ${ident(s.column)} is json: it has no equality operator, so SELECT DISTINCT, UNION and GROUP BY on rows containing it fail, and it cannot be GIN-indexed.`,
-  help: () => 'Use jsonb.',
+  help: () => 'Use jsonb: it has equality, GIN indexes and containment operators, and is stored parsed.',
 });

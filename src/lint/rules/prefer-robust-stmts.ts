@@ -7,7 +7,7 @@ function report(ctx: RuleContext, what: string, fix: string | undefined, locatio
     location,
     message: `${what} fails if this migration is run again after a partial failure: outside a transaction, the statements before the failing one stay applied.`,
     help: 'Make the statement re-runnable: IF NOT EXISTS on CREATE and ADD COLUMN, IF EXISTS on DROP, DROP CONSTRAINT IF EXISTS before ADD CONSTRAINT.',
-    fix,
+    fix: fix === undefined || fix.endsWith(';') ? fix : `${fix};`,
   });
 }
 

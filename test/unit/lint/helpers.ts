@@ -37,3 +37,43 @@ export async function schemaFrom(sql: string): Promise<SchemaModel> {
   await lint(sql, { schema });
   return schema;
 }
+
+/**
+ * Lints a rule's `fix` the way a user would apply it: parts separated by "-- in a later/separate
+ * migration" comments are separate migrations (sharing what they teach the schema model), and a
+ * `-- migrate:up transaction:false` header makes a part run outside a transaction.
+ */
+export async function fixFindings(rule: string, fix: string, options: LintTestOptions = {}) {
+  const schema = options.schema ?? new SchemaModel();
+  const parts: string[] = [''];
+  for (const line of fix.split('\n')) {
+    if (line.startsWith('-- in a later migration') || line.startsWith('-- in a separate migration'))
+      parts.push('');
+    else parts[parts.length - 1] += `${line}\n`;
+  }
+  const out: Finding[] = [];
+  for (const part of parts) {
+    const transaction = part.startsWith('-- migrate:up transaction:false')
+      ? false
+      : (options.transaction ?? true);
+    out.push(...(await lint(part, { ...options, transaction, schema })).filter((f) => f.rule === rule));
+  }
+  return out;
+}
+
+/** One failing case of a rule table. */
+export interface FailCase {
+  sql: string;
+  /** [line, column] of the single expected finding. */
+  at: [number, number];
+  options?: LintTestOptions;
+}
+
+/** A rule's table: SQL that must pass, SQL that must fail (exactly one finding at `at`). */
+export interface RuleCases {
+  rule: string;
+  severity: 'error' | 'warning';
+  pass: (string | { sql: string; options: LintTestOptions })[];
+  fail: FailCase[];
+  options?: LintTestOptions;
+}
