@@ -101,39 +101,59 @@ export async function runTransactional(
   // so that flush covers every earlier commit of the run, and sluice never reports success before
   // all of it is durable. A crash before then loses a migration together with its history row.
   if (!options.durable) opening.push(...ctx.dialect.deferredCommit());
+  const closing = () => {
+    const last = units[units.length - 1]!;
+    return [ctx.history.inline(historyStatement(ctx, last.history())), 'COMMIT'];
+  };
+  // SQL migrations go to the server in one round trip. If that fails for any reason other than a
+  // lock timeout, the transaction is rolled back and replayed statement by statement, so the
+  // error still names the exact statement and line.
+  let fast = !ctx.sink.dryRun && units.every((u) => u.step.kind === 'sql');
   for (let attempt = 0; ; attempt++) {
     try {
+      if (fast) {
+        const body = units.flatMap((u) => [
+          ...(u.step.kind === 'sql' ? u.step.statements.map((s) => s.sql) : []),
+          ...(u === units[units.length - 1] ? [] : [ctx.history.inline(historyStatement(ctx, u.history()))]),
+        ]);
+        await ctx.sink.batch([...opening, ...body, ...closing()]);
+        return;
+      }
       await ctx.sink.batch(opening);
       for (const unit of units) {
         const run = async <R>(text: string, values: readonly unknown[], origin: StatementOrigin) => {
           try {
             return await ctx.sink.exec<R>(text, values, origin);
           } catch (error) {
-            throw Object.assign(
-              migrationError(ctx.dialect, error, text, origin, label(unit.file, unit.direction)),
-              {
-                retryable: ctx.dialect.errorInfo(error).lockTimeout,
-              },
+            const wrapped = migrationError(
+              ctx.dialect,
+              error,
+              text,
+              origin,
+              label(unit.file, unit.direction),
             );
+            throw Object.assign(wrapped, { retryable: ctx.dialect.errorInfo(error).lockTimeout });
           }
         };
         await runStep(ctx, unit.file, unit.step, unit.direction, run);
-        await send(ctx, historyStatement(ctx, unit.history()));
+        if (unit !== units[units.length - 1]) await send(ctx, historyStatement(ctx, unit.history()));
       }
-      await ctx.sink.exec('COMMIT');
+      await ctx.sink.batch(closing());
       return;
     } catch (error) {
       await ctx.sink.exec('ROLLBACK').catch(() => {});
-      const retryable = (error as { retryable?: boolean }).retryable === true;
+      const retryable =
+        (error as { retryable?: boolean }).retryable === true ||
+        (fast && ctx.dialect.errorInfo(error).lockTimeout);
+      if (fast && (!retryable || attempt >= ctx.lockRetries)) {
+        fast = false;
+        attempt--;
+        continue;
+      }
       if (!retryable || attempt >= ctx.lockRetries) throw error;
       const delayMs = backoffDelay(attempt, ctx.retryBaseMs ?? 500);
-      ctx.onEvent({
-        type: 'retry',
-        version: units[0]!.file.version,
-        attempt: attempt + 1,
-        delayMs,
-        message: (error as Error).message,
-      });
+      const message = error instanceof Error ? error.message : String(error);
+      ctx.onEvent({ type: 'retry', version: units[0]!.file.version, attempt: attempt + 1, delayMs, message });
       await sleep(delayMs);
     }
   }

@@ -17,15 +17,19 @@ export async function run<R = Record<string, unknown>>(
   return (await conn.query<R>(text, values)).rows;
 }
 
-/** Who is applying migrations: `user@host`. */
+let actor: string | undefined;
+
+/** Who is applying migrations: `user@host` (looked up once: `userInfo()` is a system call). */
 export function currentActor(): string {
+  if (actor !== undefined) return actor;
   let user = process.env.USER ?? 'unknown';
   try {
     user = userInfo().username;
   } catch {
     // No passwd entry in some containers.
   }
-  return `${user}@${hostname()}`;
+  actor = `${user}@${hostname()}`;
+  return actor;
 }
 
 interface RawRow {

@@ -38,7 +38,8 @@ export class LiveSink implements StatementSink {
   }
   async batch(statements: readonly string[]): Promise<void> {
     // One simple-protocol query: the server runs the statements in order, one round trip.
-    if (statements.length > 0) await this.conn.query(statements.join(';\n'));
+    // The newline before each `;` ends a trailing `-- comment` a statement may carry.
+    if (statements.length > 0) await this.conn.query(`${statements.join('\n;\n')}\n;`);
   }
 }
 

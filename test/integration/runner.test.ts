@@ -70,6 +70,16 @@ describe.each(POSTGRES_TARGETS)('runner on $label', ({ create }) => {
     expect((await m.status()).current).toBeNull();
   });
 
+  it('sends statements that end in a line comment correctly', async () => {
+    project.write(
+      '1_comments.sql',
+      sqlMigration('CREATE TABLE a (id int) -- trailing note\n;\nINSERT INTO a VALUES (7); -- after'),
+    );
+    const m = await project.migrator();
+    await m.up();
+    expect(await query<{ id: number }>(m, 'SELECT id FROM a')).toEqual([{ id: 7 }]);
+  });
+
   it('rolls a failing transactional migration back and leaves history untouched', async () => {
     project.write('1_ok.sql', sqlMigration('CREATE TABLE ok (id int);'));
     project.write(
