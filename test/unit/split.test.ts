@@ -339,27 +339,3 @@ describe('splitStatements: unterminated', () => {
     });
   });
 });
-
-describe('splitStatements: speed', () => {
-  it('splits 1,000 files of 50 lines in well under 100 ms', () => {
-    const file = Array.from({ length: 10 }, (_, k) =>
-      [
-        `-- step ${k}`,
-        `CREATE TABLE "t${k}" (id bigint PRIMARY KEY, note text DEFAULT 'a;b', body text);`,
-        `INSERT INTO "t${k}" (note) VALUES (E'it\\'s'), ($$x;y$$);`,
-        `/* nested /* comment */ here */ CREATE INDEX ON "t${k}" (note);`,
-        `DO $do$ BEGIN PERFORM 1; END $do$;`,
-      ].join('\n'),
-    ).join('\n');
-    expect(file.split('\n')).toHaveLength(50);
-    expect(splitStatements(file)).toHaveLength(40);
-    // Best of three rounds, so a busy machine does not fail the test; one round is ~20 ms when idle.
-    let best = Number.POSITIVE_INFINITY;
-    for (let round = 0; round < 3; round++) {
-      const began = performance.now();
-      for (let k = 0; k < 1000; k++) splitStatements(file);
-      best = Math.min(best, performance.now() - began);
-    }
-    expect(best).toBeLessThan(100);
-  });
-});
