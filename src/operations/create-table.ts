@@ -60,7 +60,7 @@ export const createTableDefinition: OperationDefinition<CreateTableOperation> = 
     if (!Array.isArray(op.columns) || op.columns.length === 0)
       invalid(s, 'columns', 'must define at least one column');
     op.columns.forEach((c, i) => {
-      checkColumn(s, `columns[${i}]`, c, true);
+      checkColumn(s, typeof c?.name === 'string' && c.name ? `columns.${c.name}` : `columns[${i}]`, c, true);
     });
     const names = op.columns.map((c) => c.name);
     const twice = names.find((n, i) => names.indexOf(n) !== i);

@@ -86,3 +86,53 @@ describe('renameTable', () => {
     expect(classifyOperation(op)).toBe('transformative');
   });
 });
+
+describe('validation', () => {
+  it('names the operation, the table and the bad option', async () => {
+    await expect(one((db) => db.createTable('t', {}))).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[MigrationFileError: createTable t: option \`columns\` must define at least one column]`,
+    );
+    await expect(
+      one((db) =>
+        db.createTable('t', [
+          { name: 'a', type: 'int' },
+          { name: 'a', type: 'text' },
+        ]),
+      ),
+    ).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[MigrationFileError: createTable t: option \`columns\` defines column "a" twice]`,
+    );
+    await expect(
+      one((db) =>
+        db.createTable(
+          't',
+          { a: { type: 'int', primaryKey: true } },
+          { constraints: [{ type: 'primaryKey', columns: ['a'] }] },
+        ),
+      ),
+    ).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[MigrationFileError: createTable t: option \`primaryKey\` is set more than once]`,
+    );
+    await expect(
+      one((db) => db.createTable('t', { a: { type: 'int', default: 1, identity: 'always' } })),
+    ).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[MigrationFileError: createTable t: option \`columns.a\` can have only one of \`default\`, \`identity\` and \`generated\`]`,
+    );
+    await expect(
+      one((db) => db.createTable('t', { a: { type: ' ' } })),
+    ).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[MigrationFileError: createTable t: option \`columns.a.type\` must be non-empty SQL such as 'text' or 'varchar(255)', got " "]`,
+    );
+    await expect(
+      one((db) => db.createTable('t', { a: { type: 'int', default: { sql: '' } } })),
+    ).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[MigrationFileError: createTable t: option \`columns.a.default\` must be a literal (string, number, boolean) or an expression { sql: 'now()' }]`,
+    );
+    await expect(one((db) => db.renameTable('t', ''))).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[MigrationFileError: renameTable t: option \`to\` must be a non-empty name, got ""]`,
+    );
+    await expect(one((db) => db.dropTable({ name: '' }))).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[MigrationFileError: dropTable : option \`table\` must name a table like 'users' or 'app.users', got {"name":""}]`,
+    );
+  });
+});
