@@ -48,7 +48,22 @@ export function objectWord(t: ObjectType | undefined): string {
   return special[t] ?? t.slice('OBJECT_'.length).replace(/_/g, ' ');
 }
 
+const KINDS: Record<string, string> = {
+  CreatedbStmt: 'CREATE DATABASE',
+  DropdbStmt: 'DROP DATABASE',
+  AlterDatabaseStmt: 'ALTER DATABASE',
+  CreateSeqStmt: 'CREATE SEQUENCE',
+  AlterSeqStmt: 'ALTER SEQUENCE',
+  CreateEnumStmt: 'CREATE TYPE',
+  CompositeTypeStmt: 'CREATE TYPE',
+  DefineStmt: 'CREATE',
+  DoStmt: 'DO',
+  CallStmt: 'CALL',
+};
+
 function kindFromType(type: string): string {
+  const known = KINDS[type];
+  if (known) return known;
   const words = type.replace(/Stmt$/, '').split(/(?=[A-Z])/);
   return words.join(' ').toUpperCase();
 }
@@ -166,7 +181,10 @@ function analyzeInto(node: Node, env: AnalyzeEnv, fx: Effects): string {
   if ('VacuumStmt' in node) {
     const s = node.VacuumStmt;
     const full = (s.options ?? []).some((o) => 'DefElem' in o && o.DefElem.defname === 'full');
-    for (const rv of rangeVars(s.rels)) add(rv, full ? 'ACCESS EXCLUSIVE' : 'SHARE UPDATE EXCLUSIVE');
+    for (const r of s.rels ?? []) {
+      if ('VacuumRelation' in r)
+        add(r.VacuumRelation.relation, full ? 'ACCESS EXCLUSIVE' : 'SHARE UPDATE EXCLUSIVE');
+    }
     if (full) fx.rewrites = true;
     if (s.is_vacuumcmd) fx.transactional = false;
     fx.classes.push('none');
@@ -297,7 +315,7 @@ function analyzeInto(node: Node, env: AnalyzeEnv, fx: Effects): string {
   }
   const kind = kindFromType(nodeType(node));
   if (fx.classes.length === 0) {
-    if (kind.startsWith('CREATE') || kind.startsWith('DEFINE')) fx.classes.push('additive');
+    if (kind.startsWith('CREATE')) fx.classes.push('additive');
     else if (kind.startsWith('DROP')) fx.classes.push('destructive');
     else if (kind.startsWith('ALTER')) fx.classes.push('transformative');
     else if (kind === 'DO' || kind === 'CALL') fx.classes.push('transformative');

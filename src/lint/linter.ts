@@ -122,6 +122,7 @@ export async function lintStatements(
   statements.forEach((input, statementIndex) => {
     directives.push(...parseIgnores(input, statementIndex, ctx));
     state.statements.push(input);
+    if (input.sql.trim() === '') return; // comments only (e.g. above `-- migrate:up`)
     const parsed = parseSql(input.sql);
     if (!parsed.ok) {
       const severity = enabled.get('syntax-error');
