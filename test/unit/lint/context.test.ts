@@ -95,11 +95,11 @@ describe('context: column types declared by earlier migrations', () => {
   test('binary-coercible type changes pass, others rewrite', async () => {
     // Each check starts from the same earlier migration (a type change also teaches the model).
     const earlier = () => schemaFrom('CREATE TABLE t (name varchar(10), price numeric(10, 2), n int);');
-    const after = async (sql: string) => rulesOf(sql, { schema: await earlier() });
-    expect(await after('ALTER TABLE t ALTER COLUMN name TYPE text;')).toEqual([]);
-    expect(await after('ALTER TABLE t ALTER COLUMN name TYPE varchar(20);')).toEqual(['1 prefer-text-field']);
-    expect(await after('ALTER TABLE t ALTER COLUMN price TYPE numeric(12, 2);')).toEqual([]);
-    expect(await after('ALTER TABLE t ALTER COLUMN price TYPE numeric(12, 3);')).toEqual([
+    const lintAfter = async (sql: string) => rulesOf(sql, { schema: await earlier() });
+    expect(await lintAfter('ALTER TABLE t ALTER COLUMN name TYPE text;')).toEqual([]);
+    expect(await lintAfter('ALTER TABLE t ALTER COLUMN name TYPE varchar(20);')).toEqual(['1 prefer-text-field']);
+    expect(await lintAfter('ALTER TABLE t ALTER COLUMN price TYPE numeric(12, 2);')).toEqual([]);
+    expect(await lintAfter('ALTER TABLE t ALTER COLUMN price TYPE numeric(12, 3);')).toEqual([
       '1 changing-column-type',
     ]);
     const schema = await earlier();
