@@ -97,7 +97,9 @@ describe('context: column types declared by earlier migrations', () => {
     const earlier = () => schemaFrom('CREATE TABLE t (name varchar(10), price numeric(10, 2), n int);');
     const lintAfter = async (sql: string) => rulesOf(sql, { schema: await earlier() });
     expect(await lintAfter('ALTER TABLE t ALTER COLUMN name TYPE text;')).toEqual([]);
-    expect(await lintAfter('ALTER TABLE t ALTER COLUMN name TYPE varchar(20);')).toEqual(['1 prefer-text-field']);
+    expect(await lintAfter('ALTER TABLE t ALTER COLUMN name TYPE varchar(20);')).toEqual([
+      '1 prefer-text-field',
+    ]);
     expect(await lintAfter('ALTER TABLE t ALTER COLUMN price TYPE numeric(12, 2);')).toEqual([]);
     expect(await lintAfter('ALTER TABLE t ALTER COLUMN price TYPE numeric(12, 3);')).toEqual([
       '1 changing-column-type',
