@@ -1,0 +1,174 @@
+/**
+ * The checkpoint table: one row per backfill, holding its spec (so a resume needs no migration
+ * file), the key range and the last key committed. Batches advance it inside their own statement
+ * (see statements.ts); this file creates, reads and finishes rows.
+ */
+import type { Connection } from '../../dialects/dialect.js';
+import { postgresQuoting, render, type SqlFragment, sql } from '../../sql/tag.js';
+import { checkpointDdl, checkpointTable } from './statements.js';
+import type { BackfillSpec, BackfillStatus } from './types.js';
+
+/** Runs a fragment on a connection. */
+export async function run<R = Record<string, unknown>>(
+  conn: Connection,
+  fragment: SqlFragment,
+): Promise<R[]> {
+  const { text, values } = render(fragment, postgresQuoting);
+  return (await conn.query<R>(text, values)).rows;
+}
+
+function sqlState(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+}
+
+/** SQLSTATEs of two sessions racing through `CREATE … IF NOT EXISTS` (the catalog's unique indexes). */
+const CREATE_RACE = new Set(['23505', '42P07', '42P06']);
+
+/** Creates the checkpoint table if it is missing, tolerating another session creating it at the same time. */
+export async function ensureCheckpointTable(conn: Connection, stateSchema: string): Promise<void> {
+  for (const ddl of checkpointDdl(stateSchema)) {
+    try {
+      await run(conn, ddl);
+    } catch (error) {
+      // Two runners bootstrapping at once: the loser's IF NOT EXISTS can still hit the catalog's
+      // unique index. The winner created the object, which is all we wanted.
+      if (!CREATE_RACE.has(sqlState(error) as string)) throw error;
+    }
+  }
+}
+
+interface Row {
+  id: string;
+  status: BackfillStatus['status'];
+  spec: BackfillSpec;
+  key_columns: string[];
+  last_key: string[] | null;
+  max_key: string[] | null;
+  rows_done: number;
+  rows_total: number;
+  rows_written: number;
+  batches: number;
+  batch_size: number | null;
+  last_error: string | null;
+  started_at: Date;
+  updated_at: Date;
+  finished_at: Date | null;
+}
+
+function toStatus(r: Row): BackfillStatus {
+  return {
+    id: r.id,
+    status: r.status,
+    spec: r.spec,
+    keyColumns: r.key_columns,
+    lastKey: r.last_key,
+    maxKey: r.max_key,
+    rowsDone: r.rows_done,
+    rowsTotal: r.rows_total,
+    rowsWritten: r.rows_written,
+    batches: r.batches,
+    batchSize: r.batch_size,
+    lastError: r.last_error,
+    startedAt: r.started_at,
+    updatedAt: r.updated_at,
+    finishedAt: r.finished_at,
+  };
+}
+
+function isUndefinedTable(error: unknown): boolean {
+  const code = sqlState(error);
+  return code === '42P01' || code === '3F000';
+}
+
+/** Reads checkpoints (all, or one id); none when the table does not exist yet. */
+export async function readCheckpoints(
+  conn: Connection,
+  stateSchema: string,
+  id?: string,
+): Promise<BackfillStatus[]> {
+  const filter = id === undefined ? sql`` : sql` WHERE id = ${id}`;
+  try {
+    const rows = await run<Row>(
+      conn,
+      sql`SELECT * FROM ${checkpointTable(stateSchema)}${filter} ORDER BY started_at, id`,
+    );
+    return rows.map(toStatus);
+  } catch (error) {
+    if (isUndefinedTable(error)) return [];
+    throw error;
+  }
+}
+
+/** Inserts the checkpoint of a new backfill; false when another runner inserted it first. */
+export async function insertCheckpoint(
+  conn: Connection,
+  stateSchema: string,
+  c: {
+    spec: BackfillSpec;
+    keyColumns: string[];
+    maxKey: string[] | null;
+    rowsTotal: number;
+    batchSize: number;
+  },
+): Promise<boolean> {
+  const rows = await run(
+    conn,
+    sql`INSERT INTO ${checkpointTable(stateSchema)} (id, spec, key_columns, max_key, rows_total, batch_size)
+        VALUES (${c.spec.id}, ${JSON.stringify(c.spec)}::jsonb, ${c.keyColumns}::text[], ${c.maxKey}::text[], ${c.rowsTotal}, ${c.batchSize})
+        ON CONFLICT (id) DO NOTHING RETURNING id`,
+  );
+  return rows.length === 1;
+}
+
+/** Marks a backfill finished: `rows_total` becomes the exact count walked. */
+export async function markDone(conn: Connection, stateSchema: string, id: string): Promise<void> {
+  await run(
+    conn,
+    sql`UPDATE ${checkpointTable(stateSchema)} SET status = 'done', rows_total = rows_done, last_error = NULL,
+               finished_at = clock_timestamp(), updated_at = clock_timestamp() WHERE id = ${id}`,
+  );
+}
+
+/** Sets the status of a backfill that stopped (`failed` with the error, or back to `running`). */
+export async function markStopped(
+  conn: Connection,
+  stateSchema: string,
+  id: string,
+  status: 'running' | 'failed',
+  error: string | null,
+): Promise<void> {
+  await run(
+    conn,
+    sql`UPDATE ${checkpointTable(stateSchema)} SET status = ${status}, last_error = ${error}, updated_at = clock_timestamp()
+         WHERE id = ${id} AND status <> 'done'`,
+  );
+}
+
+/** Deletes a checkpoint; true when there was one. */
+export async function deleteCheckpoint(conn: Connection, stateSchema: string, id: string): Promise<boolean> {
+  try {
+    return (
+      (await run(conn, sql`DELETE FROM ${checkpointTable(stateSchema)} WHERE id = ${id} RETURNING id`))
+        .length > 0
+    );
+  } catch (error) {
+    if (isUndefinedTable(error)) return false;
+    throw error;
+  }
+}
+
+/** Spec equality independent of key order (a spec read back from jsonb has its keys reordered). */
+export function sameSpec(a: BackfillSpec, b: BackfillSpec): boolean {
+  const canon = (x: unknown): unknown =>
+    Array.isArray(x)
+      ? x.map(canon)
+      : typeof x === 'object' && x !== null
+        ? Object.fromEntries(
+            Object.entries(x)
+              .filter(([, v]) => v !== undefined)
+              .sort(([k1], [k2]) => (k1 < k2 ? -1 : k1 > k2 ? 1 : 0))
+              .map(([k, v]) => [k, canon(v)]),
+          )
+        : x;
+  return JSON.stringify(canon(a)) === JSON.stringify(canon(b));
+}

@@ -1,0 +1,84 @@
+/**
+ * Pure pacing logic: how big the next batch is, how long to back off, which errors are worth a
+ * retry. Kept apart from the loop so unit tests can pin the numbers.
+ */
+
+/** Limits of the adaptive batch size. */
+export interface BatchLimits {
+  targetBatchMs: number;
+  minBatchSize: number;
+  maxBatchSize: number;
+}
+
+/**
+ * The size of the next batch: the size that would have taken `targetBatchMs` at the last batch's
+ * rate, moved at most ×2 up or ×½ down per batch so one slow batch (a checkpoint, a lock wait)
+ * does not swing the size, then clamped to the limits.
+ *
+ * @example
+ * nextBatchSize(1000, 1000, 25, { targetBatchMs: 50, minBatchSize: 10, maxBatchSize: 50_000 }) // 2000
+ */
+export function nextBatchSize(
+  current: number,
+  scanned: number,
+  elapsedMs: number,
+  limits: BatchLimits,
+): number {
+  let next = current;
+  // A short final batch says nothing about the rate of a full one.
+  if (scanned >= current && scanned > 0) {
+    const ideal = (scanned * limits.targetBatchMs) / Math.max(elapsedMs, 0.1);
+    next = Math.min(Math.max(ideal, current / 2), current * 2);
+  }
+  return Math.round(Math.min(Math.max(next, limits.minBatchSize), limits.maxBatchSize));
+}
+
+/** SQLSTATEs of failures that a retry of the same batch can get past. */
+const RETRYABLE = new Set([
+  '55P03', // lock_not_available: lock_timeout expired
+  '40P01', // deadlock_detected
+  '40001', // serialization_failure
+]);
+
+/** True when a batch that failed with this error should be retried. */
+export function isRetryable(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && RETRYABLE.has(code);
+}
+
+/**
+ * Backoff before retry `attempt` (1-based): exponential from 50 ms, capped at 5 s, with jitter so
+ * a backfill and a blocked application do not collide in step again.
+ *
+ * @example
+ * backoffMs(3, () => 0.5) // 300
+ */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(50 * 2 ** (attempt - 1), 5000);
+  return Math.round(base * (0.5 + random()));
+}
+
+/** Sleeps, waking early (without throwing) when the signal aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Rate and ETA of a run, from keys walked in this run and the time since it started. */
+export function rate(
+  rowsThisRun: number,
+  elapsedMs: number,
+  rowsLeft: number,
+): { rowsPerSecond: number; etaMs: number | null } {
+  if (rowsThisRun <= 0 || elapsedMs <= 0) return { rowsPerSecond: 0, etaMs: null };
+  const rowsPerSecond = (rowsThisRun * 1000) / elapsedMs;
+  return { rowsPerSecond, etaMs: Math.max(0, Math.round((rowsLeft / rowsPerSecond) * 1000)) };
+}

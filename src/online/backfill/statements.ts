@@ -1,0 +1,221 @@
+/**
+ * The SQL of the backfill engine, as pure functions from a resolved spec to fragments. Nothing here
+ * touches a database, so unit tests assert the exact text.
+ *
+ * Why a batch looks the way it does:
+ * - It walks the primary key with a *range*: `key > $last AND key <= $hi`, where `$hi` is the N-th
+ *   key after `$last`, found first by an index-only walk (nextKeyStatement). A range keeps the write
+ *   an index range scan whatever the table size; joining the N keys back to the table
+ *   (`WHERE key IN (SELECT …)`, or pgroll's `UPDATE … FROM batch`) lets the planner pick a hash
+ *   join over the whole table once its row estimate grows.
+ * - `$hi` is a constant, not a subquery: the planner then estimates the range from the histogram
+ *   (a subquery's value is unknown to it, which for composite keys estimates a third of the table).
+ * - The write is one statement, so PostgreSQL runs it in one implicit transaction: the rows and the
+ *   checkpoint commit together or not at all. A `kill -9` at any moment can neither skip nor
+ *   repeat a committed batch, and no `BEGIN` is needed (nor possible to leak).
+ * - The checkpoint row is locked (`FOR UPDATE`) and must still hold the last key this runner read:
+ *   if another runner moved it, the batch writes nothing and the runner re-reads the checkpoint.
+ */
+import { ident, join, raw, type SqlFragment, sql } from '../../sql/tag.js';
+import type { BackfillSpec, TableRef } from './types.js';
+
+/** Name of the checkpoint table inside the state schema. */
+export const CHECKPOINT_TABLE = 'backfill_checkpoints';
+
+/** A spec checked against the catalog: the table whose primary key is walked, and that key. */
+export interface ResolvedSpec {
+  spec: BackfillSpec;
+  /** The table walked: `table` in update mode, `source` in copy mode. */
+  keyTable: TableRef;
+  /** Primary key columns in index order. */
+  keyColumns: string[];
+}
+
+/** The checkpoint table, quoted. */
+export function checkpointTable(stateSchema: string): SqlFragment {
+  return ident(stateSchema, CHECKPOINT_TABLE);
+}
+
+/** DDL creating the checkpoint table; idempotent. */
+export function checkpointDdl(stateSchema: string): SqlFragment[] {
+  return [
+    sql`CREATE SCHEMA IF NOT EXISTS ${ident(stateSchema)}`,
+    sql`CREATE TABLE IF NOT EXISTS ${checkpointTable(stateSchema)} (
+  id text PRIMARY KEY,
+  spec jsonb NOT NULL,
+  status text NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'failed', 'done')),
+  key_columns text[] NOT NULL,
+  max_key text[],
+  last_key text[],
+  rows_total double precision NOT NULL DEFAULT 0,
+  rows_done double precision NOT NULL DEFAULT 0,
+  rows_written double precision NOT NULL DEFAULT 0,
+  batches integer NOT NULL DEFAULT 0,
+  batch_size integer,
+  last_error text,
+  started_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  finished_at timestamptz
+)`,
+  ];
+}
+
+function table(t: TableRef): SqlFragment {
+  return ident(t.schema, t.name);
+}
+
+/** `"s"."t"."a"` or `("s"."t"."a", "s"."t"."b")`: the key as a value or a row. */
+export function keyExpr(t: TableRef, columns: readonly string[]): SqlFragment {
+  const parts = columns.map((c) => ident(t.schema, t.name, c));
+  return parts.length === 1 ? parts[0]! : sql`(${join(parts)})`;
+}
+
+/** Bound parameters in the shape of {@link keyExpr}: their types are inferred from the key columns. */
+function keyParams(values: readonly (string | null)[]): SqlFragment {
+  const parts = values.map((v) => sql`${v}`);
+  return parts.length === 1 ? parts[0]! : sql`(${join(parts)})`;
+}
+
+/** `ARRAY["a"::text, "b"::text]`: the text form a checkpoint stores. */
+function keyText(columns: readonly string[]): SqlFragment {
+  return sql`ARRAY[${join(columns.map((c) => sql`${ident(c)}::text`))}]`;
+}
+
+/** The largest key at start: the end of the range, so the backfill ends under any insert rate. */
+export function maxKeyStatement(r: ResolvedSpec): SqlFragment {
+  const order = join(r.keyColumns.map((c) => sql`${ident(c)} DESC`));
+  return sql`SELECT ${keyText(r.keyColumns)} AS key FROM ${table(r.keyTable)} ORDER BY ${order} LIMIT 1`;
+}
+
+/**
+ * Rows in the walked table: `reltuples` when the table has been vacuumed or analyzed (the planner's
+ * own estimate scales it by the current page count, which a bloated table inflates), else the
+ * planner's estimate.
+ */
+export function estimateStatement(r: ResolvedSpec): SqlFragment {
+  return sql`SELECT c.reltuples::float8 AS reltuples FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ${r.keyTable.schema} AND c.relname = ${r.keyTable.name}`;
+}
+
+/** The planner's row estimate for the walked table, for tables never vacuumed nor analyzed. */
+export function plannerEstimateStatement(r: ResolvedSpec): SqlFragment {
+  return sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${table(r.keyTable)}`;
+}
+
+/**
+ * `key > last AND key <= hi` for the walked table. A composite key also gets its leading column
+ * bounded as a plain scalar range (`a >= $1 AND a <= $2`): PostgreSQL estimates a row comparison
+ * by its first column alone and does not pair the two sides into a range, so without it the
+ * estimate of a 10k-row batch on a 2M-row table is 500k rows and the plan turns into a bitmap or
+ * sequential scan.
+ */
+export function keyRange(
+  r: ResolvedSpec,
+  lastKey: readonly string[] | null,
+  hiKey: readonly (string | null)[],
+): SqlFragment {
+  const key = keyExpr(r.keyTable, r.keyColumns);
+  const parts: SqlFragment[] = [];
+  if (r.keyColumns.length > 1) {
+    const lead = ident(r.keyTable.schema, r.keyTable.name, r.keyColumns[0]!);
+    if (lastKey) parts.push(sql`${lead} >= ${lastKey[0]}`);
+    parts.push(sql`${lead} <= ${hiKey[0]}`);
+  }
+  if (lastKey) parts.push(sql`${key} > ${keyParams(lastKey)}`);
+  parts.push(sql`${key} <= ${keyParams(hiKey)}`);
+  return join(parts, ' AND ');
+}
+
+/**
+ * The end of the next batch: the `batchSize`-th key after `lastKey`, by an index-only walk of the
+ * primary key. No row means fewer keys are left: the batch then ends at the max key.
+ *
+ * @example
+ * render(nextKeyStatement(resolved, ['41'], ['1000'], 500), postgresQuoting).text
+ * // SELECT ARRAY["id"::text] AS key FROM "public"."users" WHERE … ORDER BY "id" OFFSET $3 LIMIT 1
+ */
+export function nextKeyStatement(
+  r: ResolvedSpec,
+  lastKey: readonly string[] | null,
+  maxKey: readonly (string | null)[],
+  batchSize: number,
+): SqlFragment {
+  const order = join(r.keyColumns.map((c) => ident(c)));
+  return sql`SELECT ${keyText(r.keyColumns)} AS key FROM ${table(r.keyTable)}
+ WHERE ${keyRange(r, lastKey, maxKey)}
+ ORDER BY ${order} OFFSET ${Math.max(0, batchSize - 1)} LIMIT 1`;
+}
+
+/** How many keys are left after `lastKey`: the size of the last, partial batch. */
+export function remainingKeysStatement(
+  r: ResolvedSpec,
+  lastKey: readonly string[] | null,
+  maxKey: readonly string[],
+): SqlFragment {
+  return sql`SELECT count(*)::int AS n FROM ${table(r.keyTable)} WHERE ${keyRange(r, lastKey, maxKey)}`;
+}
+
+/** Where one batch starts and stops. */
+export interface BatchBounds {
+  /** Last key of the previous batch (exclusive start); null for the first batch. */
+  lastKey: readonly string[] | null;
+  /** Last key of this batch (inclusive end); nulls only to EXPLAIN on an empty table. */
+  hiKey: readonly (string | null)[];
+  /** Keys in `(lastKey, hiKey]` as counted when the bound was found: added to `rows_done`. */
+  keys: number;
+  /** The batch size, remembered so a resume starts at the tuned size. */
+  batchSize: number;
+}
+
+/** The write of one batch: rows in the key range that match `where`. Returns `1` per row written. */
+function writeStatement(r: ResolvedSpec, range: SqlFragment): SqlFragment {
+  const spec = r.spec;
+  const filter = spec.where === undefined ? raw('') : sql` AND (${raw(spec.where)})`;
+  if (spec.mode === 'update') {
+    const sets = join(Object.entries(spec.set).map(([col, expr]) => sql`${ident(col)} = (${raw(expr)})`));
+    return sql`UPDATE ${table(spec.table)} SET ${sets}
+   WHERE ${range}${filter}
+     AND EXISTS (SELECT 1 FROM sluice_cp)
+  RETURNING 1`;
+  }
+  const cols = Object.entries(spec.columns);
+  // OVERRIDING SYSTEM VALUE: a copy keeps the source's values even in GENERATED ALWAYS identity columns.
+  return sql`INSERT INTO ${table(spec.target)} (${join(cols.map(([c]) => ident(c)))}) OVERRIDING SYSTEM VALUE
+  SELECT ${join(cols.map(([, expr]) => sql`(${raw(expr)})`))}
+    FROM ${table(spec.source)}
+   WHERE ${range}${filter}
+     AND EXISTS (SELECT 1 FROM sluice_cp)
+  ON CONFLICT DO NOTHING
+  RETURNING 1`;
+}
+
+/**
+ * One batch: writes the rows with keys in `(lastKey, hiKey]` and advances the checkpoint to
+ * `hiKey`, in one statement. Returns one row with the checkpoint's counters after the batch, all
+ * null when the batch did not apply because another runner had moved the checkpoint.
+ *
+ * @example
+ * render(batchStatement(resolved, 'sluice', { lastKey: ['41'], hiKey: ['541'], keys: 500, batchSize: 500 }), postgresQuoting)
+ */
+export function batchStatement(r: ResolvedSpec, stateSchema: string, b: BatchBounds): SqlFragment {
+  if (b.hiKey.length !== r.keyColumns.length || (b.lastKey && b.lastKey.length !== r.keyColumns.length)) {
+    throw new TypeError('batchStatement: key arity does not match the primary key');
+  }
+  const state = checkpointTable(stateSchema);
+  return sql`WITH sluice_cp AS (
+  SELECT 1 FROM ${state}
+   WHERE id = ${r.spec.id} AND status <> 'done' AND last_key IS NOT DISTINCT FROM ${b.lastKey ? [...b.lastKey] : null}::text[]
+     FOR UPDATE
+), sluice_rows AS (
+  ${writeStatement(r, keyRange(r, b.lastKey, b.hiKey))}
+), sluice_done AS (
+  UPDATE ${state}
+     SET last_key = ${[...b.hiKey]}::text[], rows_done = rows_done + ${b.keys},
+         rows_written = rows_written + (SELECT count(*) FROM sluice_rows),
+         batches = batches + 1, batch_size = ${b.batchSize}, updated_at = clock_timestamp()
+   WHERE id = ${r.spec.id} AND EXISTS (SELECT 1 FROM sluice_cp)
+   RETURNING last_key, rows_done, rows_written, batches
+)
+SELECT (SELECT last_key FROM sluice_done) AS last_key, (SELECT rows_done FROM sluice_done) AS rows_done,
+       (SELECT rows_written FROM sluice_done) AS rows_written, (SELECT batches FROM sluice_done) AS batches`;
+}

@@ -1,0 +1,407 @@
+/**
+ * The backfill engine against real databases: every row written exactly once, composite keys, where
+ * filters, copy mode, plan shape, progress events, resume after abort, and the errors a user can cause.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseDatabaseUrl } from '../../src/config/url.js';
+import type { Connection, Driver } from '../../src/dialects/dialect.js';
+import { createDriver } from '../../src/dialects/index.js';
+import {
+  type BackfillProgress,
+  type BackfillSpec,
+  clearBackfill,
+  explainBatch,
+  pendingBackfills,
+  resumeBackfills,
+  runBackfill,
+} from '../../src/online/backfill/index.js';
+import { createPgDatabase, POSTGRES_TARGETS, type TestDatabase } from '../helpers/databases.js';
+
+const users = (id: string, extra: Partial<BackfillSpec> = {}): BackfillSpec =>
+  ({
+    id,
+    mode: 'update',
+    table: { schema: 'public', name: 'users' },
+    set: { email_address: 'lower(email)', touched: 'touched + 1' },
+    ...extra,
+  }) as BackfillSpec;
+
+/** `users(id, email, email_address, touched)`: `touched` counts how often the backfill wrote a row. */
+async function makeUsers(conn: Connection, rows: number): Promise<void> {
+  await conn.query(
+    'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, email_address text, touched int NOT NULL DEFAULT 0)',
+  );
+  await conn.query(
+    `INSERT INTO users (id, email) SELECT g, 'User' || g || '@Example.com' FROM generate_series(1, ${rows}) g`,
+  );
+}
+
+async function touchedCounts(conn: Connection, table = 'users'): Promise<Record<number, number>> {
+  const res = await conn.query<{ touched: number; n: number }>(
+    `SELECT touched, count(*)::int AS n FROM ${table} GROUP BY touched ORDER BY touched`,
+  );
+  return Object.fromEntries(res.rows.map((r) => [r.touched, r.n]));
+}
+
+async function catchError(
+  p: Promise<unknown>,
+): Promise<Error & { code?: string; details?: Record<string, unknown> }> {
+  try {
+    await p;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe.each(POSTGRES_TARGETS)('backfill on $label', ({ create }) => {
+  let db: TestDatabase;
+  let driver: Driver;
+  let conn: Connection;
+  beforeEach(async () => {
+    db = await create();
+    driver = await createDriver(parseDatabaseUrl(db.url));
+    conn = await driver.connect();
+  });
+  afterEach(async () => {
+    await driver.close();
+    await db.drop();
+  });
+
+  it('writes every row exactly once, in many batches, with an ordered progress sequence', async () => {
+    await makeUsers(conn, 3000);
+    const events: BackfillProgress[] = [];
+    const result = await runBackfill(conn, users('all'), {
+      initialBatchSize: 100,
+      maxBatchSize: 250,
+      onProgress: (p) => events.push(p),
+    });
+    expect(await touchedCounts(conn)).toEqual({ 1: 3000 });
+    const wrong = await conn.query('SELECT id FROM users WHERE email_address IS DISTINCT FROM lower(email)');
+    expect(wrong.rows).toEqual([]);
+    expect(result).toMatchObject({ id: 'all', rows: 3000, resumed: false, alreadyDone: false });
+    expect(result.batches).toBeGreaterThanOrEqual(12);
+
+    expect(events[0]).toMatchObject({ state: 'start', rowsDone: 0, batches: 0, lastKey: null });
+    expect(events.at(-1)).toMatchObject({
+      state: 'done',
+      rowsDone: 3000,
+      rowsTotal: 3000,
+      etaMs: 0,
+      lastKey: ['3000'],
+    });
+    const batches = events.filter((e) => e.state === 'batch');
+    expect(batches).toHaveLength(result.batches);
+    batches.forEach((e, i) => {
+      expect(e.batches).toBe(i + 1);
+      expect(e.batchSize).toBeGreaterThanOrEqual(10);
+      expect(e.batchSize).toBeLessThanOrEqual(250);
+      if (i > 0) expect(e.rowsDone).toBeGreaterThan(batches[i - 1]!.rowsDone);
+      if (i > 0) expect(Number(e.lastKey?.[0])).toBeGreaterThan(Number(batches[i - 1]!.lastKey?.[0]));
+    });
+    expect(events.map((e) => e.state)).toEqual(['start', ...batches.map(() => 'batch'), 'done']);
+
+    // The same id again is a no-op: the checkpoint says it is done.
+    const again = await runBackfill(conn, users('all'));
+    expect(again).toMatchObject({ alreadyDone: true, rows: 3000, resumed: true });
+    expect(await touchedCounts(conn)).toEqual({ 1: 3000 });
+  });
+
+  it('only writes rows matching where, and finishes an empty table at once', async () => {
+    await makeUsers(conn, 500);
+    await conn.query("UPDATE users SET email_address = 'kept' WHERE id % 5 = 0");
+    const result = await runBackfill(conn, users('filtered', { where: 'email_address IS NULL' }), {
+      initialBatchSize: 60,
+    });
+    expect(result.rows).toBe(400);
+    expect(await touchedCounts(conn)).toEqual({ 0: 100, 1: 400 });
+    const kept = await conn.query("SELECT count(*)::int AS n FROM users WHERE email_address = 'kept'");
+    expect(kept.rows[0]).toEqual({ n: 100 });
+
+    await conn.query('CREATE TABLE empty (id int PRIMARY KEY, a int)');
+    const events: string[] = [];
+    const none = await runBackfill(
+      conn,
+      { id: 'empty', mode: 'update', table: { schema: 'public', name: 'empty' }, set: { a: '1' } },
+      { onProgress: (p) => events.push(p.state) },
+    );
+    expect(none).toMatchObject({ rows: 0, batches: 0, alreadyDone: false });
+    expect(events).toEqual(['start', 'done']);
+  });
+
+  it('walks a composite text/int primary key with odd names', async () => {
+    await conn.query(
+      'CREATE SCHEMA "Odd ""Schema"""; CREATE TABLE "Odd ""Schema"""."T" ("ten ant" text, seq int, v text, n int NOT NULL DEFAULT 0, PRIMARY KEY ("ten ant", seq))',
+    );
+    await conn.query(
+      `INSERT INTO "Odd ""Schema"""."T" ("ten ant", seq) SELECT t, s FROM unnest(ARRAY['a''b', 'Zürich', 'x,y', '{}', 'NULL']) t, generate_series(1, 97) s`,
+    );
+    const spec: BackfillSpec = {
+      id: 'composite',
+      mode: 'update',
+      table: { schema: 'Odd "Schema"', name: 'T' },
+      set: { v: `"ten ant" || ':' || seq`, n: 'n + 1' },
+    };
+    const result = await runBackfill(conn, spec, { initialBatchSize: 13, maxBatchSize: 40 });
+    expect(result.rows).toBe(485);
+    const res = await conn.query<{ n: number; c: number }>(
+      `SELECT n, count(*)::int AS c FROM "Odd ""Schema"""."T" WHERE v = "ten ant" || ':' || seq GROUP BY n`,
+    );
+    expect(res.rows).toEqual([{ n: 1, c: 485 }]);
+  });
+
+  it('copies into a target table, leaving rows already there alone', async () => {
+    await makeUsers(conn, 700);
+    await conn.query(
+      'CREATE TABLE users_v2 (id bigint PRIMARY KEY, email_address text NOT NULL, origin text)',
+    );
+    await conn.query(
+      "INSERT INTO users_v2 VALUES (3, 'dual-written', 'trigger'), (650, 'dual-written', 'trigger')",
+    );
+    const result = await runBackfill(
+      conn,
+      {
+        id: 'copy',
+        mode: 'copy',
+        source: { schema: 'public', name: 'users' },
+        target: { schema: 'public', name: 'users_v2' },
+        columns: { id: 'id', email_address: 'lower(email)', origin: "'backfill'" },
+        where: 'id <= 690',
+      },
+      { initialBatchSize: 50 },
+    );
+    expect(result.rows).toBe(688);
+    const res = await conn.query<{ origin: string; n: number }>(
+      'SELECT origin, count(*)::int AS n FROM users_v2 GROUP BY origin ORDER BY origin',
+    );
+    expect(res.rows).toEqual([
+      { origin: 'backfill', n: 688 },
+      { origin: 'trigger', n: 2 },
+    ]);
+  });
+
+  it('stops on abort, keeps the checkpoint, and resumes without skipping or repeating rows', async () => {
+    await makeUsers(conn, 2000);
+    const ac = new AbortController();
+    const error = await catchError(
+      runBackfill(conn, users('abort'), {
+        initialBatchSize: 100,
+        maxBatchSize: 100,
+        onProgress: (p) => {
+          if (p.batches === 4) ac.abort(new Error('operator pressed ^C'));
+        },
+        signal: ac.signal,
+      }),
+    );
+    expect(error).toMatchObject({ code: 'backfill-aborted' });
+    expect(await touchedCounts(conn)).toEqual({ 0: 1600, 1: 400 });
+    const [pending] = await pendingBackfills(conn);
+    expect(pending).toMatchObject({
+      id: 'abort',
+      status: 'running',
+      lastKey: ['400'],
+      maxKey: ['2000'],
+      rowsDone: 400,
+    });
+    expect(pending?.spec).toEqual(users('abort'));
+
+    // Rows inserted after the start lie beyond the range: they are the triggers' job, not the backfill's.
+    await conn.query(
+      "INSERT INTO users (id, email) VALUES (2001, 'Late@Example.com'), (5000, 'Later@Example.com')",
+    );
+    const events: BackfillProgress[] = [];
+    const resumed = await runBackfill(conn, users('abort'), { onProgress: (p) => events.push(p) });
+    expect(resumed).toMatchObject({ resumed: true, alreadyDone: false, rows: 2000 });
+    expect(events[0]).toMatchObject({ state: 'start', rowsDone: 400, lastKey: ['400'] });
+    expect(await touchedCounts(conn)).toEqual({ 0: 2, 1: 2000 });
+    expect(await pendingBackfills(conn)).toEqual([]);
+    expect((await pendingBackfills(conn, { all: true }))[0]).toMatchObject({
+      status: 'done',
+      rowsTotal: 2000,
+    });
+  });
+
+  it('resumes every pending backfill from its stored spec, and forgets a cleared one', async () => {
+    await makeUsers(conn, 600);
+    await conn.query('CREATE TABLE other (id int PRIMARY KEY, a int NOT NULL DEFAULT 0)');
+    await conn.query('INSERT INTO other (id) SELECT generate_series(1, 300)');
+    const ac = new AbortController();
+    ac.abort();
+    for (const spec of [
+      users('one'),
+      {
+        id: 'two',
+        mode: 'update',
+        table: { schema: 'public', name: 'other' },
+        set: { a: 'a + 1' },
+      } as BackfillSpec,
+    ]) {
+      expect(await catchError(runBackfill(conn, spec, { signal: ac.signal }))).toMatchObject({
+        code: 'backfill-aborted',
+      });
+    }
+    expect((await pendingBackfills(conn)).map((b) => b.id)).toEqual(['one', 'two']);
+    const results = await resumeBackfills(conn, { initialBatchSize: 70 });
+    expect(results.map((r) => [r.id, r.rows, r.resumed])).toEqual([
+      ['one', 600, true],
+      ['two', 300, true],
+    ]);
+    expect(await touchedCounts(conn)).toEqual({ 1: 600 });
+    await clearBackfill(conn, 'one');
+    await clearBackfill(conn, 'missing');
+    expect((await pendingBackfills(conn, { all: true })).map((b) => b.id)).toEqual(['two']);
+  });
+
+  it('refuses bad input with an error that says what to do', async () => {
+    await makeUsers(conn, 10);
+    await conn.query('CREATE TABLE nokey (id int, a int)');
+    const nokey = await catchError(
+      runBackfill(conn, {
+        id: 'x',
+        mode: 'update',
+        table: { schema: 'public', name: 'nokey' },
+        set: { a: '1' },
+      }),
+    );
+    expect(nokey).toMatchObject({ code: 'backfill-no-primary-key', exitCode: 2 });
+    expect(String(nokey.details?.hint)).toContain('PRIMARY KEY USING INDEX');
+
+    const cases: [BackfillSpec, string, RegExp][] = [
+      [
+        users('x', { table: { schema: 'public', name: 'nope' } }),
+        'backfill-invalid-spec',
+        /public\.nope does not exist/,
+      ],
+      [users('x', { set: { nope: '1' } }), 'backfill-invalid-spec', /column nope does not exist/],
+      [users('x', { set: { id: 'id + 1' } }), 'backfill-invalid-spec', /part of the primary key/],
+      [users('x', { set: {} }), 'backfill-invalid-spec', /at least one column/],
+      [users('x', { set: { email_address: 'no_such_column' } }), 'backfill-invalid-spec', /does not compile/],
+      [users('x', { where: 'email_address IS NUL' }), 'backfill-invalid-spec', /does not compile/],
+    ];
+    for (const [spec, code, message] of cases) {
+      const e = await catchError(runBackfill(conn, spec));
+      expect(e, message.source).toMatchObject({ code });
+      expect(e.message).toMatch(message);
+    }
+    // A spec that does not compile leaves no checkpoint behind, so fixing it needs no cleanup.
+    expect(await pendingBackfills(conn, { all: true })).toEqual([]);
+
+    await runBackfill(conn, users('same-id'));
+    const mismatch = await catchError(runBackfill(conn, users('same-id', { where: 'id > 5' })));
+    expect(mismatch).toMatchObject({ code: 'backfill-spec-mismatch' });
+
+    await conn.query('BEGIN');
+    const inTx = await catchError(runBackfill(conn, users('in-tx')));
+    await conn.query('ROLLBACK');
+    expect(inTx).toMatchObject({ code: 'backfill-in-transaction' });
+  });
+});
+
+describe('backfill on postgres (server only)', () => {
+  let db: TestDatabase;
+  let driver: Driver;
+  let conn: Connection;
+  beforeEach(async () => {
+    db = await createPgDatabase('bf');
+    driver = await createDriver(parseDatabaseUrl(db.url));
+    conn = await driver.connect();
+  });
+  afterEach(async () => {
+    await driver.close();
+    await db.drop();
+  });
+
+  it.each([10_000, 100_000])(
+    'keeps each batch an index range scan of the primary key at %i rows',
+    async (rows) => {
+      await makeUsers(conn, rows);
+      await conn.query('ANALYZE users');
+      for (const lastKey of [null, [String(rows / 2)], [String(rows - 10)]]) {
+        // Batches a tenth of the table or less: a batch as large as a small table may rightly be a seq scan.
+        for (const batchSize of [100, rows / 20, rows / 10]) {
+          const plan = await explainBatch(conn, users('plan'), { lastKey, batchSize });
+          expect(plan.joins).toEqual([]);
+          expect(plan.keyRange).toBe(true);
+          // Two reads of the table: the walk to the batch's last key, and the write up to it.
+          expect(plan.scans.map((s) => [s.nodeType.replace('Only ', ''), s.indexName])).toEqual([
+            ['Index Scan', 'users_pkey'],
+            ['Index Scan', 'users_pkey'],
+          ]);
+          expect(plan.scans[1]?.indexCond).toMatch(/users\.id <= '\d+'::bigint/);
+        }
+      }
+    },
+  );
+
+  it('plans a composite key as a row comparison on the index', async () => {
+    await conn.query('CREATE TABLE t (a int, b int, v int, PRIMARY KEY (a, b))');
+    await conn.query(
+      'INSERT INTO t SELECT a, b, 0 FROM generate_series(1, 100) a, generate_series(1, 200) b',
+    );
+    await conn.query('ANALYZE t');
+    const spec: BackfillSpec = {
+      id: 'p',
+      mode: 'update',
+      table: { schema: 'public', name: 't' },
+      set: { v: '1' },
+    };
+    const plan = await explainBatch(conn, spec, { lastKey: ['50', '7'], batchSize: 5000 });
+    expect(plan.keyRange).toBe(true);
+    expect(plan.scans[1]?.indexCond).toMatch(/ROW\(t\.a, t\.b\) > ROW\(50, 7\)/);
+  });
+
+  it('retries a batch that hits lock_timeout, and fails cleanly without retries', async () => {
+    await makeUsers(conn, 200);
+    const blocker = await driver.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('SELECT * FROM users WHERE id = 1 FOR UPDATE');
+    const failed = await catchError(runBackfill(conn, users('locked'), { lockTimeoutMs: 20, maxRetries: 0 }));
+    expect(failed).toMatchObject({ code: 'backfill-failed', details: { sqlState: '55P03' } });
+    expect((await pendingBackfills(conn))[0]).toMatchObject({ status: 'failed', rowsDone: 0 });
+    expect((await pendingBackfills(conn))[0]?.lastError).toMatch(/lock timeout/);
+
+    // Release the row once the backfill has been seen waiting and has certainly timed out (20 ms).
+    const release = (async () => {
+      for (;;) {
+        const waiting = await blocker.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
+        );
+        if (waiting.rows[0]!.n > 0) break;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      await blocker.query('COMMIT');
+    })();
+    const result = await runBackfill(conn, users('locked'), { lockTimeoutMs: 20, maxRetries: 20 });
+    await release;
+    expect(result.retries).toBeGreaterThanOrEqual(1);
+    expect(result).toMatchObject({ rows: 200, resumed: true });
+    expect(await touchedCounts(conn)).toEqual({ 1: 200 });
+    const lockTimeout = await conn.query<{ v: string }>("SELECT current_setting('lock_timeout') AS v");
+    expect(lockTimeout.rows[0]?.v).toBe('0');
+  });
+
+  it('pauses while replicas lag beyond the limit', async () => {
+    await makeUsers(conn, 300);
+    const lags = [5_000_000, 2_000_000, 10];
+    const events: BackfillProgress[] = [];
+    const result = await runBackfill(conn, users('lag'), {
+      initialBatchSize: 1000,
+      maxReplicationLagBytes: 1_000_000,
+      replicationPollMs: 1,
+      replicationLag: async () => lags.shift() ?? 0,
+      onProgress: (p) => events.push(p),
+    });
+    expect(result.rows).toBe(300);
+    expect(events.map((e) => [e.state, e.replicationLagBytes])).toEqual([
+      ['start', undefined],
+      ['paused', 5_000_000],
+      ['paused', 2_000_000],
+      ['batch', undefined],
+      ['done', undefined],
+    ]);
+    // Without standbys, pg_stat_replication reports no lag: the backfill runs straight through.
+    const plain = await runBackfill(conn, users('lag2', { where: 'false' }), { maxReplicationLagBytes: 0 });
+    expect(plain).toMatchObject({ rows: 0, batches: 1 });
+  });
+});
