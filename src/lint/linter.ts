@@ -6,7 +6,7 @@
 import { ConfigError } from '../errors.js';
 import { analyzeNode } from './analyze.js';
 import { type IgnoreDirective, lineColumn, parseIgnores } from './ignores.js';
-import { loadParser, parseSql } from './parser.js';
+import { loadParser, parseBatch, parseSql } from './parser.js';
 import type { FinishContext, Rule, RuleContext, Violation } from './rule.js';
 import { RULE_ALIASES, RULES, ruleById } from './rules/index.js';
 import type { SchemaModel } from './schema.js';
@@ -119,11 +119,15 @@ export async function lintStatements(
   const found: Located[] = [];
   const directives: IgnoreDirective[] = [];
 
+  const nonEmpty = statements.filter((s) => s.sql.trim() !== '');
+  const batch = nonEmpty.length > 1 ? parseBatch(nonEmpty.map((s) => s.sql)) : null;
+  let batchIndex = 0;
+
   statements.forEach((input, statementIndex) => {
     directives.push(...parseIgnores(input, statementIndex, ctx));
     state.statements.push(input);
     if (input.sql.trim() === '') return; // comments only (e.g. above `-- migrate:up`)
-    const parsed = parseSql(input.sql);
+    const parsed = batch?.[batchIndex++] ?? parseSql(input.sql);
     if (!parsed.ok) {
       const severity = enabled.get('syntax-error');
       if (severity) {
@@ -140,23 +144,27 @@ export async function lintStatements(
     }
     for (const stmt of parsed.stmts) {
       const analysis = analyzeNode(stmt.node, { pgVersion: ctx.pgVersion, schema: state.schema });
+      // One context per statement; `report` credits the rule being run.
+      let current: Rule | undefined;
+      const ruleCtx: RuleContext = {
+        node: stmt.node,
+        input,
+        analysis,
+        state,
+        toIndex: parsed.toIndex,
+        report: (v) => {
+          if (!current) return;
+          const index = v.location !== undefined && v.location >= 0 ? parsed.toIndex(v.location) : stmt.start;
+          const severity = enabled.get(current.id) ?? current.severity;
+          found.push({ finding: finding(ctx, input, index, current.id, severity, v), statementIndex });
+        },
+      };
       for (const rule of rules) {
         if (!rule.check) continue;
-        const severity = enabled.get(rule.id) ?? rule.severity;
-        const ruleCtx: RuleContext = {
-          node: stmt.node,
-          input,
-          analysis,
-          state,
-          toIndex: parsed.toIndex,
-          report: (v) => {
-            const index =
-              v.location !== undefined && v.location >= 0 ? parsed.toIndex(v.location) : stmt.start;
-            found.push({ finding: finding(ctx, input, index, rule.id, severity, v), statementIndex });
-          },
-        };
+        current = rule;
         rule.check(ruleCtx);
       }
+      current = undefined;
       state.update(stmt.node, analysis);
     }
   });

@@ -14,9 +14,24 @@ import {
 import { parseSql } from './parser.js';
 import type { Rule, RuleContext } from './rule.js';
 
+// Many rules ask the same questions of one statement: answers are kept per parsed node.
+const cmdsCache = new WeakMap<Node, { table: string; cmd: AlterTableCmd }[]>();
+const sitesCache = new WeakMap<Node, TypeSite[]>();
+const NONE: never[] = [];
+
 /** The subcommands of an `ALTER TABLE` on a table (not an index, view or type). */
 export function alterTableCmds(node: Node): { table: string; cmd: AlterTableCmd }[] {
-  if (!('AlterTableStmt' in node)) return [];
+  if (!('AlterTableStmt' in node)) return NONE;
+  const cached = cmdsCache.get(node);
+  if (cached) return cached;
+  const out = collectAlterTableCmds(node);
+  cmdsCache.set(node, out);
+  return out;
+}
+
+function collectAlterTableCmds(
+  node: Extract<Node, { AlterTableStmt: unknown }>,
+): { table: string; cmd: AlterTableCmd }[] {
   const s = node.AlterTableStmt;
   if (s.objtype !== 'OBJECT_TABLE') return [];
   const table = relationName(s.relation);
@@ -61,6 +76,15 @@ export interface TypeSite {
 
 /** Every column type a statement writes. */
 export function typeSites(node: Node): TypeSite[] {
+  if (!('CreateStmt' in node) && !('AlterTableStmt' in node)) return NONE;
+  const cached = sitesCache.get(node);
+  if (cached) return cached;
+  const out = collectTypeSites(node);
+  sitesCache.set(node, out);
+  return out;
+}
+
+function collectTypeSites(node: Node): TypeSite[] {
   const out: TypeSite[] = [];
   const push = (table: string, column: string, def: ColumnDef, constraints: Constraint[]) => {
     out.push({
