@@ -8,6 +8,7 @@
  *   a lock is held depends on the driver (an advisory lock on a dedicated server session for `pg`,
  *   a lock file for embedded PGlite).
  */
+import type { Operation } from '../operations/types.js';
 import type { Quoting, SqlFragment } from '../sql/tag.js';
 
 /** Result of one statement. */
@@ -95,6 +96,42 @@ export interface SessionSettings {
   statementTimeoutMs: number;
 }
 
+/** One statement an operation compiles to, with what it does to the table. */
+export interface OperationStatement {
+  sql: string;
+  values?: unknown[];
+  /** False: must run on its own, outside a transaction (e.g. `CREATE INDEX CONCURRENTLY`). */
+  transactional: boolean;
+  locks: { mode: string; table: string }[];
+  rewrites: boolean;
+  scans: boolean;
+  note?: string;
+  /** Run before retrying this statement after it failed (drops an invalid index left behind). */
+  cleanup?: string[];
+}
+
+/** Opaque per-migration compile state (e.g. which tables the migration created). */
+export type CompileState = unknown;
+
+/** How a dialect turns typed operations into SQL and captures what a drop needs to be undone. */
+export interface OperationSupport {
+  /** The state at the start of a migration, for a server version (`server_version_num`). */
+  initial(serverVersionNum: number): CompileState;
+  /** Pure: the statements of one operation, and the state after it. */
+  compile(op: Operation, state: CompileState): { statements: OperationStatement[]; state: CompileState };
+  /** Reads the live definition an operation will destroy (null: nothing to capture). */
+  capture(conn: Connection, op: Operation): Promise<unknown>;
+  /** True when the operation's reverse needs a capture. */
+  needsCapture(op: Operation): boolean;
+  /** The operations that undo `ops` (last first), or why they cannot be derived. */
+  deriveDown(
+    ops: readonly Operation[],
+    captured: readonly unknown[],
+  ): { ok: true; operations: Operation[]; notes: string[] } | { ok: false; reason: string };
+  /** Statement methods (`db.addColumn`, …) that record operations and hand them to `execute`. */
+  recorder(execute?: (op: Operation) => Promise<unknown>): { db: object; operations: readonly Operation[] };
+}
+
 /** Pure knowledge of one SQL flavour. */
 export interface Dialect {
   readonly name: 'postgres' | 'mysql' | 'sqlite';
@@ -116,4 +153,8 @@ export interface Dialect {
   historyTableDdl(table: SqlFragment, schema: SqlFragment | null): SqlFragment[];
   /** True if the error says the history table does not exist. */
   isUndefinedTable(error: unknown): boolean;
+  /** The statement that reads the server version as a number (`server_version_num`). */
+  readonly serverVersionQuery: string;
+  /** Typed operations support, loaded on first use (it is not needed by `status`). */
+  operations(): Promise<OperationSupport>;
 }

@@ -2,6 +2,7 @@
  * What a migration is, independent of where it came from (.sql, .ts, .js).
  */
 import type { QueryResult } from '../dialects/dialect.js';
+import type { Operation } from '../operations/types.js';
 import type { SqlFragment } from '../sql/tag.js';
 
 /** One statement of a SQL migration, with where it stands in its file. */
@@ -73,7 +74,9 @@ export type DefinedMigration = MigrationDefinition & { readonly [DEFINED]: true 
  *   async down(db) { await db.sql`DROP TABLE ${db.ident('notes')}`; },
  * });
  */
-export function defineMigration<T extends MigrationDefinition>(definition: T): T & { readonly [DEFINED]: true } {
+export function defineMigration<T extends MigrationDefinition>(
+  definition: T,
+): T & { readonly [DEFINED]: true } {
   return Object.assign(definition, { [DEFINED]: true as const });
 }
 
@@ -88,7 +91,9 @@ export type MigrationKind = 'sql' | 'ts' | 'js';
 /** One direction of a loaded migration. */
 export type MigrationStep =
   | { kind: 'sql'; statements: SqlStatement[]; transaction: boolean; line: number }
-  | { kind: 'fn'; fn: MigrationFn; transaction: boolean };
+  | { kind: 'fn'; fn: MigrationFn; transaction: boolean }
+  /** Operations derived by sluice (an automatic down); `notes` say what they cannot restore. */
+  | { kind: 'ops'; operations: Operation[]; transaction: boolean; notes: string[] };
 
 /** A migration with its code loaded. */
 export interface LoadedMigration {

@@ -2,13 +2,14 @@
  * Runs migration steps: inside a transaction with their history row (the default), or statement by
  * statement with progress recorded (transaction:false), retrying when a lock cannot be had.
  */
-import type { Dialect, QueryResult, SessionSettings } from '../dialects/dialect.js';
+import type { Connection, Dialect, QueryResult, SessionSettings } from '../dialects/dialect.js';
 import { errorMessage, MigrationFailedError, RefusedError, SluiceError } from '../errors.js';
 import { statementHash } from '../migrations/checksum.js';
 import type { MigrationFile, MigrationStep } from '../migrations/types.js';
 import { render, type SqlFragment } from '../sql/tag.js';
 import type { HistoryStore, HistoryWrite } from './history.js';
 import { createMigrationDb, stackLine } from './migration-db.js';
+import { type OperationsRecord, runOperations, runWithOperations } from './operations-step.js';
 import type { HistoryRow } from './plan.js';
 import { migrationError, type StatementOrigin, type StatementSink } from './sink.js';
 
@@ -32,6 +33,10 @@ export interface ExecContext {
   onEvent: (event: RunnerEvent) => void;
   /** Backoff base in ms (tests lower it). */
   retryBaseMs?: number;
+  /** The live session (captures of dropped objects read the catalog on it); null in a dry run. */
+  conn: Connection | null;
+  /** The target's `server_version_num`, for the operations compiler. */
+  serverVersion: number;
 }
 
 /** What to write to history when a step finishes. */
@@ -54,23 +59,31 @@ function historyStatement(ctx: ExecContext, action: HistoryAction): SqlFragment 
   return action.kind === 'upsert' ? ctx.history.upsert(action.row) : ctx.history.remove(action.version);
 }
 
-/** Runs every statement of a step, calling `each` for the ones a resumed run must skip. */
-async function runStep(
-  ctx: ExecContext,
+/**
+ * Runs every statement of a step through `run`. A TypeScript step gets typed operations on its
+ * `db`; what they did is returned for the automatic down.
+ */
+export async function runStep(
+  ctx: Pick<ExecContext, 'dialect' | 'conn' | 'serverVersion'> & { dryRun: boolean },
   file: MigrationFile,
   step: MigrationStep,
   direction: Direction,
   run: <R>(text: string, values: readonly unknown[], origin: StatementOrigin) => Promise<QueryResult<R>>,
-): Promise<void> {
+): Promise<OperationsRecord | null> {
   if (step.kind === 'sql') {
     for (const [index, s] of step.statements.entries()) {
       await run(s.sql, [], { file: file.path, line: s.line, column: s.column, index });
     }
-    return;
+    return null;
   }
-  const db = createMigrationDb(ctx.dialect, file.path, ctx.sink.dryRun, run);
+  const db = createMigrationDb(ctx.dialect, file.path, ctx.dryRun, run);
+  const env = { dialect: ctx.dialect, conn: ctx.conn, serverVersion: ctx.serverVersion };
   try {
-    await step.fn(db);
+    if (step.kind === 'ops') {
+      await runOperations(env, file.path, db, step.operations);
+      return null;
+    }
+    return await runWithOperations(env, file.path, db, step.fn);
   } catch (error) {
     if (error instanceof SluiceError) throw error;
     // The migration's own code threw (not a statement): still name the file and, if the stack has
@@ -83,6 +96,10 @@ async function runStep(
   }
 }
 
+function stepEnv(ctx: ExecContext) {
+  return { dialect: ctx.dialect, conn: ctx.conn, serverVersion: ctx.serverVersion, dryRun: ctx.sink.dryRun };
+}
+
 function label(file: MigrationFile, direction: Direction): string {
   return `Migration ${file.version}_${file.name} (${direction})`;
 }
@@ -93,7 +110,12 @@ function label(file: MigrationFile, direction: Direction): string {
  */
 export async function runTransactional(
   ctx: ExecContext,
-  units: { file: MigrationFile; step: MigrationStep; direction: Direction; history: () => HistoryAction }[],
+  units: {
+    file: MigrationFile;
+    step: MigrationStep;
+    direction: Direction;
+    history: (record: OperationsRecord | null) => HistoryAction;
+  }[],
   options: { durable: boolean } = { durable: true },
 ): Promise<void> {
   const opening = ['BEGIN', ...ctx.dialect.sessionSettings(ctx.settings, { local: true })];
@@ -101,9 +123,10 @@ export async function runTransactional(
   // so that flush covers every earlier commit of the run, and sluice never reports success before
   // all of it is durable. A crash before then loses a migration together with its history row.
   if (!options.durable) opening.push(...ctx.dialect.deferredCommit());
+  const records = new Map<unknown, OperationsRecord | null>();
   const closing = () => {
     const last = units[units.length - 1]!;
-    return [ctx.history.inline(historyStatement(ctx, last.history())), 'COMMIT'];
+    return [ctx.history.inline(historyStatement(ctx, last.history(records.get(last) ?? null))), 'COMMIT'];
   };
   // SQL migrations go to the server in one round trip. If that fails for any reason other than a
   // lock timeout, the transaction is rolled back and replayed statement by statement, so the
@@ -114,7 +137,9 @@ export async function runTransactional(
       if (fast) {
         const body = units.flatMap((u) => [
           ...(u.step.kind === 'sql' ? u.step.statements.map((s) => s.sql) : []),
-          ...(u === units[units.length - 1] ? [] : [ctx.history.inline(historyStatement(ctx, u.history()))]),
+          ...(u === units[units.length - 1]
+            ? []
+            : [ctx.history.inline(historyStatement(ctx, u.history(null)))]),
         ]);
         await ctx.sink.batch([...opening, ...body, ...closing()]);
         return;
@@ -135,8 +160,9 @@ export async function runTransactional(
             throw Object.assign(wrapped, { retryable: ctx.dialect.errorInfo(error).lockTimeout });
           }
         };
-        await runStep(ctx, unit.file, unit.step, unit.direction, run);
-        if (unit !== units[units.length - 1]) await send(ctx, historyStatement(ctx, unit.history()));
+        const record = await runStep(stepEnv(ctx), unit.file, unit.step, unit.direction, run);
+        records.set(unit, record);
+        if (unit !== units[units.length - 1]) await send(ctx, historyStatement(ctx, unit.history(record)));
       }
       await ctx.sink.batch(closing());
       return;
@@ -171,12 +197,13 @@ export async function runNonTransactional(
     step: MigrationStep;
     direction: Direction;
     previous?: HistoryRow;
-    history: () => HistoryAction;
+    history: (record: OperationsRecord | null) => HistoryAction;
   },
 ): Promise<void> {
   const { file, step, direction } = unit;
   const resumable = direction === 'up';
   const done: string[] = resumable && unit.previous?.status === 'partial' ? [...unit.previous.progress] : [];
+  const failedBefore = resumable && unit.previous?.status === 'partial' ? unit.previous.failure : null;
   const total = step.kind === 'sql' ? step.statements.length : 0;
   const base: HistoryWrite = {
     version: file.version,
@@ -222,6 +249,10 @@ export async function runNonTransactional(
       );
     }
     for (let attempt = 0; ; attempt++) {
+      // A concurrent index build that failed leaves an invalid index of the same name: drop it
+      // before trying again (not when the failure was that the name was already taken).
+      const retryingFailure = attempt > 0 || (failedBefore?.index === index && failedBefore.code !== '42P07');
+      if (retryingFailure) for (const cleanup of origin.meta?.cleanup ?? []) await ctx.sink.exec(cleanup);
       try {
         const result = await ctx.sink.exec<R>(text, values, origin);
         if (resumable) {
@@ -257,6 +288,6 @@ export async function runNonTransactional(
       }
     }
   };
-  await runStep(ctx, file, step, direction, run);
-  await send(ctx, historyStatement(ctx, unit.history()));
+  const opsRecord = await runStep(stepEnv(ctx), file, step, direction, run);
+  await send(ctx, historyStatement(ctx, unit.history(opsRecord)));
 }

@@ -19,7 +19,11 @@ export type StatementRunner = <R>(
  * maps on (jiti adds them), this is the line in the .ts file.
  */
 export function callerLine(file: string): number | undefined {
-  const stack = new Error().stack ?? '';
+  return stackLine(new Error().stack ?? '', file);
+}
+
+/** The line of `file` in the first stack frame that is in it (a `.ts` line when source maps are on). */
+export function stackLine(stack: string, file: string): number | undefined {
   const base = file.replace(/\\/g, '/').split('/').pop() ?? file;
   for (const frame of stack.split('\n')) {
     if (!frame.includes(base)) continue;
@@ -28,6 +32,17 @@ export function callerLine(file: string): number | undefined {
   }
   return undefined;
 }
+
+/** The `db` plus the runner's handle to send statements through the same counter. */
+export type RunnerMigrationDb = MigrationDb & {
+  readonly statementCount: number;
+  /** Sends a statement made by sluice itself (a compiled operation) at a given file line. */
+  send<R>(
+    text: string,
+    values: readonly unknown[],
+    origin: Omit<StatementOrigin, 'file' | 'index'>,
+  ): Promise<QueryResult<R>>;
+};
 
 /**
  * Creates the `db` for one run of a migration step.
@@ -41,12 +56,16 @@ export function createMigrationDb(
   file: string,
   dryRun: boolean,
   runStatement: StatementRunner,
-): MigrationDb & { readonly statementCount: number } {
+): RunnerMigrationDb {
+  // One counter for every statement of the step: a resumed non-transactional run skips by index.
   let index = 0;
-  const exec = <R>(text: string, values: readonly unknown[]): Promise<QueryResult<R>> => {
-    const origin: StatementOrigin = { file, line: callerLine(file), index: index++ };
-    return runStatement<R>(text, values, origin);
-  };
+  const send = <R>(
+    text: string,
+    values: readonly unknown[],
+    origin: Omit<StatementOrigin, 'file' | 'index'>,
+  ) => runStatement<R>(text, values, { ...origin, file, index: index++ });
+  const exec = <R>(text: string, values: readonly unknown[]): Promise<QueryResult<R>> =>
+    send<R>(text, values, { line: callerLine(file) });
   const runFragment = async <R>(fragment: SqlFragment): Promise<R[]> => {
     const { text, values } = render(fragment, dialect.quoting);
     return (await exec<R>(text, values)).rows;
@@ -56,6 +75,7 @@ export function createMigrationDb(
     get statementCount() {
       return index;
     },
+    send,
     sql: <R>(strings: TemplateStringsArray, ...values: unknown[]) => runFragment<R>(sql(strings, ...values)),
     run: runFragment,
     exec: async (text: string) => {

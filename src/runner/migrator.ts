@@ -10,7 +10,7 @@ import { postgresDialect } from '../dialects/postgres/dialect.js';
 import { RefusedError, UsageError } from '../errors.js';
 import { loadMigration } from '../migrations/load.js';
 import { compareVersions, listMigrations } from '../migrations/source.js';
-import type { LoadedMigration, MigrationFile } from '../migrations/types.js';
+import type { MigrationFile } from '../migrations/types.js';
 import {
   type Direction,
   type ExecContext,
@@ -19,6 +19,7 @@ import {
   runTransactional,
 } from './execute.js';
 import { HistoryStore, run } from './history.js';
+import type { OperationsRecord } from './operations-step.js';
 import {
   computeStatus,
   type HistoryRow,
@@ -29,6 +30,7 @@ import {
   type Status,
   type StatusEntry,
 } from './plan.js';
+import { prepareUnits, type Unit } from './prepare.js';
 import { DryRunSink, LiveSink, type StatementSink } from './sink.js';
 
 export interface MigratorOptions {
@@ -53,10 +55,11 @@ export interface RunResult {
   script?: string;
 }
 
-interface Unit {
-  entry: StatusEntry;
-  file: MigrationFile;
-  loaded: LoadedMigration;
+/** What a run works against: the live session (null in a dry run) and the server version. */
+interface RunEnv {
+  sink: StatementSink;
+  conn: Connection | null;
+  serverVersion: number;
 }
 
 /**
@@ -139,10 +142,10 @@ export class Migrator {
     }
   }
 
-  private context(sink: StatementSink): ExecContext {
+  private context(env: RunEnv): ExecContext {
     return {
       dialect: dialectFor(this.config),
-      sink,
+      sink: env.sink,
       history: this.history,
       settings: {
         lockTimeoutMs: this.config.lockTimeoutMs,
@@ -151,30 +154,28 @@ export class Migrator {
       lockRetries: this.config.lockRetries,
       onEvent: this.onEvent,
       retryBaseMs: this.retryBaseMs,
+      conn: env.conn,
+      serverVersion: env.serverVersion,
     };
   }
 
-  private async load(entries: StatusEntry[], direction: Direction): Promise<Unit[]> {
-    const units: Unit[] = [];
+  /** `server_version_num` of the target (the operations compiler and the linter depend on it). */
+  private async serverVersion(conn: Connection): Promise<number> {
+    const rows = (await conn.query<Record<string, string>>(dialectFor(this.config).serverVersionQuery)).rows;
+    const value = Number(Object.values(rows[0] ?? {})[0]);
+    return Number.isFinite(value) && value > 0 ? value : (this.config.lint.pgVersion ?? 15) * 10000;
+  }
+
+  private async load(entries: StatusEntry[], direction: Direction, serverVersion: number): Promise<Unit[]> {
+    const loaded = [];
     for (const entry of entries) {
       if (!entry.file) throw new UsageError(`Migration ${entry.version}_${entry.name} has no file.`);
-      units.push({ entry, file: entry.file, loaded: await loadMigration(entry.file) });
+      loaded.push({ entry, file: entry.file, loaded: await loadMigration(entry.file) });
     }
-    if (direction === 'down') {
-      const irreversible = units.filter((u) => u.loaded.down === null);
-      if (irreversible.length > 0) {
-        throw new RefusedError(
-          'irreversible',
-          `Cannot roll back: ${irreversible.map((u) => u.file.path).join(', ')} ${irreversible.length === 1 ? 'has' : 'have'} no down step. Nothing was reverted.`,
-          {
-            file: irreversible[0]!.file.path,
-            hint: 'Add a `-- migrate:down` section (SQL) or a `down` function (TypeScript), or roll back to a later version.',
-          },
-        );
-      }
-    }
+    const env = { dialect: dialectFor(this.config), serverVersion, onEvent: this.onEvent };
+    const units = await prepareUnits(env, loaded, direction);
     if (this.config.transaction === 'all') {
-      const outside = units.filter((u) => !(direction === 'up' ? u.loaded.up : u.loaded.down)!.transaction);
+      const outside = units.filter((u) => !u.step.transaction);
       if (outside.length > 0) {
         throw new UsageError(
           `transaction mode "all" cannot include ${outside.map((u) => u.file.path).join(', ')}: it must run outside a transaction.`,
@@ -187,79 +188,87 @@ export class Migrator {
     return units;
   }
 
-  private async execute(units: Unit[], direction: Direction, sink: StatementSink): Promise<RunResult> {
-    const ctx = this.context(sink);
+  private async execute(units: Unit[], direction: Direction, env: RunEnv): Promise<RunResult> {
+    const ctx = this.context(env);
     const result: RunResult = { direction, migrations: [] };
-    const historyAction = (u: Unit, durationMs: number) =>
-      direction === 'up'
-        ? ({
-            kind: 'upsert',
-            row: {
-              version: u.file.version,
-              name: u.file.name,
-              kind: u.file.kind,
-              checksum: u.file.checksum,
-              status: 'applied',
-              durationMs,
-            },
-          } as const)
-        : ({ kind: 'remove', version: u.file.version } as const);
-    const stepOf = (u: Unit) => (direction === 'up' ? u.loaded.up : u.loaded.down!);
-    const dry = sink instanceof DryRunSink ? sink : null;
+    const historyAction = (u: Unit, durationMs: number, record: OperationsRecord | null) => {
+      if (direction === 'down') return { kind: 'remove', version: u.file.version } as const;
+      // Typed operations without a hand-written down: keep what the automatic down needs.
+      const downInfo =
+        u.loaded.down === null && record && record.operations.length > 0
+          ? { operations: record.operations, captured: record.captured }
+          : undefined;
+      const { version, name, kind, checksum } = u.file;
+      return {
+        kind: 'upsert',
+        row: { version, name, kind, checksum, status: 'applied', durationMs, downInfo },
+      } as const;
+    };
+    const dry = env.sink instanceof DryRunSink ? env.sink : null;
+    const inTransaction = (u: Unit) => u.step.transaction && this.config.transaction !== 'none';
 
     if (this.config.transaction === 'all' && units.length > 0) {
       const started = performance.now();
       for (const u of units) dry?.comment(`${u.file.path} (${direction})`);
+      const history = (u: Unit) => (record: OperationsRecord | null) =>
+        historyAction(u, performance.now() - started, record);
       await runTransactional(
         ctx,
-        units.map((u) => ({
-          file: u.file,
-          step: stepOf(u),
-          direction,
-          history: () => historyAction(u, performance.now() - started),
-        })),
+        units.map((u) => ({ file: u.file, step: u.step, direction, history: history(u) })),
       );
+      const durationMs = performance.now() - started;
       for (const u of units)
-        result.migrations.push({
-          version: u.file.version,
-          name: u.file.name,
-          durationMs: performance.now() - started,
-        });
+        result.migrations.push({ version: u.file.version, name: u.file.name, durationMs });
       return result;
     }
     for (const u of units) {
-      const step = stepOf(u);
       const started = performance.now();
-      if (!dry)
-        this.onEvent({
-          type: 'migration-start',
-          direction,
-          version: u.file.version,
-          name: u.file.name,
-          file: u.file.path,
-        });
-      dry?.comment(
-        `${u.file.path} (${direction}${step.transaction && this.config.transaction !== 'none' ? '' : ', outside a transaction'})`,
-      );
-      const history = () => historyAction(u, performance.now() - started);
-      if (step.transaction && this.config.transaction !== 'none') {
+      const { version, name, path } = u.file;
+      if (!dry) this.onEvent({ type: 'migration-start', direction, version, name, file: path });
+      dry?.comment(`${path} (${direction}${inTransaction(u) ? '' : ', outside a transaction'})`);
+      const history = (record: OperationsRecord | null) =>
+        historyAction(u, performance.now() - started, record);
+      if (inTransaction(u)) {
         const durable = u === units[units.length - 1];
-        await runTransactional(ctx, [{ file: u.file, step, direction, history }], { durable });
+        await runTransactional(ctx, [{ file: u.file, step: u.step, direction, history }], { durable });
       } else {
-        await runNonTransactional(ctx, { file: u.file, step, direction, previous: u.entry.row, history });
+        await runNonTransactional(ctx, {
+          file: u.file,
+          step: u.step,
+          direction,
+          previous: u.entry.row,
+          history,
+        });
       }
       const durationMs = performance.now() - started;
-      if (!dry)
-        this.onEvent({
-          type: 'migration-done',
-          direction,
-          version: u.file.version,
-          name: u.file.name,
-          durationMs,
-        });
-      result.migrations.push({ version: u.file.version, name: u.file.name, durationMs });
+      if (!dry) this.onEvent({ type: 'migration-done', direction, version, name, durationMs });
+      result.migrations.push({ version, name, durationMs });
     }
     return result;
+  }
+
+  /** Runs `fn` on a dry-run sink, reading status and the server version on a short session. */
+  private async dryRun(direction: Direction, plan: (status: Status) => StatusEntry[]): Promise<RunResult> {
+    const { status, serverVersion } = await this.withConnection(async (conn) => ({
+      status: computeStatus(this.files(), await this.history.read(conn)),
+      serverVersion: await this.serverVersion(conn),
+    }));
+    const units = await this.load(plan(status), direction, serverVersion);
+    const sink = new DryRunSink(dialectFor(this.config));
+    const result = await this.execute(units, direction, { sink, conn: null, serverVersion });
+    return { ...result, script: sink.script };
+  }
+
+  /** Plans and runs under the runner lock: a runner that waited finds the work already done. */
+  private async live(direction: Direction, plan: (status: Status) => StatusEntry[]): Promise<RunResult> {
+    return this.locked(async (conn) => {
+      const status = computeStatus(this.files(), await this.history.read(conn));
+      const entries = plan(status);
+      if (entries.length === 0) return { direction, migrations: [] };
+      const serverVersion = await this.serverVersion(conn);
+      const units = await this.load(entries, direction, serverVersion);
+      return this.execute(units, direction, { sink: new LiveSink(conn), conn, serverVersion });
+    });
   }
 
   /**
@@ -271,25 +280,19 @@ export class Migrator {
   async up(target?: string, options: RunOptions = {}): Promise<RunResult> {
     const parsed = parseUpTarget(target);
     const outOfOrder = options.allowOutOfOrder ?? this.config.outOfOrder;
-    if (options.dryRun) {
-      const entries = planUp(await this.status(), parsed, { outOfOrder });
-      const sink = new DryRunSink(dialectFor(this.config));
-      const result = await this.execute(await this.load(entries, 'up'), 'up', sink);
-      return { ...result, script: sink.script };
-    }
-    return this.locked(async (conn) => {
-      // Planned under the lock: a runner that waited finds the work already done.
-      const status = computeStatus(this.files(), await this.history.read(conn));
-      const units = await this.load(planUp(status, parsed, { outOfOrder }), 'up');
-      return this.execute(units, 'up', new LiveSink(conn));
-    });
+    const plan = (status: Status) => planUp(status, parsed, { outOfOrder });
+    return options.dryRun ? this.dryRun('up', plan) : this.live('up', plan);
   }
 
   /** The migrations `down` would revert for a target, newest first (for confirmation prompts). */
   async planDown(target?: string): Promise<StatusEntry[]> {
-    const entries = planDown(await this.status(), parseDownTarget(target));
-    await this.load(entries, 'down');
-    return entries;
+    const parsed = parseDownTarget(target);
+    return this.withConnection(async (conn) => {
+      const entries = planDown(computeStatus(this.files(), await this.history.read(conn)), parsed);
+      // Loading refuses irreversible migrations now, before anyone is asked to confirm.
+      if (entries.length > 0) await this.load(entries, 'down', await this.serverVersion(conn));
+      return entries;
+    });
   }
 
   /**
@@ -300,17 +303,8 @@ export class Migrator {
    */
   async down(target?: string, options: RunOptions = {}): Promise<RunResult> {
     const parsed = parseDownTarget(target);
-    if (options.dryRun) {
-      const entries = planDown(await this.status(), parsed);
-      const sink = new DryRunSink(dialectFor(this.config));
-      const result = await this.execute(await this.load(entries, 'down'), 'down', sink);
-      return { ...result, script: sink.script };
-    }
-    return this.locked(async (conn) => {
-      const status = computeStatus(this.files(), await this.history.read(conn));
-      const units = await this.load(planDown(status, parsed), 'down');
-      return this.execute(units, 'down', new LiveSink(conn));
-    });
+    const plan = (status: Status) => planDown(status, parsed);
+    return options.dryRun ? this.dryRun('down', plan) : this.live('down', plan);
   }
 
   /**

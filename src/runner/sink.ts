@@ -3,7 +3,7 @@
  * is written once against {@link StatementSink}, so the dry-run output is exactly what a real run
  * would send, in order, with its transaction boundaries.
  */
-import type { Connection, Dialect, QueryResult } from '../dialects/dialect.js';
+import type { Connection, Dialect, OperationStatement, QueryResult } from '../dialects/dialect.js';
 import { MigrationFailedError } from '../errors.js';
 import { renderInline, sql as sqlTag } from '../sql/tag.js';
 
@@ -16,6 +16,8 @@ export interface StatementOrigin {
   column?: number;
   /** 0-based index of the statement within its migration step. */
   index?: number;
+  /** What a typed operation's compiler knows about the statement (locks, rewrites, transaction). */
+  meta?: OperationStatement;
 }
 
 export interface StatementSink {

@@ -95,6 +95,10 @@ export const postgresDialect: Dialect = {
     return ddl;
   },
 
+  serverVersionQuery: 'SHOW server_version_num',
+
+  operations: () => import('./operations.js').then((m) => m.postgresOperations),
+
   isUndefinedTable(error: unknown): boolean {
     const code = field(error, 'code');
     return code === UNDEFINED_TABLE || code === INVALID_SCHEMA;

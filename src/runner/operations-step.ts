@@ -1,0 +1,97 @@
+/**
+ * Typed operations inside a TypeScript migration: `db.addColumn(...)` is recorded, the definition
+ * it destroys is captured from the live database, it is compiled by the dialect and its statements
+ * go through the same runner as `db.sql` (so transactions, retries, resume and dry-run apply).
+ */
+import type { Connection, Dialect } from '../dialects/dialect.js';
+import type { MigrationFn } from '../migrations/types.js';
+import type { Operation } from '../operations/types.js';
+import { callerLine, type RunnerMigrationDb } from './migration-db.js';
+
+/** What a run of a TypeScript step leaves for the automatic down. */
+export interface OperationsRecord {
+  operations: readonly Operation[];
+  /** `captured[i]`: the live definition before `operations[i]` ran (undefined: not needed). */
+  captured: unknown[];
+}
+
+/** Stored in the history row's `down_info`. */
+export interface DownInfo {
+  operations: Operation[];
+  captured: unknown[];
+}
+
+export interface OperationsEnv {
+  dialect: Dialect;
+  /** The live session (for captures); null in a dry run. */
+  conn: Connection | null;
+  /** `server_version_num` of the target. */
+  serverVersion: number;
+}
+
+/**
+ * Runs a step function with the typed operations mixed into `db`.
+ *
+ * @example
+ * const rec = await runWithOperations(env, file, db, definition.up);
+ */
+export async function runWithOperations(
+  env: OperationsEnv,
+  file: string,
+  base: RunnerMigrationDb,
+  fn: MigrationFn | ((db: RunnerMigrationDb) => Promise<void>),
+): Promise<OperationsRecord> {
+  const support = await env.dialect.operations();
+  let state = support.initial(env.serverVersion);
+  const captured: unknown[] = [];
+  // Lines of the calls, in call order: the executor runs them in the same order.
+  const lines: (number | undefined)[] = [];
+  const execute = async (op: Operation): Promise<unknown> => {
+    const line = lines.shift();
+    captured.push(
+      support.needsCapture(op) ? (env.conn ? await support.capture(env.conn, op) : null) : undefined,
+    );
+    const compiled = support.compile(op, state);
+    state = compiled.state;
+    let rows: unknown[] = [];
+    for (const meta of compiled.statements) {
+      rows = (await base.send(meta.sql, meta.values ?? [], { line, meta })).rows;
+    }
+    return rows;
+  };
+  const recorder = support.recorder(execute);
+  const methods: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(recorder.db)) {
+    methods[name] = (...args: unknown[]) => {
+      lines.push(callerLine(file));
+      return (method as (...a: unknown[]) => unknown)(...args);
+    };
+  }
+  // Typed operations override `db.sql` too: a raw statement is an operation (irreversible unless
+  // it is given a `down`), so the automatic down never silently skips it.
+  const db = Object.assign(Object.create(null), base, methods) as RunnerMigrationDb;
+  await fn(db);
+  await (recorder as { settled?: () => Promise<void> }).settled?.();
+  return { operations: [...recorder.operations], captured };
+}
+
+/**
+ * The step that replays operations (an automatic down).
+ *
+ * @example
+ * await runOperations(env, file, db, derived.operations);
+ */
+export async function runOperations(
+  env: OperationsEnv,
+  file: string,
+  base: RunnerMigrationDb,
+  operations: readonly Operation[],
+): Promise<void> {
+  const support = await env.dialect.operations();
+  let state = support.initial(env.serverVersion);
+  for (const op of operations) {
+    const compiled = support.compile(op, state);
+    state = compiled.state;
+    for (const meta of compiled.statements) await base.send(meta.sql, meta.values ?? [], { meta });
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Before anything runs: derive automatic downs from history, record what TypeScript steps will
+ * send (for the transaction decision, `plan` and `lint`), and refuse what cannot be done.
+ */
+import type { Dialect, OperationStatement } from '../dialects/dialect.js';
+import { RefusedError } from '../errors.js';
+import type { LoadedMigration, MigrationFile, MigrationStep } from '../migrations/types.js';
+import type { Direction, RunnerEvent } from './execute.js';
+import { runStep } from './execute.js';
+import type { DownInfo } from './operations-step.js';
+import type { StatusEntry } from './plan.js';
+
+/** A migration ready to run in one direction. */
+export interface Unit {
+  entry: StatusEntry;
+  file: MigrationFile;
+  loaded: LoadedMigration;
+  /** The step that will run (`loaded.up`, `loaded.down`, or a derived down). */
+  step: MigrationStep;
+  /** What the step will send, in order (SQL files: their statements; TypeScript: a recording). */
+  statements: RecordedStatement[] | null;
+}
+
+/** One statement a step sends, as recorded without running it. */
+export interface RecordedStatement {
+  sql: string;
+  values: readonly unknown[];
+  line: number;
+  column: number;
+  leadingComments: string[];
+  /** From the operations compiler, for typed operations. */
+  meta?: OperationStatement;
+}
+
+export interface PrepareEnv {
+  dialect: Dialect;
+  serverVersion: number;
+  onEvent: (event: RunnerEvent) => void;
+}
+
+/**
+ * Records the statements a step would send, without a database: TypeScript steps run against a
+ * recording `db` (reads return no rows). Null when the step's code cannot run that way (it needs
+ * the rows of a read): then nothing is known in advance.
+ *
+ * @example
+ * const statements = await recordStep(env, file, loaded.up);
+ */
+export async function recordStep(
+  env: PrepareEnv,
+  file: MigrationFile,
+  step: MigrationStep,
+): Promise<RecordedStatement[] | null> {
+  if (step.kind === 'sql') {
+    return step.statements.map((s) => ({
+      sql: s.sql,
+      values: [],
+      line: s.line,
+      column: s.column,
+      leadingComments: s.leadingComments,
+    }));
+  }
+  const out: RecordedStatement[] = [];
+  try {
+    await runStep(
+      { dialect: env.dialect, conn: null, serverVersion: env.serverVersion, dryRun: true },
+      file,
+      step,
+      'up',
+      async (sql, values, origin) => {
+        out.push({ sql, values, line: origin.line ?? 1, column: 1, leadingComments: [], meta: origin.meta });
+        return { rows: [], rowCount: 0 };
+      },
+    );
+  } catch {
+    return null;
+  }
+  return out;
+}
+
+function derivedDown(env: PrepareEnv, entry: StatusEntry, file: MigrationFile) {
+  const info = entry.row?.downInfo as DownInfo | null | undefined;
+  if (!info || !Array.isArray(info.operations) || info.operations.length === 0) return null;
+  return { info, file };
+}
+
+/**
+ * Turns loaded migrations into units for a direction: picks the step, derives automatic downs,
+ * and moves a step out of its transaction when its compiled SQL must run outside one.
+ */
+export async function prepareUnits(
+  env: PrepareEnv,
+  loaded: { entry: StatusEntry; file: MigrationFile; loaded: LoadedMigration }[],
+  direction: Direction,
+): Promise<Unit[]> {
+  const units: Unit[] = [];
+  const irreversible: { file: MigrationFile; reason: string }[] = [];
+  for (const l of loaded) {
+    let step = direction === 'up' ? l.loaded.up : l.loaded.down;
+    if (step === null) {
+      const derived = derivedDown(env, l.entry, l.file);
+      if (!derived) {
+        irreversible.push({ file: l.file, reason: 'has no down step' });
+        continue;
+      }
+      const support = await env.dialect.operations();
+      const down = support.deriveDown(derived.info.operations, derived.info.captured ?? []);
+      if (!down.ok) {
+        irreversible.push({ file: l.file, reason: `has no down step, and ${down.reason}` });
+        continue;
+      }
+      for (const note of down.notes) env.onEvent({ type: 'note', message: `${l.file.path}: ${note}` });
+      step = {
+        kind: 'ops',
+        operations: down.operations,
+        transaction: l.loaded.up.transaction,
+        notes: down.notes,
+      };
+    }
+    const statements = await recordStep(env, l.file, step);
+    const outside = statements?.find((s) => s.meta && !s.meta.transactional);
+    if (step.kind !== 'sql' && step.transaction && outside) {
+      // e.g. an index on an existing table is built CONCURRENTLY, which no transaction may hold.
+      env.onEvent({
+        type: 'note',
+        message: `${l.file.path} runs outside a transaction, statement by statement: ${outside.meta?.note ?? outside.sql.split('\n')[0]}`,
+      });
+      step = { ...step, transaction: false };
+    }
+    units.push({ ...l, step, statements });
+  }
+  if (irreversible.length > 0) {
+    throw new RefusedError(
+      'irreversible',
+      `Cannot roll back: ${irreversible.map((i) => `${i.file.path} ${i.reason}`).join('; ')}. Nothing was reverted.`,
+      {
+        file: irreversible[0]!.file.path,
+        hint: 'Add a `-- migrate:down` section (SQL) or a `down` function (TypeScript), or roll back to a later version.',
+      },
+    );
+  }
+  return units;
+}
