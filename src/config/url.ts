@@ -16,9 +16,13 @@ export type DatabaseTarget =
  * maskUrl('postgres://app:s3cret@db:5432/prod') // 'postgres://app:***@db:5432/prod'
  */
 export function maskUrl(url: string): string {
-  return url
-    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^@/?#]*@/i, '$1:***@')
-    .replace(/([?&](?:password|pass|pwd)=)[^&#]*/gi, '$1***');
+  return (
+    url
+      // Up to the last `@` of the authority: a password may contain an unencoded `@` (`u:p@ss@host`).
+      .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^/?#]*@/i, '$1:***@')
+      // `?password=` in a URL, and `password=` in a libpq key/value string (`host=db password=x`).
+      .replace(/((?:^|[?&\s])(?:password|pass|pwd)=)[^&#\s]*/gi, '$1***')
+  );
 }
 
 /** Masks every URL-looking substring of a free text (error messages may quote the URL). */
