@@ -103,8 +103,7 @@ function lineOfOffset(text: string, offset: number): number {
   return text.slice(0, offset).split('\n').length;
 }
 
-async function readConfigFile(path: string): Promise<unknown> {
-  const shown = relative(process.cwd(), path) || path;
+async function readConfigFile(path: string, shown: string): Promise<unknown> {
   if (path.endsWith('.json')) {
     const text = readFileSync(path, 'utf8');
     try {
@@ -189,8 +188,10 @@ export async function loadConfig(
   let file: SluiceConfig = options.config ?? {};
   if (!options.config) {
     configFile = findConfig(cwd, overrides.config);
-    if (configFile)
-      file = await validate(await readConfigFile(configFile), relative(cwd, configFile) || configFile);
+    if (configFile) {
+      const shown = relative(cwd, configFile) || configFile;
+      file = await validate(await readConfigFile(configFile, shown), shown);
+    }
   }
   const root = configFile ? dirname(configFile) : cwd;
   const url = overrides.url ?? (env.DATABASE_URL || undefined) ?? file.database;
