@@ -73,13 +73,15 @@ export function listMigrations(dir: string): MigrationFile[] {
       );
     }
     const version = m[1]!;
-    const other = seen.get(version);
+    // Versions compare numerically, so `1_a.sql` and `01_b.sql` would be the same version.
+    const key = version.replace(/^0+(?=\d)/, '');
+    const other = seen.get(key);
     if (other) {
       throw new MigrationFileError(`Two migrations have version ${version}: ${other} and ${entry}.`, {
         details: { file: displayPath(path), hint: 'Give one of them a new version (rename the file).' },
       });
     }
-    seen.set(version, entry);
+    seen.set(key, entry);
     const text = readFileSync(path, 'utf8');
     files.push({
       version,
