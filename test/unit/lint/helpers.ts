@@ -39,17 +39,20 @@ export async function schemaFrom(sql: string): Promise<SchemaModel> {
 }
 
 /**
- * Lints a rule's `fix` the way a user would apply it: parts separated by "-- in a later/separate
- * migration" comments are separate migrations (sharing what they teach the schema model), and a
- * `-- migrate:up transaction:false` header makes a part run outside a transaction.
+ * Lints a rule's `fix` (or a docs example) the way a user would apply it: parts separated by
+ * "-- in a later/separate migration" comments or starting at a `-- migrate:up` line are separate
+ * migrations (sharing what they teach the schema model), and a `-- migrate:up transaction:false`
+ * header makes a part run outside a transaction.
  */
 export async function fixFindings(rule: string, fix: string, options: LintTestOptions = {}) {
   const schema = options.schema ?? new SchemaModel();
   const parts: string[] = [''];
   for (const line of fix.split('\n')) {
+    const current = parts[parts.length - 1] ?? '';
     if (line.startsWith('-- in a later migration') || line.startsWith('-- in a separate migration'))
       parts.push('');
-    else parts[parts.length - 1] += `${line}\n`;
+    else if (line.startsWith('-- migrate:up') && current.trim() !== '') parts.push(`${line}\n`);
+    else parts[parts.length - 1] = `${current}${line}\n`;
   }
   const out: Finding[] = [];
   for (const part of parts) {
