@@ -14,6 +14,8 @@ export interface Session {
   lockRetries: number;
   onEvent?: (e: { type: string; message: string; progress?: unknown }) => void;
   signal?: AbortSignal;
+  /** Passed through to the backfill engine. */
+  backfillOptions?: import('./types.js').OnlineContext['backfillOptions'];
 }
 
 /**

@@ -41,7 +41,9 @@ export async function abortOnline(ctx: OnlineContext): Promise<void> {
   const plan = state.plan;
   const x = phaseContext(ctx, plan, false);
   const steps = plan.steps.map((s) => ({ ...s, h: handlerFor(s.op.kind)! })).reverse();
+  ctx.onEvent?.({ type: 'step', message: `aborting ${label}` });
   for (const s of steps) await s.h.unbuild?.(s.op, s.resolved, x);
+  ctx.onEvent?.({ type: 'step', message: 'removing the new version' });
 
   await withShortLocks(ctx, 'abort', async () => {
     await x.run(sql`DROP SCHEMA IF EXISTS ${ident(plan.newSchema)} CASCADE`);

@@ -71,7 +71,9 @@ export async function completeOnline(ctx: OnlineContext & { dropOld?: boolean })
   const plan = state.plan;
   const x = phaseContext(ctx, plan, ctx.dropOld === true);
   const steps = plan.steps.map((s) => ({ ...s, h: handlerFor(s.op.kind)! }));
+  ctx.onEvent?.({ type: 'step', message: 'validating constraints' });
   for (const s of steps) await s.h.validate?.(s.op, s.resolved, x);
+  ctx.onEvent?.({ type: 'step', message: 'contract: drop the old version, rename and swap into place' });
 
   const keeps = !ctx.dropOld && steps.some((s) => s.h.dropOld);
   await withShortLocks(ctx, 'contract', async () => {

@@ -63,6 +63,7 @@ export function phaseContext(s: Session, plan: OnlinePlan, dropOld: boolean): Ph
       checkSignal(s);
       s.onEvent?.({ type: 'backfill', message: `backfill ${spec.id}` });
       await runBackfill(conn, spec, {
+        ...s.backfillOptions,
         stateSchema: STATE_SCHEMA,
         signal: s.signal,
         lockTimeoutMs: Math.max(s.lockTimeoutMs, 1000),

@@ -116,6 +116,7 @@ export async function startOnline(ctx: OnlineContext): Promise<void> {
   const x = phaseContext(ctx, plan, false);
   const steps = plan.steps.map((s) => ({ ...s, h: handlerFor(s.op.kind)! }));
 
+  ctx.onEvent?.({ type: 'step', message: 'expand: temporary columns, constraints, triggers' });
   await withShortLocks(ctx, 'expand', async () => {
     for (const s of steps) await s.h.expand?.(s.op, s.resolved, x);
     for (const t of plan.tables.filter(needsTrigger))
@@ -126,6 +127,7 @@ export async function startOnline(ctx: OnlineContext): Promise<void> {
   }
   for (const s of steps) await s.h.backfill?.(s.op, s.resolved, x);
   for (const s of steps) await s.h.build?.(s.op, s.resolved, x);
+  ctx.onEvent?.({ type: 'step', message: `version schemas ${plan.oldSchema} and ${plan.newSchema}` });
 
   await withShortLocks(ctx, 'version schemas', async () => {
     for (const f of versionSchemaStatements(plan, 'old')) await x.run(f);

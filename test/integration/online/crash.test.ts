@@ -1,0 +1,212 @@
+/**
+ * Crash test: the phases run in a child process that is SIGKILLed at seeded random points (after the
+ * n-th event, plus a few milliseconds, so inside transactions, between backfill batches, during index
+ * builds and swaps), while this process keeps writing through the old version. Re-running must
+ * converge, with every row intact and every derived value right.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, test } from 'vitest';
+import { activeOnlineMigrations } from '../../../src/online/index.js';
+import { fingerprint, type Harness, harness } from './harness.js';
+
+const ROWS = 20_000;
+const SEEDS = [11, 23, 42];
+
+/** mulberry32: small, seedable, good enough to pick kill points. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Runs the worker; kills it after `killAfter` events (+ `delayMs`). Resolves how it ended. */
+function runWorker(
+  url: string,
+  phase: string,
+  kind: string,
+  killAfter: number | null,
+  delayMs: number,
+): Promise<{ outcome: 'killed' | 'done'; events: number }> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = spawn(
+      process.execPath,
+      ['node_modules/jiti/lib/jiti-cli.mjs', 'test/integration/online/crash-worker.ts', url, phase, kind],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let events = 0;
+    let killed = false;
+    let stderr = '';
+    child.stderr?.on('data', (d) => {
+      stderr += String(d);
+    });
+    createInterface({ input: child.stdout! }).on('line', () => {
+      events++;
+      if (killAfter !== null && events === killAfter) {
+        setTimeout(() => {
+          killed = child.kill('SIGKILL');
+        }, delayMs);
+      }
+    });
+    child.on('exit', (code, signal) => {
+      if (signal === 'SIGKILL' && killed) resolve({ outcome: 'killed', events });
+      else if (code === 0) resolve({ outcome: 'done', events });
+      else reject(new Error(`worker ${phase} exited ${code ?? signal}: ${stderr}`));
+    });
+  });
+}
+
+/** Crashes a phase up to `kills` times at random points, then runs it to the end. */
+let seedLabel = '';
+async function crashThenFinish(
+  h: Harness,
+  phase: string,
+  kind: string,
+  rand: () => number,
+  maxEvent: number,
+  kills = 3,
+) {
+  const outcomes: string[] = [];
+  let range = maxEvent;
+  for (let i = 0; i < kills; i++) {
+    const at = 1 + Math.floor(rand() * range);
+    const r = await runWorker(h.db.url, phase, kind, at, Math.floor(rand() * 25));
+    outcomes.push(`${phase}@${at}:${r.outcome}`);
+    // A run that finished before the kill point tells how many events a (resumed) run has left.
+    if (r.outcome === 'done') range = Math.max(1, r.events);
+  }
+  await runWorker(h.db.url, phase, kind, null, 0);
+  if (process.env.SLUICE_CRASH_LOG) console.log(seedLabel, outcomes.join(' '));
+  return outcomes;
+}
+
+/** Writes through the old version (plain `public`) until stopped; returns how many rows it added. */
+function oldWriter(h: Harness): { stop: () => Promise<number> } {
+  let running = true;
+  let added = 0;
+  let failure: Error | undefined;
+  const loop = (async () => {
+    const c = await h.session('public');
+    let i = 0;
+    while (running) {
+      i++;
+      await c.q(`INSERT INTO users (email, age, first_name, last_name) VALUES ($1, $2, $3, 'X')`, [
+        `w${i}@x`,
+        i % 90,
+        `W${i}`,
+      ]);
+      added++;
+      await c.q(`UPDATE users SET last_name = $2 WHERE id = $1`, [1 + ((i * 7919) % ROWS), `Upd${i}`]);
+      await new Promise((r) => setTimeout(r, 3));
+    }
+  })().catch((error: Error) => {
+    failure = error;
+  });
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      if (failure) throw new Error(`old-version write failed: ${failure.message}`);
+      return added;
+    },
+  };
+}
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function setup(): Promise<Harness> {
+  h = await harness();
+  await h.admin.query(
+    `CREATE TABLE users (id serial PRIMARY KEY, email text, age int, first_name text NOT NULL, last_name text NOT NULL, phone text)`,
+  );
+  await h.admin.query(
+    `INSERT INTO users (email, age, first_name, last_name, phone)
+       SELECT 'u' || g || '@x', g % 90, 'F' || g, 'L' || g, CASE WHEN g % 3 = 0 THEN NULL ELSE 'p' || g END FROM generate_series(1, ${ROWS}) g`,
+  );
+  return h;
+}
+
+const one = async (x: Harness, text: string) => (await x.admin.query(text)).rows[0];
+
+describe.each(SEEDS)('seed %i', (seed) => {
+  test('columns: crashes during start and complete converge', async () => {
+    const x = await setup();
+    const rand = rng(seed);
+    seedLabel = `columns/${seed}`;
+    const writer = oldWriter(x);
+    const log = await crashThenFinish(x, 'start', 'columns', rand, 40);
+    const added = await writer.stop();
+    const schema = 'sluice_20240505000000_crash_columns';
+    expect(await activeOnlineMigrations(x.conn)).toEqual([
+      { version: '20240505000000', name: 'crash_columns', phase: 'active', schema },
+    ]);
+    const bad = await one(
+      x,
+      `SELECT count(*)::int AS rows, count(*) FILTER (WHERE n.full_name IS DISTINCT FROM o.first_name || ' ' || o.last_name
+          OR n.age IS DISTINCT FROM o.age * 10 OR n.phone IS DISTINCT FROM coalesce(o.phone, 'none') OR n.email_address IS DISTINCT FROM o.email)::int AS bad
+         FROM sluice_base.users o FULL JOIN "${schema}".users n ON n.id = o.id`,
+    );
+    expect({ log, ...bad }).toEqual({ log, rows: ROWS + added, bad: 0 });
+    const log2 = await crashThenFinish(x, 'complete', 'columns', rand, 8, 2);
+    expect(await activeOnlineMigrations(x.conn)).toEqual([]);
+    const after = await one(
+      x,
+      `SELECT count(*)::int AS rows, count(*) FILTER (WHERE full_name IS DISTINCT FROM first_name || ' ' || last_name)::int AS bad,
+              (SELECT is_nullable FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'users' AND column_name = 'phone') AS phone_nullable
+         FROM public.users`,
+    );
+    expect({ log2, ...after }).toEqual({ log2, rows: ROWS + added, bad: 0, phone_nullable: 'NO' });
+  });
+
+  test('columns: a crashed start, then a crashed abort, restore the schema', async () => {
+    const x = await setup();
+    const before = await fingerprint(x);
+    const rand = rng(seed * 13);
+    seedLabel = `abort/${seed}`;
+    const writer = oldWriter(x);
+    const at = 1 + Math.floor(rand() * 25);
+    const first = await runWorker(x.db.url, 'start', 'columns', at, Math.floor(rand() * 25));
+    const log = await crashThenFinish(x, 'abort', 'columns', rand, 4, 2);
+    const added = await writer.stop();
+    expect({ first: first.outcome, log, fp: await fingerprint(x) }).toEqual({
+      first: first.outcome,
+      log,
+      fp: before,
+    });
+    expect(await one(x, `SELECT count(*)::int AS n FROM users`)).toEqual({ n: ROWS + added });
+    expect(await activeOnlineMigrations(x.conn)).toEqual([]);
+  });
+
+  test('replaceTable: crashes during copy, swap and abort converge', async () => {
+    const x = await setup();
+    const before = await fingerprint(x);
+    const rand = rng(seed * 7);
+    seedLabel = `replace/${seed}`;
+    const writer = oldWriter(x);
+    const log = await crashThenFinish(x, 'start', 'replace', rand, 40);
+    const added = await writer.stop();
+    const diff = await one(
+      x,
+      `SELECT (SELECT count(*) FROM users)::int AS old, (SELECT count(*) FROM _sluice_users)::int AS new,
+              (SELECT count(*) FROM users o JOIN _sluice_users n USING (id) WHERE n.full_name IS DISTINCT FROM o.first_name || ' ' || o.last_name)::int AS bad`,
+    );
+    expect({ log, ...diff }).toEqual({ log, old: ROWS + added, new: ROWS + added, bad: 0 });
+    const log2 = await crashThenFinish(x, 'complete', 'replace', rand, 6, 2);
+    expect((await activeOnlineMigrations(x.conn)).map((m) => m.phase)).toEqual(['swapped']);
+    expect(await one(x, `SELECT count(*)::int AS n FROM users WHERE full_name IS NOT NULL`)).toEqual({
+      n: ROWS + added,
+    });
+    const log3 = await crashThenFinish(x, 'abort', 'replace', rand, 4, 2);
+    expect({ log2, log3, fp: await fingerprint(x) }).toEqual({ log2, log3, fp: before });
+    expect(await one(x, `SELECT count(*)::int AS n FROM users`)).toEqual({ n: ROWS + added });
+  });
+});
