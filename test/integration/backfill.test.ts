@@ -323,10 +323,8 @@ describe('backfill on postgres (server only)', () => {
           expect(plan.joins).toEqual([]);
           expect(plan.keyRange).toBe(true);
           // Two reads of the table: the walk to the batch's last key, and the write up to it.
-          expect(plan.scans.map((s) => [s.nodeType.replace('Only ', ''), s.indexName])).toEqual([
-            ['Index Scan', 'users_pkey'],
-            ['Index Scan', 'users_pkey'],
-          ]);
+          expect(plan.scans.map((s) => s.indexName)).toEqual(['users_pkey', 'users_pkey']);
+          expect(plan.scans.map((s) => s.nodeType)).not.toContain('Seq Scan');
           expect(plan.scans[1]?.indexCond).toMatch(/users\.id <= '\d+'::bigint/);
         }
       }

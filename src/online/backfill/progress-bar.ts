@@ -44,7 +44,8 @@ export function createProgressBar(stream: NodeJS.WritableStream = process.stderr
     id: p.id,
     rows: `${shortCount(p.rowsDone)}/${shortCount(p.rowsTotal)}`,
     rate: shortCount(p.rowsPerSecond),
-    eta:
+    // Not `eta`: cli-progress reserves that name for its own estimate.
+    left:
       p.state === 'paused'
         ? `paused: replica ${shortCount(p.replicationLagBytes ?? 0)}B behind`
         : `ETA ${shortDuration(p.etaMs)}`,
@@ -55,7 +56,7 @@ export function createProgressBar(stream: NodeJS.WritableStream = process.stderr
       bar = new cliProgress.SingleBar(
         {
           stream,
-          format: 'backfill {id} [{bar}] {percentage}% | {rows} rows | {rate} rows/s | {eta}',
+          format: 'backfill {id} [{bar}] {percentage}% | {rows} rows | {rate} rows/s | {left}',
           hideCursor: false,
           clearOnComplete: false,
           etaBuffer: 20,
