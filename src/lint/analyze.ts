@@ -18,6 +18,7 @@ import { LockSet, lockModeFromNumber } from './locks.js';
 import { loadParser, parseSql } from './parser.js';
 import type { SchemaModel } from './schema.js';
 import type { ChangeClass, PgLockMode, StatementAnalysis } from './types.js';
+import { majorVersion } from './version.js';
 
 export type { AnalyzeEnv } from './analyze-alter.js';
 
@@ -353,7 +354,7 @@ export function analyzeNode(node: Node, env: AnalyzeEnv): StatementAnalysis {
 
 /** Options of {@link analyzeStatement}. */
 export interface AnalyzeOptions {
-  /** Major PostgreSQL version, default 15. */
+  /** PostgreSQL version (major, or `server_version_num`), default 15. */
   pgVersion?: number;
   /** Schema learnt from earlier migrations (column types, validated NOT NULL checks). */
   schema?: SchemaModel;
@@ -382,5 +383,5 @@ export function analyzeStatementSync(sql: string, options: AnalyzeOptions = {}):
   const [first, ...rest] = parsed.stmts;
   if (!first || rest.length > 0)
     throw new TypeError(`analyzeStatement expects one statement, got ${parsed.stmts.length}`);
-  return analyzeNode(first.node, { pgVersion: options.pgVersion ?? 15, schema: options.schema });
+  return analyzeNode(first.node, { pgVersion: majorVersion(options.pgVersion), schema: options.schema });
 }

@@ -4,6 +4,8 @@
 
 export type { AnalyzeOptions } from './analyze.js';
 export { analyzeNode, analyzeStatement, analyzeStatementSync, migrationClass } from './analyze.js';
+export type { MigrationAnalysis, StatementReport } from './analyze-migration.js';
+export { analyzeMigration } from './analyze-migration.js';
 export type { FormatOptions, LintFormat } from './format/index.js';
 export {
   formatFindings,
@@ -35,3 +37,4 @@ export type {
   Severity,
   StatementAnalysis,
 } from './types.js';
+export { DEFAULT_PG_VERSION, majorVersion } from './version.js';

@@ -5,14 +5,14 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { MigrationFileError } from '../errors.js';
+import { MigrationFileError, UsageError } from '../errors.js';
 import { parseSqlMigration } from '../migrations/sql-file.js';
 import { splitStatements } from '../sql/split.js';
 import { lintStatements, resolveRules } from './linter.js';
 import { SchemaModel } from './schema.js';
 import type { Finding, LintContext, LintOptions, LintReport, LintStatementInput } from './types.js';
+import { majorVersion } from './version.js';
 
-const DEFAULT_PG_VERSION = 15;
 const SCRIPT_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs']);
 
 function normalize(text: string): string {
@@ -67,7 +67,7 @@ async function lintSqlText(
     throw error;
   }
   const source = normalize(text);
-  const pgVersion = options.pgVersion ?? DEFAULT_PG_VERSION;
+  const pgVersion = majorVersion(options.pgVersion);
   const header = headerComments(source, parsed.up.line);
   const upStatements = header ? [header, ...parsed.up.statements] : parsed.up.statements;
   const ctx: LintContext = { file, transaction: parsed.up.transaction, pgVersion, source };
@@ -91,7 +91,16 @@ async function expand(
   explicit: boolean,
   skipped: LintReport['skipped'],
 ): Promise<void> {
-  const info = await stat(path);
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new UsageError(`${path}: no such file or directory`, {
+      file: path,
+      hint: 'Give migration files or directories to lint.',
+    });
+  }
   if (info.isDirectory()) {
     const entries = (await readdir(path, { withFileTypes: true }))
       .filter((e) => !e.name.startsWith('.') && e.name !== 'node_modules')
@@ -120,7 +129,7 @@ export async function lintPaths(paths: readonly string[], options: LintOptions =
   for (const p of paths) await expand(p, files, true, skipped);
   const schema = new SchemaModel();
   const report: LintReport = { findings: [], files: [], skipped, statements: 0, sources: new Map() };
-  const pgVersion = options.pgVersion ?? DEFAULT_PG_VERSION;
+  const pgVersion = majorVersion(options.pgVersion);
   // Read ahead in parallel, lint in order (the schema model depends on the order).
   const texts = files.map((f) => (extname(f) === '.sql' ? readFile(f, 'utf8') : Promise.resolve(null)));
   for (const [i, file] of files.entries()) {

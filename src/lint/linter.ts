@@ -19,6 +19,7 @@ import type {
   RuleSetting,
   Severity,
 } from './types.js';
+import { majorVersion } from './version.js';
 
 /** Options of {@link lintStatements}. */
 export interface LintStatementsOptions extends Pick<LintOptions, 'rules'> {
@@ -109,10 +110,11 @@ function finding(
  */
 export async function lintStatements(
   statements: readonly LintStatementInput[],
-  ctx: LintContext,
+  context: LintContext,
   options: LintStatementsOptions = {},
 ): Promise<Finding[]> {
   await loadParser();
+  const ctx: LintContext = { ...context, pgVersion: majorVersion(context.pgVersion) };
   const enabled = resolveRules(options.rules);
   const rules: Rule[] = options.syntaxOnly ? [] : RULES.filter((r) => enabled.has(r.id));
   const state = new MigrationState(ctx, options.schema);

@@ -141,8 +141,9 @@ export function parseBatch(sqls: readonly string[]): ParseOutcome[] | null {
     const sql = sqls[k] ?? '';
     if (!raw?.stmt) return null;
     const startByte = raw.stmt_location ?? 0;
-    const start = toIndex(startByte) - base;
-    if (start < 0 || start > sql.length) return null;
+    // A statement's location is just after the previous `;`: the separator's newline (-1) is fine.
+    const start = Math.max(0, toIndex(startByte) - base);
+    if (toIndex(startByte) - base < -1 || start > sql.length) return null;
     const end = raw.stmt_len ? Math.min(toIndex(startByte + raw.stmt_len) - base, sql.length) : sql.length;
     out.push({
       ok: true,
