@@ -8,7 +8,12 @@ import { postgresQuoting, render, type SqlFragment, sql } from '../../sql/tag.js
 import { checkpointDdl, checkpointTable } from './statements.js';
 import type { BackfillSpec, BackfillStatus } from './types.js';
 
-/** Runs a fragment on a connection. */
+/**
+ * Runs a fragment on a connection and returns its rows.
+ *
+ * @example
+ * const rows = await run<{ n: number }>(conn, sql`SELECT ${1}::int AS n`);
+ */
 export async function run<R = Record<string, unknown>>(
   conn: Connection,
   fragment: SqlFragment,
@@ -24,7 +29,12 @@ function sqlState(error: unknown): unknown {
 /** SQLSTATEs of two sessions racing through `CREATE … IF NOT EXISTS` (the catalog's unique indexes). */
 const CREATE_RACE = new Set(['23505', '42P07', '42P06']);
 
-/** Creates the checkpoint table if it is missing, tolerating another session creating it at the same time. */
+/**
+ * Creates the checkpoint table if it is missing, tolerating another session creating it at the same time.
+ *
+ * @example
+ * await ensureCheckpointTable(conn, 'sluice');
+ */
 export async function ensureCheckpointTable(conn: Connection, stateSchema: string): Promise<void> {
   for (const ddl of checkpointDdl(stateSchema)) {
     try {
@@ -80,7 +90,12 @@ function isUndefinedTable(error: unknown): boolean {
   return code === '42P01' || code === '3F000';
 }
 
-/** Reads checkpoints (all, or one id); none when the table does not exist yet. */
+/**
+ * Reads checkpoints (all, or one id); none when the table does not exist yet.
+ *
+ * @example
+ * const [cp] = await readCheckpoints(conn, 'sluice', 'm1:users');
+ */
 export async function readCheckpoints(
   conn: Connection,
   stateSchema: string,
@@ -99,7 +114,12 @@ export async function readCheckpoints(
   }
 }
 
-/** Inserts the checkpoint of a new backfill; false when another runner inserted it first. */
+/**
+ * Inserts the checkpoint of a new backfill; false when another runner inserted it first.
+ *
+ * @example
+ * await insertCheckpoint(conn, 'sluice', { spec, keyColumns: ['id'], maxKey: ['100'], rowsTotal: 100, batchSize: 1000 });
+ */
 export async function insertCheckpoint(
   conn: Connection,
   stateSchema: string,
@@ -120,7 +140,12 @@ export async function insertCheckpoint(
   return rows.length === 1;
 }
 
-/** Marks a backfill finished: `rows_total` becomes the exact count walked. */
+/**
+ * Marks a backfill finished: `rows_total` becomes the exact count walked.
+ *
+ * @example
+ * await markDone(conn, 'sluice', 'm1:users');
+ */
 export async function markDone(conn: Connection, stateSchema: string, id: string): Promise<void> {
   await run(
     conn,
@@ -129,7 +154,12 @@ export async function markDone(conn: Connection, stateSchema: string, id: string
   );
 }
 
-/** Sets the status of a backfill that stopped (`failed` with the error, or back to `running`). */
+/**
+ * Sets the status of a backfill that stopped (`failed` with the error, or back to `running`).
+ *
+ * @example
+ * await markStopped(conn, 'sluice', 'm1:users', 'failed', 'canceling statement due to lock timeout');
+ */
 export async function markStopped(
   conn: Connection,
   stateSchema: string,
@@ -144,7 +174,12 @@ export async function markStopped(
   );
 }
 
-/** Deletes a checkpoint; true when there was one. */
+/**
+ * Deletes a checkpoint; true when there was one.
+ *
+ * @example
+ * await deleteCheckpoint(conn, 'sluice', 'm1:users'); // true
+ */
 export async function deleteCheckpoint(conn: Connection, stateSchema: string, id: string): Promise<boolean> {
   try {
     return (
@@ -157,7 +192,12 @@ export async function deleteCheckpoint(conn: Connection, stateSchema: string, id
   }
 }
 
-/** Spec equality independent of key order (a spec read back from jsonb has its keys reordered). */
+/**
+ * Spec equality independent of key order (a spec read back from jsonb has its keys reordered).
+ *
+ * @example
+ * sameSpec(stored.spec, spec) // true when only the key order differs
+ */
 export function sameSpec(a: BackfillSpec, b: BackfillSpec): boolean {
   const canon = (x: unknown): unknown =>
     Array.isArray(x)

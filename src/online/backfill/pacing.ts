@@ -40,7 +40,12 @@ const RETRYABLE = new Set([
   '40001', // serialization_failure
 ]);
 
-/** True when a batch that failed with this error should be retried. */
+/**
+ * True when a batch that failed with this error should be retried.
+ *
+ * @example
+ * isRetryable({ code: '55P03' }) // true
+ */
 export function isRetryable(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' && RETRYABLE.has(code);
@@ -58,7 +63,12 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
   return Math.round(base * (0.5 + random()));
 }
 
-/** Sleeps, waking early (without throwing) when the signal aborts. */
+/**
+ * Sleeps, waking early (without throwing) when the signal aborts.
+ *
+ * @example
+ * await sleep(100, signal);
+ */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (ms <= 0 || signal?.aborted) return Promise.resolve();
   return new Promise((resolve) => {
@@ -72,7 +82,12 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Rate and ETA of a run, from keys walked in this run and the time since it started. */
+/**
+ * Rate and ETA of a run, from keys walked in this run and the time since it started.
+ *
+ * @example
+ * rate(5000, 2000, 10_000) // { rowsPerSecond: 2500, etaMs: 4000 }
+ */
 export function rate(
   rowsThisRun: number,
   elapsedMs: number,

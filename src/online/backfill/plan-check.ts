@@ -38,7 +38,12 @@ function walk(node: PlanNode, visit: (n: PlanNode) => void): void {
   for (const child of node.Plans ?? []) walk(child, visit);
 }
 
-/** Reduces an `EXPLAIN (VERBOSE, FORMAT JSON)` result to {@link BatchPlan}. */
+/**
+ * Reduces `EXPLAIN (VERBOSE, FORMAT JSON)` results to {@link BatchPlan}.
+ *
+ * @example
+ * summarizePlan([{ Plan: { 'Node Type': 'Seq Scan', 'Relation Name': 't', Schema: 'public' } }], r, 't_pkey').keyRange // false
+ */
 export function summarizePlan(plan: unknown[], r: ResolvedSpec, pkIndex: string): BatchPlan {
   const scans: ScanNode[] = [];
   const joins: string[] = [];
@@ -82,6 +87,9 @@ export interface PlanBounds {
 /**
  * EXPLAINs both statements of a batch and summarizes them. The end of the batch is looked up for
  * real (a read), so the write is planned with the constants it would get.
+ *
+ * @example
+ * const { keyRange } = await explainResolved(conn, resolved, 'sluice', { lastKey: null, maxKey: ['100'], batchSize: 10 });
  */
 export async function explainResolved(
   conn: Connection,

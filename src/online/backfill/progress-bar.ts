@@ -8,7 +8,12 @@ import type { BackfillProgress } from './types.js';
 /** A progress handler that draws a bar; `stop()` ends the bar early (on an error). */
 export type ProgressBar = ((p: BackfillProgress) => void) & { stop(): void };
 
-/** `1234567` → `1.2M`, for a bar that stays on one line. */
+/**
+ * A count in at most four characters, for a bar that stays on one line.
+ *
+ * @example
+ * shortCount(1_234_567) // '1.2M'
+ */
 export function shortCount(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(1)}G`;
   if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
@@ -16,7 +21,12 @@ export function shortCount(n: number): string {
   return String(Math.round(n));
 }
 
-/** Milliseconds as `1h02m`, `3m05s`, `12s`, or `?` when unknown. */
+/**
+ * Milliseconds as `1h02m`, `3m05s`, `12s`, or `?` when unknown.
+ *
+ * @example
+ * shortDuration(65_000) // '1m05s'
+ */
 export function shortDuration(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms)) return '?';
   const s = Math.round(ms / 1000);

@@ -32,7 +32,12 @@ export function settings(o: BackfillOptions): Settings {
   };
 }
 
-/** A batch size within the limits. */
+/**
+ * A batch size within the limits.
+ *
+ * @example
+ * clampSize(5, 10, 100) // 10
+ */
 export function clampSize(n: number, min: number, max: number): number {
   return Math.min(Math.max(Math.floor(n), min), max);
 }

@@ -31,12 +31,22 @@ export interface ResolvedSpec {
   keyColumns: string[];
 }
 
-/** The checkpoint table, quoted. */
+/**
+ * The checkpoint table, quoted.
+ *
+ * @example
+ * checkpointTable('sluice') // "sluice"."backfill_checkpoints"
+ */
 export function checkpointTable(stateSchema: string): SqlFragment {
   return ident(stateSchema, CHECKPOINT_TABLE);
 }
 
-/** DDL creating the checkpoint table; idempotent. */
+/**
+ * DDL creating the checkpoint table; idempotent.
+ *
+ * @example
+ * for (const ddl of checkpointDdl('sluice')) await run(conn, ddl);
+ */
 export function checkpointDdl(stateSchema: string): SqlFragment[] {
   return [
     sql`CREATE SCHEMA IF NOT EXISTS ${ident(stateSchema)}`,
@@ -64,7 +74,12 @@ function table(t: TableRef): SqlFragment {
   return ident(t.schema, t.name);
 }
 
-/** `"s"."t"."a"` or `("s"."t"."a", "s"."t"."b")`: the key as a value or a row. */
+/**
+ * The key as a value or a row.
+ *
+ * @example
+ * keyExpr({ schema: 's', name: 't' }, ['a', 'b']) // ("s"."t"."a", "s"."t"."b")
+ */
 export function keyExpr(t: TableRef, columns: readonly string[]): SqlFragment {
   const parts = columns.map((c) => ident(t.schema, t.name, c));
   return parts.length === 1 ? parts[0]! : sql`(${join(parts)})`;
@@ -81,7 +96,12 @@ function keyText(columns: readonly string[]): SqlFragment {
   return sql`ARRAY[${join(columns.map((c) => sql`${ident(c)}::text`))}]`;
 }
 
-/** The largest key at start: the end of the range, so the backfill ends under any insert rate. */
+/**
+ * The largest key at start: the end of the range, so the backfill ends under any insert rate.
+ *
+ * @example
+ * maxKeyStatement(r) // SELECT ARRAY["id"::text] AS key FROM "public"."users" ORDER BY "id" DESC LIMIT 1
+ */
 export function maxKeyStatement(r: ResolvedSpec): SqlFragment {
   const order = join(r.keyColumns.map((c) => sql`${ident(c)} DESC`));
   return sql`SELECT ${keyText(r.keyColumns)} AS key FROM ${table(r.keyTable)} ORDER BY ${order} LIMIT 1`;
@@ -91,13 +111,21 @@ export function maxKeyStatement(r: ResolvedSpec): SqlFragment {
  * Rows in the walked table: `reltuples` when the table has been vacuumed or analyzed (the planner's
  * own estimate scales it by the current page count, which a bloated table inflates), else the
  * planner's estimate.
+ *
+ * @example
+ * estimateStatement(r) // SELECT c.reltuples::float8 AS reltuples FROM pg_catalog.pg_class c …
  */
 export function estimateStatement(r: ResolvedSpec): SqlFragment {
   return sql`SELECT c.reltuples::float8 AS reltuples FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ${r.keyTable.schema} AND c.relname = ${r.keyTable.name}`;
 }
 
-/** The planner's row estimate for the walked table, for tables never vacuumed nor analyzed. */
+/**
+ * The planner's row estimate for the walked table, for tables never vacuumed nor analyzed.
+ *
+ * @example
+ * plannerEstimateStatement(r) // EXPLAIN (FORMAT JSON) SELECT 1 FROM "public"."users"
+ */
 export function plannerEstimateStatement(r: ResolvedSpec): SqlFragment {
   return sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${table(r.keyTable)}`;
 }
@@ -108,6 +136,9 @@ export function plannerEstimateStatement(r: ResolvedSpec): SqlFragment {
  * by its first column alone and does not pair the two sides into a range, so without it the
  * estimate of a 10k-row batch on a 2M-row table is 500k rows and the plan turns into a bitmap or
  * sequential scan.
+ *
+ * @example
+ * keyRange(r, ['a', '7'], ['b', '3']) // "t"."x" >= $1 AND "t"."x" <= $2 AND ("t"."x", "t"."y") > ($3, $4) AND …
  */
 export function keyRange(
   r: ResolvedSpec,
@@ -146,7 +177,12 @@ export function nextKeyStatement(
  ORDER BY ${order} OFFSET ${Math.max(0, batchSize - 1)} LIMIT 1`;
 }
 
-/** How many keys are left after `lastKey`: the size of the last, partial batch. */
+/**
+ * How many keys are left after `lastKey`: the size of the last, partial batch.
+ *
+ * @example
+ * remainingKeysStatement(r, ['990'], ['1000']) // SELECT count(*)::int AS n FROM … WHERE id > $1 AND id <= $2
+ */
 export function remainingKeysStatement(
   r: ResolvedSpec,
   lastKey: readonly string[] | null,
