@@ -36,7 +36,12 @@ export function migrationClass(analyses: readonly Pick<StatementAnalysis, 'class
   return best;
 }
 
-/** `OBJECT_MATVIEW` → `MATERIALIZED VIEW`. */
+/**
+ * The SQL words of an object type.
+ *
+ * @example
+ * objectWord('OBJECT_MATVIEW') // 'MATERIALIZED VIEW'
+ */
 export function objectWord(t: ObjectType | undefined): string {
   const special: Partial<Record<ObjectType, string>> = {
     OBJECT_MATVIEW: 'MATERIALIZED VIEW',
@@ -376,7 +381,12 @@ export async function analyzeStatement(
   return analyzeStatementSync(sql, options);
 }
 
-/** {@link analyzeStatement} without the await, once `loadParser()` has resolved. */
+/**
+ * {@link analyzeStatement} without the await, once `loadParser()` has resolved.
+ *
+ * @example
+ * await loadParser(); const kinds = sqls.map((s) => analyzeStatementSync(s).kind);
+ */
 export function analyzeStatementSync(sql: string, options: AnalyzeOptions = {}): StatementAnalysis {
   const parsed = parseSql(sql);
   if (!parsed.ok) throw new SyntaxError(`${parsed.message} (at character ${parsed.index + 1})`);

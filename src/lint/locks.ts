@@ -3,7 +3,12 @@
  */
 import type { LockInfo, PgLockMode } from './types.js';
 
-/** Lock modes, weakest first. */
+/**
+ * Lock modes, weakest first.
+ *
+ * @example
+ * LOCK_MODES.at(-1) // 'ACCESS EXCLUSIVE'
+ */
 export const LOCK_MODES: readonly PgLockMode[] = [
   'ACCESS SHARE',
   'ROW SHARE',
@@ -15,7 +20,12 @@ export const LOCK_MODES: readonly PgLockMode[] = [
   'ACCESS EXCLUSIVE',
 ];
 
-/** Position of a mode in {@link LOCK_MODES}: a larger number is a stronger lock. */
+/**
+ * Position of a mode in {@link LOCK_MODES}: a larger number is a stronger lock.
+ *
+ * @example
+ * lockStrength('SHARE') > lockStrength('ROW EXCLUSIVE') // true
+ */
 export function lockStrength(mode: PgLockMode): number {
   return LOCK_MODES.indexOf(mode);
 }
@@ -34,12 +44,22 @@ export function blocks(mode: PgLockMode): 'reads and writes' | 'writes' | 'schem
   return 'nothing';
 }
 
-/** The lock mode of `LOCK TABLE … IN <mode> MODE` from the parser's numeric mode (1 … 8). */
+/**
+ * The lock mode of `LOCK TABLE … IN <mode> MODE` from the parser's numeric mode (1 … 8).
+ *
+ * @example
+ * lockModeFromNumber(8) // 'ACCESS EXCLUSIVE'
+ */
 export function lockModeFromNumber(n: number | undefined): PgLockMode {
   return LOCK_MODES[(n ?? 8) - 1] ?? 'ACCESS EXCLUSIVE';
 }
 
-/** Collects locks, keeping the strongest per relation, in first-seen order. */
+/**
+ * Collects locks, keeping the strongest per relation, in first-seen order.
+ *
+ * @example
+ * const s = new LockSet(); s.add('t', 'SHARE'); s.add('t', 'ACCESS EXCLUSIVE'); s.list() // [{ mode: 'ACCESS EXCLUSIVE', table: 't' }]
+ */
 export class LockSet {
   private readonly byTable = new Map<string, LockInfo>();
 

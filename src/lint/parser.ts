@@ -25,7 +25,12 @@ export function loadParser(): Promise<void> {
   return loading;
 }
 
-/** True once {@link loadParser} has finished. */
+/**
+ * True once {@link loadParser} has finished.
+ *
+ * @example
+ * if (!parserLoaded()) await loadParser();
+ */
 export function parserLoaded(): boolean {
   return parseSyncFn !== null;
 }
@@ -39,6 +44,7 @@ export interface ParsedStmt {
   end: number;
 }
 
+/** A parse: the statements with a byte-to-index mapper, or the parser's error at a string index. */
 export type ParseOutcome =
   | { ok: true; stmts: ParsedStmt[]; toIndex: (byteOffset: number) => number }
   | { ok: false; message: string; index: number };

@@ -2,7 +2,12 @@
  * PostgreSQL versions as the linter uses them: the major number.
  */
 
-/** The version assumed when neither the configuration nor a server says. */
+/**
+ * The version assumed when neither the configuration nor a server says.
+ *
+ * @example
+ * lintPaths(dirs, { pgVersion: config.lint.pgVersion ?? DEFAULT_PG_VERSION })
+ */
 export const DEFAULT_PG_VERSION = 15;
 
 /**

@@ -8,7 +8,12 @@ import { formatText } from './text.js';
 export type { FormatOptions } from './options.js';
 export { formatGithub, formatJson, formatSarif, formatText };
 
-/** The `--format` values of `sluice lint`. */
+/**
+ * The `--format` values of `sluice lint`.
+ *
+ * @example
+ * if (!LINT_FORMATS.includes(opt as LintFormat)) throw new UsageError(`--format must be one of ${LINT_FORMATS.join(', ')}`);
+ */
 export const LINT_FORMATS = ['text', 'json', 'github', 'sarif'] as const;
 export type LintFormat = (typeof LINT_FORMATS)[number];
 
