@@ -122,7 +122,8 @@ const REWRITING = new Set([
  * analyzeAlterTable(stmt, { pgVersion: 15 }, fx) // fills fx.locks, fx.rewrites, fx.scans
  */
 export function analyzeAlterTable(stmt: AlterTableStmt, env: AnalyzeEnv, fx: Effects): void {
-  const table = relationName(stmt.relation);
+  // ALTER TYPE … ADD ATTRIBUTE is an ALTER TABLE on a composite type: it locks no table.
+  const table = stmt.objtype === 'OBJECT_TYPE' ? '' : relationName(stmt.relation);
   const isIndex = stmt.objtype === 'OBJECT_INDEX';
   for (const node of stmt.cmds ?? []) {
     if (!('AlterTableCmd' in node)) continue;

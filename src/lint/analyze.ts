@@ -14,6 +14,7 @@ import {
   relationName,
   tableConstraints,
 } from './ast.js';
+import { kindFromType, objectWord } from './kinds.js';
 import { LockSet, lockModeFromNumber } from './locks.js';
 import { loadParser, parseSql } from './parser.js';
 import type { SchemaModel } from './schema.js';
@@ -34,44 +35,6 @@ export function migrationClass(analyses: readonly Pick<StatementAnalysis, 'class
   let best: ChangeClass = 'none';
   for (const a of analyses) if (CLASS_ORDER.indexOf(a.class) > CLASS_ORDER.indexOf(best)) best = a.class;
   return best;
-}
-
-/**
- * The SQL words of an object type.
- *
- * @example
- * objectWord('OBJECT_MATVIEW') // 'MATERIALIZED VIEW'
- */
-export function objectWord(t: ObjectType | undefined): string {
-  const special: Partial<Record<ObjectType, string>> = {
-    OBJECT_MATVIEW: 'MATERIALIZED VIEW',
-    OBJECT_TABCONSTRAINT: 'CONSTRAINT',
-    OBJECT_DOMCONSTRAINT: 'CONSTRAINT',
-    OBJECT_FOREIGN_TABLE: 'FOREIGN TABLE',
-    OBJECT_EVENT_TRIGGER: 'EVENT TRIGGER',
-  };
-  if (!t) return 'OBJECT';
-  return special[t] ?? t.slice('OBJECT_'.length).replace(/_/g, ' ');
-}
-
-const KINDS: Record<string, string> = {
-  CreatedbStmt: 'CREATE DATABASE',
-  DropdbStmt: 'DROP DATABASE',
-  AlterDatabaseStmt: 'ALTER DATABASE',
-  CreateSeqStmt: 'CREATE SEQUENCE',
-  AlterSeqStmt: 'ALTER SEQUENCE',
-  CreateEnumStmt: 'CREATE TYPE',
-  CompositeTypeStmt: 'CREATE TYPE',
-  DefineStmt: 'CREATE',
-  DoStmt: 'DO',
-  CallStmt: 'CALL',
-};
-
-function kindFromType(type: string): string {
-  const known = KINDS[type];
-  if (known) return known;
-  const words = type.replace(/Stmt$/, '').split(/(?=[A-Z])/);
-  return words.join(' ').toUpperCase();
 }
 
 function rangeVars(node: unknown, out: RangeVar[] = []): RangeVar[] {
@@ -292,7 +255,11 @@ function analyzeInto(node: Node, env: AnalyzeEnv, fx: Effects): string {
       k === 'TRANS_STMT_ROLLBACK'
     );
     fx.classes.push('none');
-    return k.replace('TRANS_STMT_', '').replace(/_/g, ' ');
+    const names: Record<string, string> = {
+      TRANS_STMT_START: 'START TRANSACTION',
+      TRANS_STMT_PREPARE: 'PREPARE TRANSACTION',
+    };
+    return names[k] ?? k.replace('TRANS_STMT_', '').replace(/_/g, ' ');
   }
   if ('VariableSetStmt' in node) {
     fx.classes.push('none');
@@ -311,8 +278,16 @@ function analyzeInto(node: Node, env: AnalyzeEnv, fx: Effects): string {
     fx.classes.push(node.GrantStmt.is_grant ? 'additive' : 'transformative');
     return node.GrantStmt.is_grant ? 'GRANT' : 'REVOKE';
   }
-  if ('CreateFunctionStmt' in node)
+  if ('CreateFunctionStmt' in node) {
     fx.classes.push(node.CreateFunctionStmt.replace ? 'transformative' : 'additive');
+    return node.CreateFunctionStmt.is_procedure ? 'CREATE PROCEDURE' : 'CREATE FUNCTION';
+  }
+  if ('AlterTableMoveAllStmt' in node) {
+    fx.rewrites = true; // every table it names is copied to the new tablespace under ACCESS EXCLUSIVE
+    fx.classes.push('transformative');
+  }
+  if ('AlterSystemStmt' in node || 'CheckPointStmt' in node) fx.classes.push('none');
+  if ('ImportForeignSchemaStmt' in node) fx.classes.push('additive');
   if ('CreateTableAsStmt' in node) {
     fx.classes.push('additive');
     return node.CreateTableAsStmt.objtype === 'OBJECT_MATVIEW'

@@ -1,4 +1,4 @@
-import { objectWord } from '../analyze.js';
+import { objectWord } from '../kinds.js';
 import type { Rule } from '../rule.js';
 
 const OTHER: ReadonlySet<string> = new Set([
