@@ -18,7 +18,11 @@ async function importModule(file: MigrationFile): Promise<unknown> {
   jiti ??= import('jiti').then(({ createJiti }) => {
     // Stack traces of TypeScript migrations then point at the .ts line that ran a statement.
     process.setSourceMapsEnabled?.(true);
-    return createJiti(import.meta.url, { sourceMaps: true, alias: { sluice: sluiceEntry() } }) as Jiti;
+    return createJiti(import.meta.url, {
+      sourceMaps: true,
+      moduleCache: false,
+      alias: { sluice: sluiceEntry() },
+    }) as Jiti;
   });
   return (await jiti).import(path);
 }

@@ -53,6 +53,14 @@ export interface MigrationDefinition {
   down?: MigrationFn | null;
   /** `false` runs the migration outside a transaction, statement by statement, with progress recorded. */
   transaction?: boolean;
+  /**
+   * Acknowledged linter findings, rule id → reason (the TypeScript form of a
+   * `-- sluice-ignore-file <rule>: <reason>` comment).
+   *
+   * @example
+   * ignore: { 'ban-drop-column': 'the column has been unused since v2.3' }
+   */
+  ignore?: Record<string, string>;
   /** Zero-downtime migration: expand on `up`, contract on `complete`, rollback on `abort`. */
   online?: boolean;
   /** Operations of an online migration. */

@@ -8,6 +8,7 @@ import type { Connection, Dialect, Driver } from '../dialects/dialect.js';
 import { createDriver } from '../dialects/index.js';
 import { postgresDialect } from '../dialects/postgres/dialect.js';
 import { RefusedError, UsageError } from '../errors.js';
+import type { Finding } from '../lint/types.js';
 import { loadMigration } from '../migrations/load.js';
 import { compareVersions, listMigrations } from '../migrations/source.js';
 import type { MigrationFile } from '../migrations/types.js';
@@ -30,7 +31,9 @@ import {
   type Status,
   type StatusEntry,
 } from './plan.js';
+import { buildPlan, type PlannedMigration } from './plan-report.js';
 import { prepareUnits, type Unit } from './prepare.js';
+import { assertSafe, inspectUnits, type UnitReport } from './safety.js';
 import { DryRunSink, LiveSink, type StatementSink } from './sink.js';
 
 export interface MigratorOptions {
@@ -43,6 +46,8 @@ export interface MigratorOptions {
 
 export interface RunOptions {
   dryRun?: boolean;
+  /** Apply even when the linter finds unacknowledged error-level problems. */
+  allowUnsafe?: boolean;
   /** Apply pending migrations older than the newest applied one. */
   allowOutOfOrder?: boolean;
 }
@@ -53,6 +58,8 @@ export interface RunResult {
   migrations: { version: string; name: string; durationMs: number }[];
   /** The SQL script, for `--dry-run`. */
   script?: string;
+  /** What the linter found in a dry run (a live run refuses on errors instead). */
+  findings?: Finding[];
 }
 
 /** What a run works against: the live session (null in a dry run) and the server version. */
@@ -188,8 +195,14 @@ export class Migrator {
     return units;
   }
 
-  private async execute(units: Unit[], direction: Direction, env: RunEnv): Promise<RunResult> {
+  private async execute(
+    units: Unit[],
+    direction: Direction,
+    env: RunEnv,
+    reports: UnitReport[] = [],
+  ): Promise<RunResult> {
     const ctx = this.context(env);
+    const classes = new Map(reports.map((r) => [r.unit, r.class]));
     const result: RunResult = { direction, migrations: [] };
     const historyAction = (u: Unit, durationMs: number, record: OperationsRecord | null) => {
       if (direction === 'down') return { kind: 'remove', version: u.file.version } as const;
@@ -248,26 +261,47 @@ export class Migrator {
   }
 
   /** Runs `fn` on a dry-run sink, reading status and the server version on a short session. */
+  /** Lints what `up` is about to apply, and reports warnings; `down` runs what `up` undid. */
+  private async inspect(units: Unit[], direction: Direction, serverVersion: number): Promise<UnitReport[]> {
+    if (direction !== 'up' || units.length === 0) return [];
+    const pgVersion = this.config.lint.pgVersion ?? Math.floor(serverVersion / 10000);
+    const reports = await inspectUnits(units, { pgVersion, rules: this.config.lint.rules });
+    for (const f of reports.flatMap((r) => r.findings)) {
+      this.onEvent({
+        type: 'note',
+        message: `${f.severity} ${f.file}:${f.line}:${f.column} ${f.rule}: ${f.message}`,
+      });
+    }
+    return reports;
+  }
+
   private async dryRun(direction: Direction, plan: (status: Status) => StatusEntry[]): Promise<RunResult> {
     const { status, serverVersion } = await this.withConnection(async (conn) => ({
       status: computeStatus(this.files(), await this.history.read(conn)),
       serverVersion: await this.serverVersion(conn),
     }));
     const units = await this.load(plan(status), direction, serverVersion);
+    const reports = await this.inspect(units, direction, serverVersion);
     const sink = new DryRunSink(dialectFor(this.config));
-    const result = await this.execute(units, direction, { sink, conn: null, serverVersion });
-    return { ...result, script: sink.script };
+    const result = await this.execute(units, direction, { sink, conn: null, serverVersion }, reports);
+    return { ...result, script: sink.script, findings: reports.flatMap((r) => r.findings) };
   }
 
   /** Plans and runs under the runner lock: a runner that waited finds the work already done. */
-  private async live(direction: Direction, plan: (status: Status) => StatusEntry[]): Promise<RunResult> {
+  private async live(
+    direction: Direction,
+    plan: (status: Status) => StatusEntry[],
+    options: RunOptions = {},
+  ): Promise<RunResult> {
     return this.locked(async (conn) => {
       const status = computeStatus(this.files(), await this.history.read(conn));
       const entries = plan(status);
       if (entries.length === 0) return { direction, migrations: [] };
       const serverVersion = await this.serverVersion(conn);
       const units = await this.load(entries, direction, serverVersion);
-      return this.execute(units, direction, { sink: new LiveSink(conn), conn, serverVersion });
+      const reports = await this.inspect(units, direction, serverVersion);
+      if (!options.allowUnsafe) assertSafe(reports);
+      return this.execute(units, direction, { sink: new LiveSink(conn), conn, serverVersion }, reports);
     });
   }
 
@@ -281,7 +315,33 @@ export class Migrator {
     const parsed = parseUpTarget(target);
     const outOfOrder = options.allowOutOfOrder ?? this.config.outOfOrder;
     const plan = (status: Status) => planUp(status, parsed, { outOfOrder });
-    return options.dryRun ? this.dryRun('up', plan) : this.live('up', plan);
+    return options.dryRun ? this.dryRun('up', plan) : this.live('up', plan, options);
+  }
+
+  /**
+   * What `up` would do, statement by statement, without changing anything: locks and the rows
+   * behind them, rewrites and scans, transactions, each migration's class and the linter's findings.
+   *
+   * @example
+   * for (const m of await migrator.plan()) console.log(m.version, m.class, m.findings.length);
+   */
+  async plan(
+    target?: string,
+    options: Pick<RunOptions, 'allowOutOfOrder'> = {},
+  ): Promise<PlannedMigration[]> {
+    const parsed = parseUpTarget(target);
+    const outOfOrder = options.allowOutOfOrder ?? this.config.outOfOrder;
+    return this.withConnection(async (conn) => {
+      const entries = planUp(computeStatus(this.files(), await this.history.read(conn)), parsed, {
+        outOfOrder,
+      });
+      if (entries.length === 0) return [];
+      const serverVersion = await this.serverVersion(conn);
+      const units = await this.load(entries, 'up', serverVersion);
+      const pgVersion = this.config.lint.pgVersion ?? Math.floor(serverVersion / 10000);
+      const reports = await inspectUnits(units, { pgVersion, rules: this.config.lint.rules });
+      return buildPlan(conn, reports, this.config.transaction);
+    });
   }
 
   /** The migrations `down` would revert for a target, newest first (for confirmation prompts). */

@@ -118,6 +118,12 @@ export async function prepareUnits(
       };
     }
     const statements = await recordStep(env, l.file, step);
+    const ignores = Object.entries(l.loaded.definition?.ignore ?? {});
+    if (statements?.[0] && ignores.length > 0) {
+      statements[0].leadingComments.unshift(
+        ...ignores.map(([rule, reason]) => `-- sluice-ignore-file ${rule}: ${reason}`),
+      );
+    }
     const outside = statements?.find((s) => s.meta && !s.meta.transactional);
     if (step.kind !== 'sql' && step.transaction && outside) {
       // e.g. an index on an existing table is built CONCURRENTLY, which no transaction may hold.

@@ -102,6 +102,17 @@ describe.each(POSTGRES_TARGETS)('typed migrations on $label', ({ create }) => {
     const m = await project.migrator();
     await m.up('+1');
     const before = await schema(m);
+    // Dropping a column is unsafe: refused until acknowledged, and nothing runs.
+    const refused = (await m.up().catch((e: unknown) => e)) as RefusedError;
+    expect(refused).toBeInstanceOf(RefusedError);
+    expect(refused.code).toBe('unsafe');
+    expect(refused.message).toContain('ban-drop-column');
+    expect(await schema(m)).toEqual(before);
+    project.write(
+      '2_drop.ts',
+      ts(`  ignore: { 'ban-drop-column': 'no code reads legacy since v2' },
+  async up(db) { await db.dropColumn('t', 'legacy'); },`),
+    );
     await m.up();
     expect((await schema(m)).map((c) => c.c)).toEqual(['id']);
     await m.down('-1');

@@ -4,7 +4,9 @@ import { register as baseline } from './baseline.js';
 import { register as down } from './down.js';
 import { register as history } from './history.js';
 import { register as init } from './init.js';
+import { register as lint } from './lint.js';
 import { register as newMigration } from './new.js';
+import { register as plan } from './plan.js';
 import { register as status } from './status.js';
 import { register as up } from './up.js';
 
@@ -18,4 +20,6 @@ export const commands: ((program: Command) => void)[] = [
   history,
   baseline,
   accept,
+  plan,
+  lint,
 ];

@@ -19,12 +19,23 @@ export function register(program: Command): void {
       const ctx = commandContext(cmd);
       await withMigrator(ctx, async (m) => {
         const status = await m.status();
+        // Applied migrations keep the class computed when they ran; pending ones are inspected now
+        // (this loads the SQL parser, so only when something is pending).
+        const classes = new Map(status.entries.map((e) => [e.version, e.row?.class ?? null]));
+        if (
+          status.entries.some((e) => e.state === 'pending') &&
+          !status.entries.some((e) => e.state === 'drifted' || e.state === 'missing')
+        ) {
+          for (const p of await m.plan(undefined, { allowOutOfOrder: true }).catch(() => []))
+            classes.set(p.version, p.class);
+        }
         ctx.out.result({
           current: status.current,
           migrations: status.entries.map((e) => ({
             version: e.version,
             name: e.name,
             state: e.state,
+            class: classes.get(e.version) ?? null,
             ...(e.file ? { file: e.file.path } : {}),
             ...(e.row && e.state !== 'pending' ? { appliedAt: e.row.appliedAt.toISOString() } : {}),
             ...(e.row?.status === 'partial'
@@ -42,7 +53,10 @@ export function register(program: Command): void {
         ctx.out.line(`Current:  ${status.current ?? '(none applied)'}`);
         ctx.out.line();
         for (const e of status.entries) {
-          ctx.out.line(`  ${COLOR[e.state](e.state.padEnd(8))} ${e.version}  ${e.name}`);
+          const cls = classes.get(e.version);
+          ctx.out.line(
+            `  ${COLOR[e.state](e.state.padEnd(8))} ${e.version}  ${e.name}${cls ? c.dim(`  (${cls})`) : ''}`,
+          );
           const row = e.row;
           if (row?.status === 'partial') {
             const f = row.failure;

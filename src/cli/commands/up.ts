@@ -8,15 +8,20 @@ export function register(program: Command): void {
     .description('apply pending migrations: head (default), +N, or everything up to a version')
     .option('--dry-run', 'print the SQL that would run, with transaction boundaries; change nothing')
     .option('--allow-out-of-order', 'apply pending migrations older than the newest applied one')
+    .option('--allow-unsafe', 'apply even when the linter finds unacknowledged unsafe statements')
     .action(
       async (
         target: string | undefined,
-        opts: { dryRun?: boolean; allowOutOfOrder?: boolean },
+        opts: { dryRun?: boolean; allowOutOfOrder?: boolean; allowUnsafe?: boolean },
         cmd: Command,
       ) => {
         const ctx = commandContext(cmd);
         await withMigrator(ctx, async (m) => {
-          const result = await m.up(target, { dryRun: opts.dryRun, allowOutOfOrder: opts.allowOutOfOrder });
+          const result = await m.up(target, {
+            dryRun: opts.dryRun,
+            allowOutOfOrder: opts.allowOutOfOrder,
+            allowUnsafe: opts.allowUnsafe,
+          });
           const migrations = result.migrations.map(({ version, name, durationMs }) => ({
             version,
             name,

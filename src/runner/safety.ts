@@ -1,0 +1,111 @@
+/**
+ * What sluice checks before it applies anything: the linter's findings and the class of change of
+ * each migration. The linter (and its WebAssembly parser) is loaded only when there is work to do.
+ */
+import { RefusedError } from '../errors.js';
+import type { Finding, StatementAnalysis } from '../lint/types.js';
+import type { RecordedStatement, Unit } from './prepare.js';
+
+/** What the linter and analyzer say about one migration about to run. */
+export interface UnitReport {
+  unit: Unit;
+  findings: Finding[];
+  /** Strongest class of change among its statements: `additive`, `data`, `transformative`, `destructive`, or `none`. */
+  class: string;
+  /** Per statement, in order; null when the statements could not be known in advance. */
+  analyses: { statement: RecordedStatement; analysis: StatementAnalysis | null }[] | null;
+}
+
+export interface LintSettings {
+  /** Major PostgreSQL version the SQL targets. */
+  pgVersion: number;
+  rules: Record<string, 'off' | 'warning' | 'error'>;
+}
+
+/**
+ * Lints and classifies the units of an `up`, in order (the schema learnt from one informs the next).
+ *
+ * @example
+ * const reports = await inspectUnits(units, { pgVersion: 16, rules: {} });
+ */
+export async function inspectUnits(units: Unit[], settings: LintSettings): Promise<UnitReport[]> {
+  const lint = await import('../lint/index.js');
+  await lint.loadParser();
+  const schema = new lint.SchemaModel();
+  const reports: UnitReport[] = [];
+  for (const unit of units) {
+    if (!unit.statements) {
+      reports.push({ unit, findings: [], class: 'unknown', analyses: null });
+      continue;
+    }
+    const ctx = {
+      file: unit.file.path,
+      transaction: unit.step.transaction,
+      pgVersion: settings.pgVersion,
+      source: unit.file.text,
+    };
+    const analyses = unit.statements.map((statement) => {
+      try {
+        return {
+          statement,
+          analysis: lint.analyzeStatementSync(statement.sql, { pgVersion: settings.pgVersion, schema }),
+        };
+      } catch {
+        return { statement, analysis: null }; // a syntax error: the linter reports it
+      }
+    });
+    const findings = await lint.lintStatements(unit.statements, ctx, { rules: settings.rules, schema });
+    const known = analyses.flatMap((a) => (a.analysis ? [a.analysis] : []));
+    reports.push({ unit, findings, class: lint.migrationClass(known), analyses });
+  }
+  return reports;
+}
+
+/**
+ * Refuses (exit 3) when error-level findings are not acknowledged by an ignore comment.
+ *
+ * @example
+ * assertSafe(reports); // throws RefusedError('unsafe', …) listing each finding
+ */
+export function assertSafe(reports: UnitReport[]): void {
+  const errors = reports.flatMap((r) => r.findings.filter((f) => f.severity === 'error'));
+  if (errors.length === 0) return;
+  const lines = errors.map(
+    (f) => `  ${f.file}:${f.line}:${f.column} ${f.rule}: ${f.message}\n    help: ${f.help}`,
+  );
+  throw new RefusedError(
+    'unsafe',
+    `Refusing to apply: the linter found ${errors.length} unsafe statement(s):\n${lines.join('\n')}`,
+    {
+      hint:
+        'Use the safe alternative shown (see docs/rules/<rule>.md), acknowledge a finding with `-- sluice-ignore <rule>: <reason>` ' +
+        'above the statement, or pass --allow-unsafe.',
+      findings: errors,
+    },
+  );
+}
+
+/**
+ * For `sluice lint`: gives the linter the statements a `.ts`/`.js` migration sends (its typed
+ * operations compiled, its `db.sql` calls), recorded without a database.
+ *
+ * @example
+ * await lintPaths(['migrations'], { loadStatements: scriptStatementsLoader(150000) });
+ */
+export function scriptStatementsLoader(serverVersion: number) {
+  return async (path: string) => {
+    const { readFileSync } = await import('node:fs');
+    const { loadMigration } = await import('../migrations/load.js');
+    const { postgresDialect } = await import('../dialects/postgres/dialect.js');
+    const { recordStep } = await import('./prepare.js');
+    const text = readFileSync(path, 'utf8');
+    const kind = /\.m?ts$/.test(path) ? 'ts' : 'js';
+    const file = { version: '', name: path, path, kind, checksum: '', text } as const;
+    const loaded = await loadMigration(file);
+    const env = { dialect: postgresDialect, serverVersion, onEvent: () => {} };
+    const up = await recordStep(env, file, loaded.up);
+    if (!up) return null;
+    const transaction = loaded.up.transaction && !up.some((s) => s.meta && !s.meta.transactional);
+    return { up: { statements: up, transaction } };
+  };
+}
