@@ -10,16 +10,20 @@ import type { ObjectType } from 'libpg-query';
  * objectWord('OBJECT_MATVIEW') // 'MATERIALIZED VIEW'
  */
 export function objectWord(t: ObjectType | undefined): string {
-  const special: Partial<Record<ObjectType, string>> = {
-    OBJECT_MATVIEW: 'MATERIALIZED VIEW',
-    OBJECT_TABCONSTRAINT: 'CONSTRAINT',
-    OBJECT_DOMCONSTRAINT: 'CONSTRAINT',
-    OBJECT_FOREIGN_TABLE: 'FOREIGN TABLE',
-    OBJECT_EVENT_TRIGGER: 'EVENT TRIGGER',
-  };
   if (!t) return 'OBJECT';
-  return special[t] ?? t.slice('OBJECT_'.length).replace(/_/g, ' ');
+  return SPECIAL_WORDS[t] ?? t.slice('OBJECT_'.length).replace(/_/g, ' ');
 }
+
+const SPECIAL_WORDS: Partial<Record<ObjectType, string>> = {
+  OBJECT_MATVIEW: 'MATERIALIZED VIEW',
+  OBJECT_TABCONSTRAINT: 'CONSTRAINT',
+  OBJECT_DOMCONSTRAINT: 'CONSTRAINT',
+  OBJECT_FOREIGN_TABLE: 'FOREIGN TABLE',
+  OBJECT_EVENT_TRIGGER: 'EVENT TRIGGER',
+  OBJECT_TABLE: 'TABLE',
+  OBJECT_INDEX: 'INDEX',
+  OBJECT_COLUMN: 'COLUMN',
+};
 
 const KINDS: Record<string, string> = {
   CreateStatsStmt: 'CREATE STATISTICS',
