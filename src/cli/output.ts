@@ -28,6 +28,7 @@ function fmtMs(ms: number): string {
 
 /** Creates the output for one invocation. */
 export function createOutput(json: boolean): Output {
+  let progressBar: Promise<import('../online/backfill/index.js').ProgressBar> | undefined;
   const out = (text: string) => process.stdout.write(`${maskSecrets(text)}\n`);
   const err = (text: string) => process.stderr.write(`${maskSecrets(text)}\n`);
   return {
@@ -81,6 +82,13 @@ export function createOutput(json: boolean): Output {
           break;
         case 'note':
           err(event.message);
+          break;
+        case 'progress':
+          // The bar (cli-progress) is loaded on the first progress event, not at start-up.
+          progressBar ??= import('../online/backfill/index.js').then((m) =>
+            m.createProgressBar(process.stderr),
+          );
+          void progressBar.then((bar) => bar(event.progress as Parameters<typeof bar>[0]));
           break;
         default:
           break;

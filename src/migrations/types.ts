@@ -38,6 +38,14 @@ export interface MigrationDb {
   ident(...names: string[]): SqlFragment;
   /** Trusted SQL text for use inside `db.sql`. */
   raw(text: string): SqlFragment;
+  /**
+   * Updates every row of a table in keyset batches, each in its own short transaction, with a
+   * checkpoint after each batch (resumable after a crash). Needs `transaction: false`.
+   *
+   * @example
+   * await db.backfill('users', { set: { email_address: 'email' }, where: 'email_address IS NULL' });
+   */
+  backfill?(table: string, spec: { set: Record<string, string>; where?: string }): Promise<void>;
   /** True during `--dry-run`, `plan` and `lint`: statements are recorded, not run, and reads return no rows. */
   readonly dryRun: boolean;
 }

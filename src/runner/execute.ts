@@ -22,7 +22,9 @@ export type RunnerEvent =
   | { type: 'migration-done'; direction: Direction; version: string; name: string; durationMs: number }
   | { type: 'retry'; version: string; attempt: number; delayMs: number; message: string }
   | { type: 'resume'; version: string; skipped: number; total: number }
-  | { type: 'note'; message: string };
+  | { type: 'note'; message: string }
+  /** Backfill progress of an online migration or a data migration (rows, rows/s, ETA). */
+  | { type: 'progress'; message: string; progress: unknown };
 
 export interface ExecContext {
   dialect: Dialect;
@@ -64,7 +66,10 @@ function historyStatement(ctx: ExecContext, action: HistoryAction): SqlFragment 
  * `db`; what they did is returned for the automatic down.
  */
 export async function runStep(
-  ctx: Pick<ExecContext, 'dialect' | 'conn' | 'serverVersion'> & { dryRun: boolean },
+  ctx: Pick<ExecContext, 'dialect' | 'conn' | 'serverVersion'> & {
+    dryRun: boolean;
+    onProgress?: (p: unknown) => void;
+  },
   file: MigrationFile,
   step: MigrationStep,
   direction: Direction,
@@ -77,7 +82,13 @@ export async function runStep(
     return null;
   }
   const db = createMigrationDb(ctx.dialect, file.path, ctx.dryRun, run);
-  const env = { dialect: ctx.dialect, conn: ctx.conn, serverVersion: ctx.serverVersion };
+  const env = {
+    dialect: ctx.dialect,
+    conn: ctx.conn,
+    serverVersion: ctx.serverVersion,
+    inTransaction: step.transaction,
+    onProgress: ctx.onProgress,
+  };
   try {
     if (step.kind === 'ops') {
       await runOperations(env, file.path, db, step.operations);
@@ -97,7 +108,14 @@ export async function runStep(
 }
 
 function stepEnv(ctx: ExecContext) {
-  return { dialect: ctx.dialect, conn: ctx.conn, serverVersion: ctx.serverVersion, dryRun: ctx.sink.dryRun };
+  const onProgress = (progress: unknown) => ctx.onEvent({ type: 'progress', message: 'backfill', progress });
+  return {
+    dialect: ctx.dialect,
+    conn: ctx.conn,
+    serverVersion: ctx.serverVersion,
+    dryRun: ctx.sink.dryRun,
+    onProgress,
+  };
 }
 
 function label(file: MigrationFile, direction: Direction): string {

@@ -20,6 +20,7 @@ import {
   runTransactional,
 } from './execute.js';
 import { HistoryStore, run } from './history.js';
+import { abortActive, completeActive, type OnlineEnv, startUnit } from './online-runner.js';
 import type { OperationsRecord } from './operations-step.js';
 import {
   computeStatus,
@@ -234,9 +235,27 @@ export class Migrator {
         result.migrations.push({ version: u.file.version, name: u.file.name, durationMs });
       return result;
     }
-    for (const u of units) {
+    for (const [i, u] of units.entries()) {
       const started = performance.now();
       const { version, name, path } = u.file;
+      if (u.loaded.definition?.online && direction === 'up') {
+        if (dry) {
+          dry.comment(
+            `${path} (online: expand, dual-write triggers, backfill and version schema run on \`sluice up\`)`,
+          );
+          continue;
+        }
+        this.onEvent({ type: 'migration-start', direction, version, name, file: path });
+        await startUnit(this.onlineEnv(env.conn!), u.file, u.loaded.definition);
+        result.migrations.push({ version, name, durationMs: performance.now() - started });
+        const waiting = units.length - i - 1;
+        if (waiting > 0)
+          this.onEvent({
+            type: 'note',
+            message: `${waiting} later migration(s) wait until the online migration is completed.`,
+          });
+        break;
+      }
       if (!dry) this.onEvent({ type: 'migration-start', direction, version, name, file: path });
       dry?.comment(`${path} (${direction}${inTransaction(u) ? '' : ', outside a transaction'})`);
       const history = (record: OperationsRecord | null) =>
@@ -258,6 +277,50 @@ export class Migrator {
       result.migrations.push({ version, name, durationMs });
     }
     return result;
+  }
+
+  private onlineEnv(conn: Connection): OnlineEnv {
+    return {
+      conn,
+      dialect: dialectFor(this.config),
+      history: this.history,
+      lockTimeoutMs: this.config.lockTimeoutMs,
+      lockRetries: this.config.lockRetries,
+      onEvent: this.onEvent,
+    };
+  }
+
+  /**
+   * Completes the active online migration (contract phase). Returns its version, or null when
+   * none is active.
+   *
+   * @example
+   * await migrator.complete({ dropOld: true });
+   */
+  async complete(options: { dropOld?: boolean } = {}): Promise<string | null> {
+    return this.locked(async (conn) => {
+      const status = computeStatus(this.files(), await this.history.read(conn));
+      return completeActive(this.onlineEnv(conn), status, options);
+    });
+  }
+
+  /**
+   * Rolls the active (or half-expanded) online migration back, leaving the old schema as it was.
+   * Idempotent: returns null when there is nothing to abort.
+   *
+   * @example
+   * await migrator.abort();
+   */
+  async abort(): Promise<string | null> {
+    return this.locked(async (conn) => {
+      const status = computeStatus(this.files(), await this.history.read(conn));
+      return abortActive(this.onlineEnv(conn), status);
+    });
+  }
+
+  /** Runs `fn` with a plain session (for read-only helpers such as the latest version schema). */
+  async session<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
+    return this.withConnection(fn);
   }
 
   /** Runs `fn` on a dry-run sink, reading status and the server version on a short session. */

@@ -4,6 +4,7 @@
  * go through the same runner as `db.sql` (so transactions, retries, resume and dry-run apply).
  */
 import type { Connection, Dialect } from '../dialects/dialect.js';
+import { MigrationFileError } from '../errors.js';
 import type { MigrationFn } from '../migrations/types.js';
 import type { Operation } from '../operations/types.js';
 import { callerLine, type RunnerMigrationDb } from './migration-db.js';
@@ -23,6 +24,10 @@ export interface DownInfo {
 
 export interface OperationsEnv {
   dialect: Dialect;
+  /** True when the step runs inside a transaction (a batched backfill cannot). */
+  inTransaction?: boolean;
+  /** Reports backfill progress. */
+  onProgress?: (progress: unknown) => void;
   /** The live session (for captures); null in a dry run. */
   conn: Connection | null;
   /** `server_version_num` of the target. */
@@ -67,6 +72,42 @@ export async function runWithOperations(
       return (method as (...a: unknown[]) => unknown)(...args);
     };
   }
+  methods.backfill = (table: string, spec: { set: Record<string, string>; where?: string }) => {
+    lines.push(callerLine(file));
+    return enqueueBackfill(table, spec);
+  };
+  const enqueueBackfill = async (table: string, spec: { set: Record<string, string>; where?: string }) => {
+    const line = lines.shift();
+    if (!env.conn) {
+      // Dry run: show what would be batched.
+      const set = Object.entries(spec.set)
+        .map(([c, e]) => `${c} = ${e}`)
+        .join(', ');
+      await base.send(
+        `-- backfill ${table} in batches: SET ${set}${spec.where ? ` WHERE ${spec.where}` : ''}`,
+        [],
+        { line },
+      );
+      return;
+    }
+    if (env.inTransaction) {
+      throw new MigrationFileError(
+        `${file}${line ? `:${line}` : ''}: db.backfill() runs in batches, each in its own transaction, so the migration needs \`transaction: false\`.`,
+        {
+          details: { file, line, hint: 'Add `transaction: false` to defineMigration({...}).' },
+        },
+      );
+    }
+    const { runBackfill } = await import('../online/backfill/index.js');
+    const [schema, name] = table.includes('.')
+      ? (table.split('.', 2) as [string, string])
+      : ['public', table];
+    await runBackfill(
+      env.conn,
+      { id: `${file}:${table}`, mode: 'update', table: { schema, name }, set: spec.set, where: spec.where },
+      { onProgress: env.onProgress },
+    );
+  };
   // Typed operations override `db.sql` too: a raw statement is an operation (irreversible unless
   // it is given a `down`), so the automatic down never silently skips it.
   const db = Object.assign(Object.create(null), base, methods) as RunnerMigrationDb;

@@ -162,6 +162,16 @@ export function assertNoDrift(status: Status): void {
 export function planUp(status: Status, target: UpTarget, options: { outOfOrder: boolean }): StatusEntry[] {
   assertNoDrift(status);
   let pending = status.entries.filter((e) => e.state === 'pending');
+  const active = status.entries.find((e) => e.state === 'active');
+  if (active && pending.length > 0) {
+    throw new RefusedError(
+      'online-active',
+      `Refusing to apply more migrations while the online migration ${active.version}_${active.name} is active.`,
+      {
+        hint: 'Run `sluice complete` once every application uses the new version, or `sluice abort`; then run up again.',
+      },
+    );
+  }
   if (target.kind === 'version') {
     const entry = status.entries.find((e) => e.version === target.version);
     if (!entry?.file) {

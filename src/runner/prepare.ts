@@ -7,6 +7,7 @@ import { RefusedError } from '../errors.js';
 import type { LoadedMigration, MigrationFile, MigrationStep } from '../migrations/types.js';
 import type { Direction, RunnerEvent } from './execute.js';
 import { runStep } from './execute.js';
+import { validateOnline } from './online-runner.js';
 import type { DownInfo } from './operations-step.js';
 import type { StatusEntry } from './plan.js';
 
@@ -96,6 +97,12 @@ export async function prepareUnits(
   const units: Unit[] = [];
   const irreversible: { file: MigrationFile; reason: string }[] = [];
   for (const l of loaded) {
+    if (l.loaded.definition?.online) {
+      // Validated now, so an operation that cannot run online is refused before anything runs.
+      if (direction === 'up') await validateOnline(l.loaded.definition, l.file);
+      units.push({ ...l, step: l.loaded.up, statements: [] });
+      continue;
+    }
     let step = direction === 'up' ? l.loaded.up : l.loaded.down;
     if (step === null) {
       const derived = derivedDown(env, l.entry, l.file);

@@ -88,9 +88,11 @@ export function positionInFile(
   const before = statement.slice(0, Math.max(0, position - 1));
   const newlines = before.split('\n');
   const line = origin.line + newlines.length - 1;
-  const column =
-    newlines.length > 1 ? newlines[newlines.length - 1]!.length + 1 : (origin.column ?? 1) + before.length;
-  return { line, column };
+  // On a later line the statement text is the file's text, so its column is the file's. On the first
+  // line it is only known for a statement whose own column is (a .sql file): a TypeScript call's
+  // line comes from the stack, and counting from column 1 there named a column of nothing.
+  if (newlines.length > 1) return { line, column: newlines[newlines.length - 1]!.length + 1 };
+  return { line, column: origin.column === undefined ? undefined : origin.column + before.length };
 }
 
 /**

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { commandContext, withMigrator } from '../context.js';
+
+/** `sluice backfill status | resume`: batched backfills left unfinished by a crash. */
+export function register(program: Command): void {
+  const backfill = program.command('backfill').description('inspect or resume batched backfills');
+  backfill
+    .command('status')
+    .description('list unfinished backfills and their progress')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = commandContext(cmd);
+      const engine = await import('../../online/backfill/index.js');
+      await withMigrator(ctx, async (m) => {
+        const pending = await m.session((conn) => engine.pendingBackfills(conn));
+        ctx.out.result({ backfills: pending });
+        if (pending.length === 0) ctx.out.line('No unfinished backfill.');
+        for (const b of pending) ctx.out.line(JSON.stringify(b));
+      });
+    });
+  backfill
+    .command('resume')
+    .description('resume every unfinished backfill from its last committed batch')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const ctx = commandContext(cmd);
+      const engine = await import('../../online/backfill/index.js');
+      await withMigrator(ctx, async (m) => {
+        const bar = engine.createProgressBar(process.stderr);
+        const results = await m.session((conn) => engine.resumeBackfills(conn, { onProgress: bar }));
+        bar.stop();
+        ctx.out.result({ resumed: results });
+        ctx.out.line(results.length === 0 ? 'Nothing to resume.' : `Resumed ${results.length} backfill(s).`);
+      });
+    });
+}

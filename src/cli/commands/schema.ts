@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { listMigrations } from '../../migrations/source.js';
+import { commandContext, withMigrator } from '../context.js';
+
+/** `sluice schema [version] | --latest`: the version schema an application should put first in its search_path. */
+export function register(program: Command): void {
+  program
+    .command('schema [version]')
+    .description('print the version schema of an online migration (--latest: the newest that exists)')
+    .option('--latest', 'the newest version schema in the database')
+    .action(async (version: string | undefined, opts: { latest?: boolean }, cmd: Command) => {
+      const ctx = commandContext(cmd);
+      const online = await import('../../online/index.js');
+      if (!opts.latest) {
+        if (!version) throw new UsageError('Give a version, or --latest.');
+        await withMigrator(ctx, async (m) => {
+          const file = listMigrations(m.config.migrationsDir).find((f) => f.version === version);
+          if (!file) throw new UsageError(`Unknown version ${version}: no migration file has it.`);
+          const schema = online.versionSchemaName(file.version, file.name);
+          ctx.out.result({ schema });
+          ctx.out.line(schema);
+        });
+        return;
+      }
+      await withMigrator(ctx, async (m) => {
+        const schema = await m.session((conn) => online.latestVersionSchema(conn));
+        ctx.out.result({ schema });
+        if (schema) ctx.out.line(schema);
+        else ctx.out.note('No version schema exists: no online migration has run.');
+      });
+    });
+}
