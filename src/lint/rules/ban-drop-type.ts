@@ -1,9 +1,9 @@
 import { dropObjectRule } from '../rule-helpers.js';
 
-/** `DROP TYPE` / `DROP DOMAIN`: columns and code using the type break. squawk: ban-drop-type. */
+/** `DROP TYPE`: columns and code using the type break. squawk: ban-drop-type. */
 export const banDropType = dropObjectRule({
   id: 'ban-drop-type',
-  removeTypes: ['OBJECT_TYPE', 'OBJECT_DOMAIN'],
+  removeTypes: ['OBJECT_TYPE'],
   severity: 'warning',
   what: 'type',
   why: 'code that casts to it or passes it breaks, and with CASCADE the columns of that type are dropped',

@@ -17,13 +17,19 @@ import { banConcurrentIndexCreationInTransaction } from './ban-concurrent-index-
 import { banCreateDomainWithConstraint } from './ban-create-domain-with-constraint.js';
 import { banDropColumn } from './ban-drop-column.js';
 import { banDropDatabase } from './ban-drop-database.js';
+import { banDropDefault } from './ban-drop-default.js';
+import { banDropDomain } from './ban-drop-domain.js';
+import { banDropExtension } from './ban-drop-extension.js';
 import { banDropFunction } from './ban-drop-function.js';
+import { banDropGeneratedExpression } from './ban-drop-generated-expression.js';
 import { banDropNotNull } from './ban-drop-not-null.js';
 import { banDropSchema } from './ban-drop-schema.js';
 import { banDropSequence } from './ban-drop-sequence.js';
 import { banDropTable } from './ban-drop-table.js';
 import { banDropType } from './ban-drop-type.js';
 import { banDropView } from './ban-drop-view.js';
+import { banDuplicateColumnAssignments } from './ban-duplicate-column-assignments.js';
+import { banSetSchema } from './ban-set-schema.js';
 import { banTruncateCascade } from './ban-truncate-cascade.js';
 import { banUncommittedTransaction } from './ban-uncommitted-transaction.js';
 import { changingColumnType } from './changing-column-type.js';
@@ -49,6 +55,7 @@ import { requireConcurrentIndexCreation } from './require-concurrent-index-creat
 import { requireConcurrentIndexDeletion } from './require-concurrent-index-deletion.js';
 import { requireConcurrentPartitionDetach } from './require-concurrent-partition-detach.js';
 import { requireConcurrentReindex } from './require-concurrent-reindex.js';
+import { requireEnumValueOrdering } from './require-enum-value-ordering.js';
 import { requireLockTimeout } from './require-lock-timeout.js';
 import { requireStatementTimeout } from './require-statement-timeout.js';
 import { syntaxError } from './syntax-error.js';
@@ -75,13 +82,19 @@ export const RULES: readonly Rule[] = [
   banCreateDomainWithConstraint,
   banDropColumn,
   banDropDatabase,
+  banDropDefault,
+  banDropDomain,
+  banDropExtension,
   banDropFunction,
+  banDropGeneratedExpression,
   banDropNotNull,
   banDropSchema,
   banDropSequence,
   banDropTable,
   banDropType,
   banDropView,
+  banDuplicateColumnAssignments,
+  banSetSchema,
   banTruncateCascade,
   banUncommittedTransaction,
   changingColumnType,
@@ -107,6 +120,7 @@ export const RULES: readonly Rule[] = [
   requireConcurrentIndexDeletion,
   requireConcurrentPartitionDetach,
   requireConcurrentReindex,
+  requireEnumValueOrdering,
   requireLockTimeout,
   requireStatementTimeout,
   syntaxError,

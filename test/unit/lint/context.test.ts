@@ -84,10 +84,10 @@ describe('context: the targeted PostgreSQL version', () => {
   });
 
   test('ALTER TYPE … ADD VALUE runs in a transaction from 12', async () => {
-    expect(await at("ALTER TYPE mood ADD VALUE 'meh';", 11)).toEqual([
+    expect(await at("ALTER TYPE mood ADD VALUE 'meh' AFTER 'ok';", 11)).toEqual([
       '1 non-transactional-statement-in-transaction',
     ]);
-    expect(await at("ALTER TYPE mood ADD VALUE 'meh';", 12)).toEqual([]);
+    expect(await at("ALTER TYPE mood ADD VALUE 'meh' AFTER 'ok';", 12)).toEqual([]);
   });
 });
 

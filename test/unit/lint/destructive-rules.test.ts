@@ -89,10 +89,43 @@ runRuleTables([
   {
     rule: 'ban-drop-type',
     severity: 'warning',
-    pass: ["CREATE TYPE mood AS ENUM ('ok');"],
+    pass: ["CREATE TYPE mood AS ENUM ('ok');", 'DROP DOMAIN email;'],
+    fail: [{ sql: 'DROP TYPE mood;', at: [1, 1] }],
+  },
+  {
+    rule: 'ban-drop-domain',
+    severity: 'warning',
+    pass: ['CREATE DOMAIN email AS text;', 'DROP TYPE mood;'],
+    fail: [{ sql: 'DROP DOMAIN IF EXISTS email CASCADE;', at: [1, 1] }],
+  },
+  {
+    rule: 'ban-drop-extension',
+    severity: 'warning',
+    pass: ['CREATE EXTENSION IF NOT EXISTS pgcrypto;'],
+    fail: [{ sql: 'DROP EXTENSION pgcrypto;', at: [1, 1] }],
+  },
+  {
+    rule: 'ban-drop-default',
+    severity: 'warning',
+    pass: [
+      'ALTER TABLE t ALTER COLUMN c SET DEFAULT 0;',
+      'CREATE TABLE t (c int DEFAULT 0);\nALTER TABLE t ALTER COLUMN c DROP DEFAULT;',
+    ],
+    fail: [{ sql: 'ALTER TABLE t ALTER COLUMN c DROP DEFAULT;', at: [1, 1] }],
+  },
+  {
+    rule: 'ban-drop-generated-expression',
+    severity: 'warning',
+    pass: ['ALTER TABLE t ALTER COLUMN c DROP DEFAULT;'],
+    fail: [{ sql: 'ALTER TABLE t ALTER COLUMN total DROP EXPRESSION;', at: [1, 1] }],
+  },
+  {
+    rule: 'ban-set-schema',
+    severity: 'warning',
+    pass: ['CREATE TABLE t (a int);\nALTER TABLE t SET SCHEMA archive;'],
     fail: [
-      { sql: 'DROP TYPE mood;', at: [1, 1] },
-      { sql: 'DROP DOMAIN email;', at: [1, 1] },
+      { sql: 'ALTER TABLE t SET SCHEMA archive;', at: [1, 13] },
+      { sql: 'ALTER FUNCTION f(int) SET SCHEMA util;', at: [1, 1] },
     ],
   },
   {

@@ -84,4 +84,28 @@ runRuleTables([
     pass: ["ALTER DOMAIN email ADD CONSTRAINT at CHECK (VALUE LIKE '%@%') NOT VALID;"],
     fail: [{ sql: "ALTER DOMAIN email ADD CONSTRAINT at CHECK (VALUE LIKE '%@%');", at: [1, 24] }],
   },
+  {
+    rule: 'ban-duplicate-column-assignments',
+    severity: 'error',
+    pass: [
+      'CREATE TABLE t (a int, b text);',
+      'UPDATE t SET a = 1, b = 2;',
+      'CREATE VIEW v (a, b) AS SELECT 1, 2;',
+    ],
+    fail: [
+      { sql: 'CREATE TABLE t (a int, a text);', at: [1, 24] },
+      { sql: 'UPDATE t SET a = 1, a = 2;', at: [1, 21] },
+      { sql: 'INSERT INTO t (a, a) VALUES (1, 2);', at: [1, 19] },
+      { sql: 'CREATE VIEW v (a, a) AS SELECT 1, 2;', at: [1, 1] },
+    ],
+  },
+  {
+    rule: 'require-enum-value-ordering',
+    severity: 'warning',
+    pass: [
+      "ALTER TYPE status ADD VALUE 'pending' BEFORE 'approved';",
+      "ALTER TYPE status RENAME VALUE 'a' TO 'b';",
+    ],
+    fail: [{ sql: "ALTER TYPE status ADD VALUE IF NOT EXISTS 'pending';", at: [1, 1] }],
+  },
 ]);
