@@ -5,7 +5,7 @@
  */
 import type { Connection, QueryResult } from '../dialects/dialect.js';
 import { LockTimeoutError, SluiceError } from '../errors.js';
-import { postgresQuoting, render, type SqlFragment } from '../sql/tag.js';
+import { postgresQuoting, raw, render, type SqlFragment, sql } from '../sql/tag.js';
 
 /** What phases need from the runner's context. */
 export interface Session {
@@ -37,6 +37,21 @@ const RETRYABLE = new Set(['55P03', '40P01']); // lock_not_available, deadlock_d
 function sqlState(error: unknown): string | undefined {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Takes ACCESS EXCLUSIVE locks on `tables` (schema-qualified) up front, in order: the first waits up
+ * to `lock_timeout`, the others are taken NOWAIT. sluice then never waits for a lock while holding
+ * one, so it cannot be half of a deadlock with application writes that touch the same tables in the
+ * other order (sync triggers write two tables); a NOWAIT miss is a lock timeout and is retried.
+ *
+ * @example
+ * await lockTablesInOrder(conn, [ident('public', '_sluice_users'), ident('public', 'users')]);
+ */
+export async function lockTablesInOrder(conn: Connection, tables: SqlFragment[]): Promise<void> {
+  for (const [i, t] of tables.entries()) {
+    await run(conn, sql`LOCK TABLE ${t} IN ACCESS EXCLUSIVE MODE${raw(i > 0 ? ' NOWAIT' : '')}`);
+  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -55,6 +55,20 @@ export interface OperationHandler<O extends OnlineOperation = any, R = any> {
   late?: boolean;
   unbuild?(op: O, r: R, x: PhaseContext): Promise<void>;
   rollback?(op: O, r: R, x: PhaseContext): Promise<void>;
-  /** Removes what `contract` kept for an abort after it (a swapped table's old copy); idempotent. */
+  /**
+   * Tables (current physical names) to lock before `contract`, `dropOld` or `rollback` touch them,
+   * in the order application writes take them; see lockTablesInOrder.
+   */
+  lockOrder?(op: O, r: R, x: PhaseContext, hook: 'contract' | 'dropOld' | 'rollback'): Promise<string[]>;
+  /**
+   * Stops keeping what `contract` kept for an abort after it (a swapped table's reverse sync);
+   * runs in the short-lock transaction that ends abortability. Idempotent.
+   */
   dropOld?(op: O, r: R, x: PhaseContext): Promise<void>;
+  /**
+   * Drops the kept data itself (the old table) in a transaction of its own, after `dropOld`
+   * committed: DROP TABLE's commit unlinks files for a while, and only the dropped table, which
+   * nothing uses any more, is locked meanwhile. Idempotent.
+   */
+  dropOldData?(op: O, r: R, x: PhaseContext): Promise<void>;
 }

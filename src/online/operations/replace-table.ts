@@ -201,10 +201,25 @@ export const replaceTableHandler: OperationHandler<ReplaceTableOp, Resolved> = {
     // Trigger bodies name their target table: point them at the tables' new names.
     await installSync(x, op, r, r.oldTemp, r.table);
   },
+  // Writes through the new version reach the new table first (then the reverse sync), so it is
+  // locked first; the other table is then taken NOWAIT.
+  async lockOrder(_op, r, x, hook) {
+    const swapped = await x.tableExists(r.oldTemp);
+    if (hook === 'contract') return swapped ? [] : [r.temp, r.table];
+    if (swapped) return [r.table, r.oldTemp];
+    return hook === 'rollback' && (await x.tableExists(r.temp)) ? [r.temp, r.table] : [r.table];
+  },
   async dropOld(_op, r, x) {
+    // From here on the old table is no longer kept in sync: abort is no longer possible.
+    const n = names(x, r);
+    if (await x.tableExists(r.table))
+      await x.run(sql`DROP TRIGGER IF EXISTS ${ident(n.rev)} ON ${ident(x.plan.schema, r.table)}`);
+  },
+  async dropOldData(_op, r, x) {
     const s = x.plan.schema;
     const n = names(x, r);
     if (await x.tableExists(r.oldTemp)) {
+      await x.run(sql`LOCK TABLE ${ident(s, r.oldTemp)} IN ACCESS EXCLUSIVE MODE`);
       // Sequences the old table owns (serial keys) are still used by the new table's defaults.
       const seqs = await x.run<{ seq: string }>(
         sql`SELECT d.objid::regclass::text AS seq FROM pg_depend d JOIN pg_class c ON c.oid = d.objid
@@ -213,8 +228,6 @@ export const replaceTableHandler: OperationHandler<ReplaceTableOp, Resolved> = {
       for (const q of seqs.rows) await x.run(sql`ALTER SEQUENCE ${raw(q.seq)} OWNED BY NONE`);
       await x.run(sql`DROP TABLE ${ident(s, r.oldTemp)}`);
     }
-    if (await x.tableExists(r.table))
-      await x.run(sql`DROP TRIGGER IF EXISTS ${ident(n.rev)} ON ${ident(s, r.table)}`);
     await x.run(sql`DROP FUNCTION IF EXISTS ${ident(s, n.fwdFn)}()`);
     await x.run(sql`DROP FUNCTION IF EXISTS ${ident(s, n.revFn)}()`);
   },

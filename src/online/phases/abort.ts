@@ -16,6 +16,7 @@ import type { OnlineContext } from '../types.js';
 import { versionSchemaStatements } from '../views.js';
 import { backfillIds } from './complete.js';
 import { phaseContext } from './context.js';
+import { lockFirst } from './locking.js';
 
 /**
  * Aborts an online migration; a no-op when it is unknown (already aborted, or never started).
@@ -46,6 +47,7 @@ export async function abortOnline(ctx: OnlineContext): Promise<void> {
   ctx.onEvent?.({ type: 'step', message: 'removing the new version' });
 
   await withShortLocks(ctx, 'abort', async () => {
+    await lockFirst(x, steps, 'rollback');
     await x.run(sql`DROP SCHEMA IF EXISTS ${ident(plan.newSchema)} CASCADE`);
     for (const t of plan.tables.filter(needsTrigger)) {
       if (await x.tableExists(t.physical))

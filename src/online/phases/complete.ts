@@ -9,11 +9,13 @@ import { ident, sql } from '../../sql/tag.js';
 import { clearBackfill } from '../backfill/index.js';
 import { withShortLocks } from '../db.js';
 import { STATE_SCHEMA } from '../names.js';
+import type { OperationHandler } from '../operation.js';
 import { handlerFor } from '../registry.js';
 import { ensureStateTable, readState, type StateRow, setPhase } from '../state.js';
 import { dropTriggerStatements, needsTrigger } from '../triggers.js';
-import type { OnlineContext, OnlinePlan } from '../types.js';
+import type { OnlineContext, OnlineOperation, OnlinePlan } from '../types.js';
 import { phaseContext } from './context.js';
+import { lockFirst } from './locking.js';
 
 /** Every backfill checkpoint id a plan may have left. */
 export function backfillIds(plan: OnlinePlan): string[] {
@@ -27,14 +29,34 @@ export function backfillIds(plan: OnlinePlan): string[] {
   return ids;
 }
 
-/** Drops what a swapped migration kept for an instant abort, and marks it completed. */
+/**
+ * Ends a swapped migration: stops the reverse sync and marks it completed (one short-lock
+ * transaction), then drops the old tables (each DROP in its own transaction). Idempotent: a
+ * completed migration only gets the second part again.
+ */
 export async function finishSwapped(ctx: Omit<OnlineContext, 'definition'>, state: StateRow): Promise<void> {
   const x = phaseContext(ctx, state.plan, true);
-  await withShortLocks(ctx, 'drop old tables', async () => {
-    for (const s of state.plan.steps) await handlerFor(s.op.kind)?.dropOld?.(s.op, s.resolved, x);
-    await setPhase(ctx.conn, state.version, 'completed');
-  });
+  const steps = state.plan.steps.map((s) => ({ ...s, h: handlerFor(s.op.kind)! }));
+  if (state.phase === 'swapped') {
+    await withShortLocks(ctx, 'stop reverse sync', async () => {
+      await lockFirst(x, steps, 'dropOld');
+      for (const s of steps) await s.h.dropOld?.(s.op, s.resolved, x);
+      await setPhase(ctx.conn, state.version, 'completed');
+    });
+  }
+  await dropOldData(ctx, x, steps);
   ctx.onEvent?.({ type: 'drop-old', message: `dropped the old tables of ${state.version}_${state.name}` });
+}
+
+async function dropOldData(
+  ctx: Omit<OnlineContext, 'definition'>,
+  x: ReturnType<typeof phaseContext>,
+  steps: { op: OnlineOperation; resolved: Record<string, unknown>; h: OperationHandler }[],
+): Promise<void> {
+  for (const s of steps) {
+    if (!s.h.dropOldData) continue;
+    await withShortLocks(ctx, 'drop old table', () => s.h.dropOldData!(s.op, s.resolved, x));
+  }
 }
 
 /**
@@ -52,8 +74,8 @@ export async function completeOnline(ctx: OnlineContext & { dropOld?: boolean })
     throw new SluiceError('online-not-started', `Online migration ${label} has not been started.`, {
       exitCode: 2,
     });
-  if (state.phase === 'completed') return;
-  if (state.phase === 'swapped') {
+  if (state.phase === 'completed' || state.phase === 'swapped') {
+    // complete --drop-old after the swap (or again after a crash between its two transactions).
     if (ctx.dropOld) await finishSwapped(ctx, state);
     return;
   }
@@ -77,6 +99,7 @@ export async function completeOnline(ctx: OnlineContext & { dropOld?: boolean })
 
   const keeps = !ctx.dropOld && steps.some((s) => s.h.dropOld);
   await withShortLocks(ctx, 'contract', async () => {
+    await lockFirst(x, steps, 'contract');
     if (plan.oldSchema !== plan.newSchema)
       await x.run(sql`DROP SCHEMA IF EXISTS ${ident(plan.oldSchema)} CASCADE`);
     for (const t of plan.tables.filter(needsTrigger)) {
@@ -88,6 +111,7 @@ export async function completeOnline(ctx: OnlineContext & { dropOld?: boolean })
     if (ctx.dropOld) for (const s of steps) await s.h.dropOld?.(s.op, s.resolved, x);
     await setPhase(ctx.conn, ctx.version, keeps ? 'swapped' : 'completed');
   });
+  if (ctx.dropOld) await dropOldData(ctx, x, steps);
   for (const id of backfillIds(plan)) await clearBackfill(ctx.conn, id, { stateSchema: STATE_SCHEMA });
   ctx.onEvent?.({
     type: 'completed',
