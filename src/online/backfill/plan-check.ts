@@ -124,7 +124,9 @@ export async function explainResolved(
 }
 
 /**
- * The plan a batch of this backfill would get, without running it.
+ * The plan a batch of this backfill would get, without writing anything. It reads the table (to
+ * find the batch's end) and creates the checkpoint table if it is missing, since the batch
+ * statement names it.
  *
  * @example
  * const { keyRange, scans } = await explainBatch(conn, spec, { batchSize: 10_000 });
