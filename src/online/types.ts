@@ -143,6 +143,8 @@ export interface Assignment {
   expr: string;
   /** `insert` applies the assignment to inserted rows only. */
   on: 'insert' | 'always';
+  /** Which operation and expression it comes from, for error messages: `alterColumn users.age (up)`. */
+  source?: string;
 }
 
 /** What one physical table looks like through both versions while the migration is active. */
@@ -162,6 +164,8 @@ export interface TablePlan {
   down: Assignment[];
   /** Temporary physical columns created by this migration (dropped on abort). */
   tempColumns: string[];
+  /** SQL type of each temporary column (to check `down` expressions before they exist). */
+  tempTypes?: Record<string, string>;
   /** Physical columns touched by an operation (one operation per column). */
   touched: string[];
 }

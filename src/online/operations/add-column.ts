@@ -53,7 +53,9 @@ export const addColumnHandler: OperationHandler<AddColumnOp, Resolved> = {
     b.touch(t, temp);
     t.newColumns.push({ name: op.column.name, physical: temp });
     t.tempColumns.push(temp);
-    if (op.column.up) t.up.push({ target: temp, expr: op.column.up, on: 'always' });
+    t.tempTypes = { ...t.tempTypes, [temp]: op.column.type };
+    const source = `addColumn ${op.table}.${op.column.name} (up)`;
+    if (op.column.up) t.up.push({ target: temp, expr: op.column.up, on: 'always', source });
     return { table: t.physical, temp, notNullCheck: tempName(op.column.name, 'nn') };
   },
   async expand(op, r, x) {

@@ -154,14 +154,22 @@ export const alterColumnHandler: OperationHandler<AlterColumnOp, Resolved> = {
     c.physical = temp;
     c.name = newName;
     t.tempColumns.push(temp);
-    t.up.push({ target: temp, expr: ch.up ?? quotedName(physical), on: 'always' });
-    t.down.push({ target: physical, expr: ch.down ?? quotedName(newName), on: 'always' });
+    const type = ch.type ?? col.type;
+    t.tempTypes = { ...t.tempTypes, [temp]: type };
+    const at = `alterColumn ${op.table}.${op.column}`;
+    t.up.push({ target: temp, expr: ch.up ?? quotedName(physical), on: 'always', source: `${at} (up)` });
+    t.down.push({
+      target: physical,
+      expr: ch.down ?? quotedName(newName),
+      on: 'always',
+      source: `${at} (down)`,
+    });
     return {
       table: t.physical,
       physical,
       temp,
       newName,
-      type: ch.type ?? col.type,
+      type,
       default: ch.default === undefined ? col.default : ch.default,
       notNull: ch.notNull ?? col.notNull,
       notNullCheck: tempName(physical, 'nn'),

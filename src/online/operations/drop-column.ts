@@ -34,7 +34,8 @@ export const dropColumnHandler: OperationHandler<DropColumnOp, { table: string; 
       throw new PlanError(`column "${op.column}" is part of the primary key`, 'Use replaceTable.');
     b.touch(t, c.physical);
     t.newColumns = t.newColumns.filter((x) => x !== c);
-    if (op.down) t.down.push({ target: c.physical, expr: op.down, on: 'insert' });
+    const source = `dropColumn ${op.table}.${op.column} (down)`;
+    if (op.down) t.down.push({ target: c.physical, expr: op.down, on: 'insert', source });
     return { table: t.physical, physical: c.physical };
   },
   async contract(_op, r, x) {

@@ -16,10 +16,11 @@ import type { PlannedStep } from '../types.js';
 export async function lockFirst(
   x: PhaseContext,
   steps: (PlannedStep & { h: OperationHandler })[],
-  hook: 'contract' | 'dropOld' | 'rollback',
+  hook: 'expand' | 'contract' | 'dropOld' | 'rollback',
 ): Promise<void> {
   const names: string[] = [];
-  for (const s of steps) names.push(...((await s.h.lockOrder?.(s.op, s.resolved, x, hook)) ?? []));
+  if (hook !== 'expand')
+    for (const s of steps) names.push(...((await s.h.lockOrder?.(s.op, s.resolved, x, hook)) ?? []));
   if (hook !== 'dropOld') {
     for (const t of x.plan.tables) {
       if ((t.touched.length > 0 || t.up.length > 0 || t.down.length > 0) && t.oldName !== null)

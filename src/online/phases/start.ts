@@ -8,8 +8,10 @@
  * 4. indexes CONCURRENTLY;
  * 5. one short-lock transaction: both version schemas, phase `active`.
  */
-import { RefusedError } from '../../errors.js';
+import { postgresDialect } from '../../dialects/postgres/dialect.js';
+import { MigrationFailedError, RefusedError, SluiceError } from '../../errors.js';
 import { sql } from '../../sql/tag.js';
+import { checkExpressions } from '../check-expressions.js';
 import { run, withShortLocks } from '../db.js';
 import { introspect } from '../introspect.js';
 import { BASE_SCHEMA, versionSchemaName } from '../names.js';
@@ -22,6 +24,7 @@ import { validateOnlineMigration } from '../validate.js';
 import { versionSchemaStatements } from '../views.js';
 import { finishSwapped } from './complete.js';
 import { phaseContext } from './context.js';
+import { lockFirst } from './locking.js';
 
 async function schemaExists(ctx: OnlineContext, schema: string): Promise<boolean> {
   const r = await run<{ ok: boolean }>(
@@ -80,6 +83,7 @@ async function planMigration(ctx: OnlineContext): Promise<StateRow> {
     securityInvoker: (v.rows[0]?.n ?? 0) >= 150000,
     file,
   });
+  await checkExpressions(ctx.conn, plan, file);
   const row: StateRow = { version: ctx.version, name: ctx.name, phase: 'expanding', schema: newSchema, plan };
   await insertState(ctx.conn, row);
   return row;
@@ -110,14 +114,57 @@ export async function startOnline(ctx: OnlineContext): Promise<void> {
       message: `planned ${state.plan.steps.length} operation(s); version schema ${state.schema}`,
     });
   } else {
+    assertUnchanged(ctx, state);
     ctx.onEvent?.({ type: 'resume', message: `resuming the expand phase of ${ctx.version}_${ctx.name}` });
   }
-  const plan = state.plan;
+  try {
+    await expand(ctx, state.plan);
+  } catch (error) {
+    if (error instanceof SluiceError) throw error;
+    const info = postgresDialect.errorInfo(error);
+    throw new MigrationFailedError(
+      `Online migration ${ctx.version}_${ctx.name} failed to start: ${info.message}`,
+      {
+        cause: error,
+        details: {
+          sqlState: info.code,
+          hint: 'Run sluice up again to resume where it stopped, or sluice abort to roll back what it did.',
+        },
+      },
+    );
+  }
+}
+
+/** JSON with sorted keys: the stored plan went through jsonb, which reorders keys. */
+function canonical(x: unknown): string {
+  return JSON.stringify(x, (_k, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
+
+/** A resumed start must be of the same operations: the stored plan, not the file, drives it. */
+function assertUnchanged(ctx: OnlineContext, state: StateRow): void {
+  const ops = validateOnlineMigration(ctx.definition, `${ctx.version}_${ctx.name}`);
+  if (canonical(ops) !== canonical(state.plan.steps.map((s) => s.op))) {
+    throw new RefusedError(
+      'online-changed',
+      `Online migration ${ctx.version}_${ctx.name} changed since its start was interrupted.`,
+      {
+        hint: 'Run sluice abort to undo the partial start, then sluice up again.',
+      },
+    );
+  }
+}
+
+async function expand(ctx: OnlineContext, plan: OnlinePlan): Promise<void> {
   const x = phaseContext(ctx, plan, false);
   const steps = plan.steps.map((s) => ({ ...s, h: handlerFor(s.op.kind)! }));
 
   ctx.onEvent?.({ type: 'step', message: 'expand: temporary columns, constraints, triggers' });
   await withShortLocks(ctx, 'expand', async () => {
+    await lockFirst(x, steps, 'expand');
     for (const s of steps) await s.h.expand?.(s.op, s.resolved, x);
     for (const t of plan.tables.filter(needsTrigger))
       for (const f of triggerStatements(plan, t)) await x.run(f);
