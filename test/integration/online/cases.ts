@@ -189,6 +189,48 @@ export const CASES: Case[] = [
     },
   },
   {
+    name: 'addColumn with foreign key and check, alterColumn adds a foreign key',
+    ops: (op) => [
+      op.addColumn('users', {
+        name: 'mentor_team',
+        type: 'int',
+        up: 'team_id',
+        check: { name: 'mentor_team_small', expr: 'mentor_team < 100' },
+        references: { name: 'users_mentor_team_fkey', table: 'teams', column: 'id', onDelete: 'SET NULL' },
+      }),
+      op.alterColumn('users', 'age', {
+        references: { name: 'users_age_team_fkey', table: 'teams', column: 'id' },
+        up: 'least(age, 2)',
+      }),
+    ],
+    async afterStart({ old, next }) {
+      expect(await next.one('SELECT mentor_team, age FROM users WHERE id = 3')).toEqual({
+        mentor_team: 2,
+        age: 2,
+      });
+      await rejects(next.q(`INSERT INTO users (email, mentor_team) VALUES ('m@x', 7)`), /foreign key/);
+      await rejects(next.q(`INSERT INTO users (email, age) VALUES ('m@x', 7)`), /foreign key/);
+      await old.q(`INSERT INTO users (email, age, team_id) VALUES ('o@x', 50, 1)`);
+      expect(await next.one(`SELECT mentor_team, age FROM users WHERE email = 'o@x'`)).toEqual({
+        mentor_team: 1,
+        age: 2,
+      });
+    },
+    async afterComplete({ admin }) {
+      const cons = await admin.q(
+        `SELECT conname, convalidated FROM pg_constraint WHERE conname IN ('mentor_team_small', 'users_mentor_team_fkey', 'users_age_team_fkey') ORDER BY 1`,
+      );
+      expect(cons).toEqual([
+        { conname: 'mentor_team_small', convalidated: true },
+        { conname: 'users_age_team_fkey', convalidated: true },
+        { conname: 'users_mentor_team_fkey', convalidated: true },
+      ]);
+    },
+    async afterAbort({ old }) {
+      expect(await old.one(`SELECT age FROM users WHERE email = 'o@x'`)).toEqual({ age: 50 });
+    },
+  },
+  {
     name: 'setNotNull with up',
     ops: (op) => [op.setNotNull('users', 'phone', { up: "coalesce(phone, 'none')" })],
     async afterStart({ old, next }) {
