@@ -37,6 +37,12 @@ export function migrationClass(analyses: readonly Pick<StatementAnalysis, 'class
   return best;
 }
 
+function strongestClass(classes: readonly ChangeClass[]): ChangeClass {
+  let best: ChangeClass = 'none';
+  for (const c of classes) if (CLASS_ORDER.indexOf(c) > CLASS_ORDER.indexOf(best)) best = c;
+  return best;
+}
+
 function rangeVars(node: unknown, out: RangeVar[] = []): RangeVar[] {
   if (Array.isArray(node)) for (const n of node) rangeVars(n, out);
   else if (node && typeof node === 'object') {
@@ -327,7 +333,7 @@ export function analyzeNode(node: Node, env: AnalyzeEnv): StatementAnalysis {
     rewrites: fx.rewrites,
     scans: fx.scans || fx.rewrites,
     transactional: fx.transactional,
-    class: migrationClass(fx.classes.map((c) => ({ class: c }))),
+    class: strongestClass(fx.classes),
     opaque,
   };
 }

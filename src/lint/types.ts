@@ -105,7 +105,7 @@ export interface LintOptions {
 
 /** What {@link lintPaths} returns. */
 export interface LintReport {
-  /** Every finding, sorted by file, line, column. */
+  /** Every finding, file by file in the order linted, then by line and column. */
   findings: Finding[];
   /** Files linted, in order. */
   files: string[];
