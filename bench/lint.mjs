@@ -45,10 +45,14 @@ const ms = performance.now() - t0;
 console.log(
   `${`sluice lint (cold: includes loading the WASM parser)`.padEnd(58)} ${`${(ms / 1000).toFixed(2)} s`.padStart(12)}   target < 2 s`,
 );
-console.log(`  ${report.files.length} files, ${report.statements} statements, ${report.findings.length} findings`);
+console.log(
+  `  ${report.files.length} files, ${report.statements} statements, ${report.findings.length} findings`,
+);
 
 const text = migration(1).repeat(2);
 const t1 = performance.now();
 for (let i = 0; i < 1000; i++) splitStatements(text);
-console.log(`${'statement splitter, 1,000 files of ~46 lines'.padEnd(58)} ${`${(performance.now() - t1).toFixed(0)} ms`.padStart(12)}`);
+console.log(
+  `${'statement splitter, 1,000 files of ~46 lines'.padEnd(58)} ${`${(performance.now() - t1).toFixed(0)} ms`.padStart(12)}`,
+);
 rmSync(dir, { recursive: true, force: true });

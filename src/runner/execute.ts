@@ -91,7 +91,7 @@ export async function runStep(
   };
   try {
     if (step.kind === 'ops') {
-      await runOperations(env, file.path, db, step.operations);
+      await runOperations(env, db, step.operations);
       return null;
     }
     return await runWithOperations(env, file.path, db, step.fn);

@@ -7,7 +7,7 @@ import { type ConfigOverrides, loadConfig, type ResolvedConfig } from '../config
 import type { Connection, Dialect, Driver } from '../dialects/dialect.js';
 import { createDriver } from '../dialects/index.js';
 import { postgresDialect } from '../dialects/postgres/dialect.js';
-import { RefusedError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { Finding } from '../lint/types.js';
 import { loadMigration } from '../migrations/load.js';
 import { compareVersions, listMigrations } from '../migrations/source.js';
@@ -215,7 +215,16 @@ export class Migrator {
       const { version, name, kind, checksum } = u.file;
       return {
         kind: 'upsert',
-        row: { version, name, kind, checksum, status: 'applied', durationMs, downInfo },
+        row: {
+          version,
+          name,
+          kind,
+          checksum,
+          status: 'applied',
+          durationMs,
+          downInfo,
+          class: classes.get(u) ?? null,
+        },
       } as const;
     };
     const dry = env.sink instanceof DryRunSink ? env.sink : null;

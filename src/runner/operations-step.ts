@@ -120,11 +120,10 @@ export async function runWithOperations(
  * The step that replays operations (an automatic down).
  *
  * @example
- * await runOperations(env, file, db, derived.operations);
+ * await runOperations(env, db, derived.operations);
  */
 export async function runOperations(
   env: OperationsEnv,
-  file: string,
   base: RunnerMigrationDb,
   operations: readonly Operation[],
 ): Promise<void> {

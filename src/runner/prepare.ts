@@ -79,7 +79,7 @@ export async function recordStep(
   return out;
 }
 
-function derivedDown(env: PrepareEnv, entry: StatusEntry, file: MigrationFile) {
+function derivedDown(entry: StatusEntry, file: MigrationFile) {
   const info = entry.row?.downInfo as DownInfo | null | undefined;
   if (!info || !Array.isArray(info.operations) || info.operations.length === 0) return null;
   return { info, file };
@@ -105,7 +105,7 @@ export async function prepareUnits(
     }
     let step = direction === 'up' ? l.loaded.up : l.loaded.down;
     if (step === null) {
-      const derived = derivedDown(env, l.entry, l.file);
+      const derived = derivedDown(l.entry, l.file);
       if (!derived) {
         irreversible.push({ file: l.file, reason: 'has no down step' });
         continue;

@@ -59,6 +59,8 @@ describe.each(POSTGRES_TARGETS)('runner on $label', ({ create }) => {
       ['3', 'c', 'sql', 'applied'],
     ]);
     expect(history[0]!.appliedBy).toMatch(/@/);
+    // The linter's class of change is kept with each applied migration.
+    expect(history.map((h) => h.class)).toEqual(['additive', 'additive', 'additive']);
     expect(await tables(m)).toEqual(['a', 'b', 'c', 'sluice_migrations']);
 
     expect((await m.down('1')).migrations.map((x) => x.version)).toEqual(['3', '2']);
