@@ -46,11 +46,14 @@ function sqlState(error: unknown): string | undefined {
  * other order (sync triggers write two tables); a NOWAIT miss is a lock timeout and is retried.
  *
  * @example
- * await lockTablesInOrder(conn, [ident('public', '_sluice_users'), ident('public', 'users')]);
+ * await lockTablesInOrder((f) => run(conn, f), [ident('public', '_sluice_users'), ident('public', 'users')]);
  */
-export async function lockTablesInOrder(conn: Connection, tables: SqlFragment[]): Promise<void> {
+export async function lockTablesInOrder(
+  exec: (f: SqlFragment) => Promise<unknown>,
+  tables: SqlFragment[],
+): Promise<void> {
   for (const [i, t] of tables.entries()) {
-    await run(conn, sql`LOCK TABLE ${t} IN ACCESS EXCLUSIVE MODE${raw(i > 0 ? ' NOWAIT' : '')}`);
+    await exec(sql`LOCK TABLE ${t} IN ACCESS EXCLUSIVE MODE${raw(i > 0 ? ' NOWAIT' : '')}`);
   }
 }
 
@@ -73,20 +76,28 @@ export function checkSignal(s: Session): void {
  *   await run(session.conn, sql`ALTER TABLE ${ident('users')} ADD COLUMN x int`);
  * });
  */
-export async function withShortLocks<T>(s: Session, label: string, fn: () => Promise<T>): Promise<T> {
+export async function withShortLocks<T>(
+  s: Session,
+  label: string,
+  fn: (tx: { locked(): void }) => Promise<T>,
+): Promise<T> {
   const timeout = Math.max(1, Math.floor(s.lockTimeoutMs));
   for (let attempt = 0; ; attempt++) {
     checkSignal(s);
     await s.conn.query('BEGIN');
     const began = performance.now();
+    let lockedAt: number | undefined;
     try {
       await s.conn.query(`SET LOCAL lock_timeout = '${timeout}ms'`);
-      const result = await fn();
+      const result = await fn({ locked: () => (lockedAt = performance.now()) });
       await s.conn.query('COMMIT');
+      const end = performance.now();
+      // heldMs: from the moment the callback reported its locks granted (else from BEGIN) to COMMIT.
+      const heldMs = end - (lockedAt ?? began);
       s.onEvent?.({
         type: 'lock',
-        message: `${label}: locks held ${(performance.now() - began).toFixed(1)} ms`,
-        progress: { label, heldMs: performance.now() - began, attempts: attempt + 1 },
+        message: `${label}: locks held ${heldMs.toFixed(1)} ms (transaction ${(end - began).toFixed(1)} ms)`,
+        progress: { label, heldMs, transactionMs: end - began, attempts: attempt + 1 },
       });
       return result;
     } catch (error) {

@@ -20,7 +20,12 @@ import type { OnlineOperation, OnlinePlan } from './types.js';
 /** What hooks get: the session, the stored plan and catalog probes. */
 export interface PhaseContext extends Session {
   plan: OnlinePlan;
+  /** Runs a statement; inside `batch`, a static one is queued (it returns no rows). */
   run<R = Record<string, unknown>>(fragment: SqlFragment): Promise<QueryResult<R>>;
+  /** Runs `fn` sending consecutive static statements as one query (see phases/context.ts). */
+  batch<T>(fn: () => Promise<T>): Promise<T>;
+  /** Sends the statements queued by `batch` now. */
+  flush(): Promise<void>;
   columnExists(table: string, column: string): Promise<boolean>;
   tableExists(table: string): Promise<boolean>;
   /** A constraint of `table`: null when missing. */

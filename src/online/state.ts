@@ -7,7 +7,7 @@
  * while an abort is under way (the row is deleted when it is done).
  */
 import type { Connection } from '../dialects/dialect.js';
-import { ident, sql } from '../sql/tag.js';
+import { ident, literal, type SqlFragment, sql } from '../sql/tag.js';
 import { run } from './db.js';
 import { STATE_SCHEMA } from './names.js';
 import type { OnlinePlan } from './types.js';
@@ -86,6 +86,11 @@ export async function insertState(conn: Connection, row: StateRow): Promise<void
     sql`INSERT INTO ${TABLE} (version, name, phase, schema, plan)
         VALUES (${row.version}, ${row.name}, ${row.phase}, ${row.schema}, ${JSON.stringify(row.plan)}::jsonb)`,
   );
+}
+
+/** The statement that moves a migration to another phase, static (values inlined) so it can be batched. */
+export function setPhaseStatement(version: string, phase: Phase): SqlFragment {
+  return sql`UPDATE ${TABLE} SET phase = ${literal(phase)}, updated_at = now() WHERE version = ${literal(version)}`;
 }
 
 /** Moves a migration to another phase. */

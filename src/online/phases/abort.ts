@@ -46,18 +46,20 @@ export async function abortOnline(ctx: OnlineContext): Promise<void> {
   for (const s of steps) await s.h.unbuild?.(s.op, s.resolved, x);
   ctx.onEvent?.({ type: 'step', message: 'removing the new version' });
 
-  await withShortLocks(ctx, 'abort', async () => {
-    await lockFirst(x, steps, 'rollback');
-    await x.run(sql`DROP SCHEMA IF EXISTS ${ident(plan.newSchema)} CASCADE`);
-    for (const t of plan.tables.filter(needsTrigger)) {
-      if (await x.tableExists(t.physical))
-        for (const f of dropTriggerStatements(plan, t, t.physical)) await x.run(f);
-    }
-    for (const s of steps) await s.h.rollback?.(s.op, s.resolved, x);
-    // The old version schema: gone if this migration made it, else as it was (a swap's complete dropped it).
-    if (plan.createdOldSchema) await x.run(sql`DROP SCHEMA IF EXISTS ${ident(plan.oldSchema)} CASCADE`);
-    else for (const f of versionSchemaStatements(plan, 'old')) await x.run(f);
-  });
+  await withShortLocks(ctx, 'abort', (tx) =>
+    x.batch(async () => {
+      await lockFirst(x, steps, 'rollback', tx);
+      await x.run(sql`DROP SCHEMA IF EXISTS ${ident(plan.newSchema)} CASCADE`);
+      for (const t of plan.tables.filter(needsTrigger)) {
+        if (await x.tableExists(t.physical))
+          for (const f of dropTriggerStatements(plan, t, t.physical)) await x.run(f);
+      }
+      for (const s of steps) await s.h.rollback?.(s.op, s.resolved, x);
+      // The old version schema: gone if this migration made it, else as it was (a swap's complete dropped it).
+      if (plan.createdOldSchema) await x.run(sql`DROP SCHEMA IF EXISTS ${ident(plan.oldSchema)} CASCADE`);
+      else for (const f of versionSchemaStatements(plan, 'old')) await x.run(f);
+    }),
+  );
   for (const id of backfillIds(plan)) await clearBackfill(ctx.conn, id, { stateSchema: STATE_SCHEMA });
   await deleteState(ctx.conn, ctx.version);
   ctx.onEvent?.({ type: 'aborted', message: `${label} aborted` });

@@ -11,7 +11,7 @@ import { withShortLocks } from '../db.js';
 import { STATE_SCHEMA } from '../names.js';
 import type { OperationHandler } from '../operation.js';
 import { handlerFor } from '../registry.js';
-import { ensureStateTable, readState, type StateRow, setPhase } from '../state.js';
+import { ensureStateTable, readState, type StateRow, setPhaseStatement } from '../state.js';
 import { dropTriggerStatements, needsTrigger } from '../triggers.js';
 import type { OnlineContext, OnlineOperation, OnlinePlan } from '../types.js';
 import { phaseContext } from './context.js';
@@ -38,11 +38,13 @@ export async function finishSwapped(ctx: Omit<OnlineContext, 'definition'>, stat
   const x = phaseContext(ctx, state.plan, true);
   const steps = state.plan.steps.map((s) => ({ ...s, h: handlerFor(s.op.kind)! }));
   if (state.phase === 'swapped') {
-    await withShortLocks(ctx, 'stop reverse sync', async () => {
-      await lockFirst(x, steps, 'dropOld');
-      for (const s of steps) await s.h.dropOld?.(s.op, s.resolved, x);
-      await setPhase(ctx.conn, state.version, 'completed');
-    });
+    await withShortLocks(ctx, 'stop reverse sync', (tx) =>
+      x.batch(async () => {
+        await lockFirst(x, steps, 'dropOld', tx);
+        for (const s of steps) await s.h.dropOld?.(s.op, s.resolved, x);
+        await x.run(setPhaseStatement(state.version, 'completed'));
+      }),
+    );
   }
   await dropOldData(ctx, x, steps);
   ctx.onEvent?.({ type: 'drop-old', message: `dropped the old tables of ${state.version}_${state.name}` });
@@ -98,19 +100,21 @@ export async function completeOnline(ctx: OnlineContext & { dropOld?: boolean })
   ctx.onEvent?.({ type: 'step', message: 'contract: drop the old version, rename and swap into place' });
 
   const keeps = !ctx.dropOld && steps.some((s) => s.h.dropOld);
-  await withShortLocks(ctx, 'contract', async () => {
-    await lockFirst(x, steps, 'contract');
-    if (plan.oldSchema !== plan.newSchema)
-      await x.run(sql`DROP SCHEMA IF EXISTS ${ident(plan.oldSchema)} CASCADE`);
-    for (const t of plan.tables.filter(needsTrigger)) {
-      if (await x.tableExists(t.physical))
-        for (const f of dropTriggerStatements(plan, t, t.physical)) await x.run(f);
-    }
-    for (const s of steps.filter((s) => !s.h.late)) await s.h.contract?.(s.op, s.resolved, x);
-    for (const s of steps.filter((s) => s.h.late)) await s.h.contract?.(s.op, s.resolved, x);
-    if (ctx.dropOld) for (const s of steps) await s.h.dropOld?.(s.op, s.resolved, x);
-    await setPhase(ctx.conn, ctx.version, keeps ? 'swapped' : 'completed');
-  });
+  await withShortLocks(ctx, 'contract', (tx) =>
+    x.batch(async () => {
+      await lockFirst(x, steps, 'contract', tx);
+      if (plan.oldSchema !== plan.newSchema)
+        await x.run(sql`DROP SCHEMA IF EXISTS ${ident(plan.oldSchema)} CASCADE`);
+      for (const t of plan.tables.filter(needsTrigger)) {
+        if (await x.tableExists(t.physical))
+          for (const f of dropTriggerStatements(plan, t, t.physical)) await x.run(f);
+      }
+      for (const s of steps.filter((s) => !s.h.late)) await s.h.contract?.(s.op, s.resolved, x);
+      for (const s of steps.filter((s) => s.h.late)) await s.h.contract?.(s.op, s.resolved, x);
+      if (ctx.dropOld) for (const s of steps) await s.h.dropOld?.(s.op, s.resolved, x);
+      await x.run(setPhaseStatement(ctx.version, keeps ? 'swapped' : 'completed'));
+    }),
+  );
   if (ctx.dropOld) await dropOldData(ctx, x, steps);
   for (const id of backfillIds(plan)) await clearBackfill(ctx.conn, id, { stateSchema: STATE_SCHEMA });
   ctx.onEvent?.({

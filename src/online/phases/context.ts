@@ -2,7 +2,7 @@
  * Builds the {@link PhaseContext} operation hooks receive: the session, the stored plan and the
  * catalog probes every idempotent step is guarded by.
  */
-import { ident, type SqlFragment, sql } from '../../sql/tag.js';
+import { ident, postgresQuoting, render, type SqlFragment, sql } from '../../sql/tag.js';
 import { type BackfillSpec, runBackfill } from '../backfill/index.js';
 import { checkSignal, run, type Session } from '../db.js';
 import { STATE_SCHEMA } from '../names.js';
@@ -19,12 +19,44 @@ export function phaseContext(s: Session, plan: OnlinePlan, dropOld: boolean): Ph
   // to_regclass takes a name as text: quote both parts so odd names resolve exactly.
   const q = (n: string) => `"${n.replace(/"/g, '""')}"`;
   const rel = (name: string) => `${q(plan.schema)}.${q(name)}`;
+  // Batching: inside a short-lock transaction, consecutive static statements (DDL, LOCK) go to the
+  // server as one multi-statement query, so the locks are held for the statements' own time rather
+  // than for one network round trip each. Anything that reads (a probe, a statement with values)
+  // sends what is pending first, so the order and the results are exactly as if each ran at once.
+  let batching = false;
+  const pending: SqlFragment[] = [];
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const text = pending.map((f) => render(f, postgresQuoting).text).join(';\n');
+    pending.length = 0;
+    await conn.query(text);
+  };
   const x: PhaseContext = {
     ...s,
     plan,
     dropOld,
-    run: <R>(f: SqlFragment) => run<R>(conn, f),
+    async run<R>(f: SqlFragment) {
+      if (batching && f.isStatic) {
+        pending.push(f);
+        return { rows: [] as R[], rowCount: null };
+      }
+      await flush();
+      return run<R>(conn, f);
+    },
+    flush,
+    async batch(fn) {
+      batching = true;
+      try {
+        const result = await fn();
+        await flush();
+        return result;
+      } finally {
+        batching = false;
+        pending.length = 0;
+      }
+    },
     async columnExists(table, column) {
+      await flush();
       const r = await run<{ ok: boolean }>(
         conn,
         sql`SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(${rel(table)})
@@ -33,10 +65,12 @@ export function phaseContext(s: Session, plan: OnlinePlan, dropOld: boolean): Ph
       return r.rows[0]?.ok === true;
     },
     async tableExists(table) {
+      await flush();
       const r = await run<{ ok: boolean }>(conn, sql`SELECT to_regclass(${rel(table)}) IS NOT NULL AS ok`);
       return r.rows[0]?.ok === true;
     },
     async constraint(table, name) {
+      await flush();
       const r = await run<{ valid: boolean }>(
         conn,
         sql`SELECT convalidated AS valid FROM pg_constraint WHERE conrelid = to_regclass(${rel(table)}) AND conname = ${name}`,
@@ -44,6 +78,7 @@ export function phaseContext(s: Session, plan: OnlinePlan, dropOld: boolean): Ph
       return r.rows[0] ?? null;
     },
     async index(name) {
+      await flush();
       const r = await run<{ valid: boolean }>(
         conn,
         sql`SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = to_regclass(${rel(name)})`,

@@ -11,12 +11,13 @@ import type { PlannedStep } from '../types.js';
 
 /**
  * @example
- * await withShortLocks(ctx, 'contract', async () => { await lockFirst(x, steps, 'contract'); … });
+ * await withShortLocks(ctx, 'contract', (tx) => x.batch(async () => { await lockFirst(x, steps, 'contract', tx); … }));
  */
 export async function lockFirst(
   x: PhaseContext,
   steps: (PlannedStep & { h: OperationHandler })[],
   hook: 'expand' | 'contract' | 'dropOld' | 'rollback',
+  tx?: { locked(): void },
 ): Promise<void> {
   const names: string[] = [];
   if (hook !== 'expand')
@@ -30,7 +31,10 @@ export async function lockFirst(
   const unique: string[] = [];
   for (const n of names) if (!unique.includes(n) && (await x.tableExists(n))) unique.push(n);
   await lockTablesInOrder(
-    x.conn,
+    (f) => x.run(f),
     unique.map((n) => ident(x.plan.schema, n)),
   );
+  // Send the LOCKs now: the hold is measured from when they return.
+  await x.flush();
+  tx?.locked();
 }

@@ -17,7 +17,14 @@ import { introspect } from '../introspect.js';
 import { BASE_SCHEMA, versionSchemaName } from '../names.js';
 import { buildPlan } from '../plan.js';
 import { handlerFor } from '../registry.js';
-import { ensureStateTable, insertState, readState, readStates, type StateRow, setPhase } from '../state.js';
+import {
+  ensureStateTable,
+  insertState,
+  readState,
+  readStates,
+  type StateRow,
+  setPhaseStatement,
+} from '../state.js';
 import { needsTrigger, triggerStatements } from '../triggers.js';
 import type { OnlineContext, OnlinePlan } from '../types.js';
 import { validateOnlineMigration } from '../validate.js';
@@ -163,12 +170,20 @@ async function expand(ctx: OnlineContext, plan: OnlinePlan): Promise<void> {
   const steps = plan.steps.map((s) => ({ ...s, h: handlerFor(s.op.kind)! }));
 
   ctx.onEvent?.({ type: 'step', message: 'expand: temporary columns, constraints, triggers' });
-  await withShortLocks(ctx, 'expand', async () => {
-    await lockFirst(x, steps, 'expand');
-    for (const s of steps) await s.h.expand?.(s.op, s.resolved, x);
-    for (const t of plan.tables.filter(needsTrigger))
-      for (const f of triggerStatements(plan, t)) await x.run(f);
-  });
+  const triggers = plan.tables.filter(needsTrigger).map((t) => triggerStatements(plan, t));
+  await withShortLocks(ctx, 'expand', (tx) =>
+    x.batch(async () => {
+      // Trigger functions first, before any table lock. They name temporary columns that do not
+      // exist yet, so their bodies are checked once the transaction has committed (below).
+      await x.run(sql`SET LOCAL check_function_bodies = off`);
+      for (const [fn] of triggers) if (fn) await x.run(fn);
+      await lockFirst(x, steps, 'expand', tx);
+      for (const s of steps) await s.h.expand?.(s.op, s.resolved, x);
+      for (const [, drop, create] of triggers) for (const f of [drop, create]) if (f) await x.run(f);
+    }),
+  );
+  // Same definitions again, now validated against the columns they read.
+  for (const [fn] of triggers) if (fn) await x.run(fn);
   for (const b of columnBackfills(plan)) {
     await x.backfill({ id: b.id, mode: 'update', table: { schema: plan.schema, name: b.table }, set: b.set });
   }
@@ -176,10 +191,12 @@ async function expand(ctx: OnlineContext, plan: OnlinePlan): Promise<void> {
   for (const s of steps) await s.h.build?.(s.op, s.resolved, x);
   ctx.onEvent?.({ type: 'step', message: `version schemas ${plan.oldSchema} and ${plan.newSchema}` });
 
-  await withShortLocks(ctx, 'version schemas', async () => {
-    for (const f of versionSchemaStatements(plan, 'old')) await x.run(f);
-    for (const f of versionSchemaStatements(plan, 'new')) await x.run(f);
-    await setPhase(ctx.conn, ctx.version, 'active');
-  });
+  await withShortLocks(ctx, 'version schemas', () =>
+    x.batch(async () => {
+      for (const f of versionSchemaStatements(plan, 'old')) await x.run(f);
+      for (const f of versionSchemaStatements(plan, 'new')) await x.run(f);
+      await x.run(setPhaseStatement(ctx.version, 'active'));
+    }),
+  );
   ctx.onEvent?.({ type: 'active', message: `new version schema ${plan.newSchema} is ready` });
 }
