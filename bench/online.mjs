@@ -10,8 +10,8 @@
  * - "AccessExclusive held (pg_locks)": a monitor session samples pg_locks about every millisecond;
  *   the longest time one backend was seen holding an ACCESS EXCLUSIVE lock on a table of the
  *   benchmark (a lower bound of the real hold, within one sampling period);
- * - "lock transaction": the longest of sluice's own short-lock transactions, BEGIN to COMMIT,
- *   lock waits included (an upper bound of the hold);
+ * - "hold measured by sluice": the longest of sluice's own short-lock transactions, from the
+ *   moment its LOCK statements returned to COMMIT (what sluice reports in its `lock` events);
  * - "writer stall": the longest single-row write of the concurrent writer.
  * The transaction that drops a swapped table's old copy is reported apart: it locks only that
  * table, which nothing uses any more, and most of its time is the post-commit file unlink.
@@ -154,7 +154,7 @@ async function phase(label, mon, w, events, fn) {
     .map((e) => e.progress?.heldMs ?? 0);
   console.log(`\n${label} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   figure(`AccessExclusive held (pg_locks) [${mon.max.what}]`, mon.max.ms, TARGET_MS);
-  figure('longest lock transaction (BEGIN..COMMIT)', Math.max(0, ...held), TARGET_MS);
+  figure('longest hold measured by sluice (grant..COMMIT)', Math.max(0, ...held), TARGET_MS);
   figure('writer stall (longest single-row write)', w.max);
   // DROP TABLE of the renamed, unsynced old copy: its commit unlinks the files while the lock is
   // formally held, but the drop is already committed and no session can see or wait for that table.
