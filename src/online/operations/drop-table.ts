@@ -4,6 +4,7 @@
  */
 import { ident, sql } from '../../sql/tag.js';
 import type { OperationHandler } from '../operation.js';
+import { PlanError } from '../plan.js';
 import type { DropTableOp } from '../types.js';
 import { missing } from './common.js';
 
@@ -20,6 +21,12 @@ export const dropTableHandler: OperationHandler<DropTableOp, { physical: string 
   check: (op) => missing({ table: op.table }),
   plan(op, b) {
     const t = b.table(op.table);
+    if (t.newName !== t.oldName) {
+      throw new PlanError(
+        `table "${op.table}" is renamed earlier in this migration`,
+        'Drop it under its old name instead.',
+      );
+    }
     t.newName = null;
     return { physical: t.physical };
   },

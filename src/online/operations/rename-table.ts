@@ -22,6 +22,12 @@ export const renameTableHandler: OperationHandler<RenameTableOp, { physical: str
     missing({ from: op.from, to: op.to }) ?? (op.from === op.to ? '`from` and `to` are the same' : null),
   plan(op, b) {
     const t = b.table(op.from);
+    if (t.newName !== t.oldName) {
+      throw new PlanError(
+        `table "${op.from}" is already renamed by this migration`,
+        'Rename it once, to its final name.',
+      );
+    }
     if (b.tables.some((x) => x.newName === op.to)) throw new PlanError(`table "${op.to}" already exists`);
     if (b.tables.some((x) => x.physical === op.to && x !== t && x.newName !== null)) {
       throw new PlanError(`table "${op.to}" is still used`);

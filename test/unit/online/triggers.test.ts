@@ -96,4 +96,6 @@ test('planning names the operation that does not fit the schema', () => {
   );
   expect(() => plan([op.dropColumn('users', 'code')])).toThrow(/NOT NULL without a default/);
   expect(() => plan([op.alterColumn('users', 'id', { type: 'bigint' })])).toThrow(/part of the primary key/);
+  expect(() => plan([op.renameTable('users', 'a'), op.renameTable('a', 'b')])).toThrow(/already renamed/);
+  expect(() => plan([op.renameTable('users', 'a'), op.dropTable('a')])).toThrow(/renamed earlier/);
 });
