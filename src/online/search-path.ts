@@ -10,7 +10,12 @@
 import type { Pool, PoolClient } from 'pg';
 import { postgresQuoting } from '../sql/tag.js';
 
-/** The `SET search_path` statement for a version schema. */
+/**
+ * The `SET search_path` statement for a version schema (for clients other than `pg`, or psql).
+ *
+ * @example
+ * searchPathStatement('sluice_20240101120000_split_name') // 'SET search_path TO "sluice_20240101120000_split_name"'
+ */
 export function searchPathStatement(schema: string, fallback: string[] = []): string {
   return `SET search_path TO ${[schema, ...fallback].map((s) => postgresQuoting.ident(s)).join(', ')}`;
 }
