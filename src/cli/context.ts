@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import type { ConfigOverrides } from '../config/load.js';
 import { displayPath } from '../migrations/source.js';
-import { createMigrator, type Migrator } from '../runner/migrator.js';
+import { createMigrator, type Migrator, type RunResult } from '../runner/migrator.js';
 import { createOutput, type Output } from './output.js';
 
 export interface GlobalOptions {
@@ -57,4 +57,28 @@ export async function withMigrator<T>(
   } finally {
     await m.close();
   }
+}
+
+/**
+ * Prints what `up` or `down` did: the script of a dry run, or a summary line; `--json` gets the
+ * migrations (with durations in whole ms) under `key`.
+ */
+export function printRun(
+  ctx: CommandContext,
+  result: RunResult,
+  key: 'applied' | 'reverted',
+  summary: (n: number) => string,
+): void {
+  const migrations = result.migrations.map(({ version, name, durationMs }) => ({
+    version,
+    name,
+    durationMs: Math.round(durationMs),
+  }));
+  if (result.script !== undefined) {
+    ctx.out.line(result.script.trimEnd());
+    ctx.out.result({ dryRun: true, migrations, sql: result.script, findings: result.findings ?? [] });
+    return;
+  }
+  ctx.out.line(summary(migrations.length));
+  ctx.out.result({ [key]: migrations });
 }

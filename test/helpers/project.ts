@@ -59,3 +59,13 @@ export function sqlMigration(up: string, down?: string, options: { upTx?: boolea
   const marker = options.upTx === false ? '-- migrate:up transaction:false' : '-- migrate:up';
   return `${marker}\n${up}\n${down === undefined ? '' : `\n-- migrate:down\n${down}\n`}`;
 }
+
+/** Runs a query through a migrator's own driver (on PGlite, the only safe way to read its data). */
+export async function queryVia<R>(m: Migrator, text: string): Promise<R[]> {
+  const conn = await (await m.driver()).connect();
+  try {
+    return (await conn.query<R>(text)).rows;
+  } finally {
+    await conn.close();
+  }
+}

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MigrationFailedError, RefusedError, UsageError } from '../../src/errors.js';
 import { POSTGRES_TARGETS, type TestDatabase } from '../helpers/databases.js';
-import { createProject, sqlMigration, type TestProject } from '../helpers/project.js';
+import { createProject, queryVia, sqlMigration, type TestProject } from '../helpers/project.js';
 
 describe.each(POSTGRES_TARGETS)('runner on $label', ({ create }) => {
   let db: TestDatabase;
@@ -30,14 +30,7 @@ describe.each(POSTGRES_TARGETS)('runner on $label', ({ create }) => {
     return res.rows.map((r) => r.t);
   }
 
-  async function query<R>(m: Awaited<ReturnType<TestProject['migrator']>>, text: string): Promise<R[]> {
-    const conn = await (await m.driver()).connect();
-    try {
-      return (await conn.query<R>(text)).rows;
-    } finally {
-      await conn.close();
-    }
-  }
+  const query = queryVia;
 
   it('applies, reports status and history, and rolls back to a version, -N and base', async () => {
     project.write('1_a.sql', sqlMigration('CREATE TABLE a (id int);', 'DROP TABLE a;'));

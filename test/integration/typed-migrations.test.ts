@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RefusedError } from '../../src/errors.js';
 import { POSTGRES_TARGETS, type TestDatabase } from '../helpers/databases.js';
-import { createProject, sqlMigration, type TestProject } from '../helpers/project.js';
+import { createProject, queryVia, sqlMigration, type TestProject } from '../helpers/project.js';
 
 const ts = (body: string) =>
   `import { defineMigration } from 'sluice';\nexport default defineMigration({\n${body}\n});\n`;
@@ -25,14 +25,7 @@ describe.each(POSTGRES_TARGETS)('typed migrations on $label', ({ create }) => {
   });
 
   type M = Awaited<ReturnType<TestProject['migrator']>>;
-  async function query<R>(m: M, text: string): Promise<R[]> {
-    const conn = await (await m.driver()).connect();
-    try {
-      return (await conn.query<R>(text)).rows;
-    } finally {
-      await conn.close();
-    }
-  }
+  const query = queryVia;
   const schema = (m: M) =>
     query<{ t: string; c: string; type: string; nullable: string }>(
       m,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { RefusedError } from '../../errors.js';
-import { commandContext, withMigrator } from '../context.js';
+import { commandContext, printRun, withMigrator } from '../context.js';
 import { confirmTyped } from '../prompt.js';
 
 /** `sluice down [target]`: revert applied migrations, after confirmation. */
@@ -32,18 +32,7 @@ export function register(program: Command): void {
           }
         }
         const result = await m.down(target, { dryRun: opts.dryRun });
-        const migrations = result.migrations.map(({ version, name, durationMs }) => ({
-          version,
-          name,
-          durationMs: Math.round(durationMs),
-        }));
-        if (result.script !== undefined) {
-          ctx.out.line(result.script.trimEnd());
-          ctx.out.result({ dryRun: true, migrations, sql: result.script });
-          return;
-        }
-        ctx.out.line(`Reverted ${migrations.length} migration(s).`);
-        ctx.out.result({ reverted: migrations });
+        printRun(ctx, result, 'reverted', (n) => `Reverted ${n} migration(s).`);
       });
     });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { commandContext, withMigrator } from '../context.js';
+import { commandContext, printRun, withMigrator } from '../context.js';
 
 /** `sluice up [target]`: apply pending migrations. */
 export function register(program: Command): void {
@@ -22,22 +22,9 @@ export function register(program: Command): void {
             allowOutOfOrder: opts.allowOutOfOrder,
             allowUnsafe: opts.allowUnsafe,
           });
-          const migrations = result.migrations.map(({ version, name, durationMs }) => ({
-            version,
-            name,
-            durationMs: Math.round(durationMs),
-          }));
-          if (result.script !== undefined) {
-            ctx.out.line(result.script.trimEnd());
-            ctx.out.result({ dryRun: true, migrations, sql: result.script });
-            return;
-          }
-          ctx.out.line(
-            migrations.length === 0
-              ? 'Nothing to apply: the database is up to date.'
-              : `Applied ${migrations.length} migration(s).`,
+          printRun(ctx, result, 'applied', (n) =>
+            n === 0 ? 'Nothing to apply: the database is up to date.' : `Applied ${n} migration(s).`,
           );
-          ctx.out.result({ applied: migrations });
         });
       },
     );
