@@ -375,8 +375,11 @@ describe('backfill on postgres (server only)', () => {
     expect(result.retries).toBeGreaterThanOrEqual(1);
     expect(result).toMatchObject({ rows: 200, resumed: true });
     expect(await touchedCounts(conn)).toEqual({ 1: 200 });
-    const lockTimeout = await conn.query<{ v: string }>("SELECT current_setting('lock_timeout') AS v");
-    expect(lockTimeout.rows[0]?.v).toBe('0');
+    // The session settings of the batches are the connection's own again.
+    const after = await conn.query<{ lt: string; sc: string }>(
+      "SELECT current_setting('lock_timeout') AS lt, current_setting('synchronous_commit') AS sc",
+    );
+    expect(after.rows[0]).toEqual({ lt: '0', sc: 'on' });
   });
 
   it('pauses while replicas lag beyond the limit', async () => {

@@ -160,6 +160,7 @@ describe('backfill pacing', () => {
       pauseMs: 0,
       lockTimeoutMs: 2000,
       maxRetries: 8,
+      synchronousCommit: false,
       stateSchema: 'sluice',
     });
     expect(settings({ initialBatchSize: 5, minBatchSize: 20, maxBatchSize: 10 })).toMatchObject({

@@ -28,6 +28,7 @@ export function settings(o: BackfillOptions): Settings {
     replicationPollMs: Math.max(1, o.replicationPollMs ?? 1000),
     lockTimeoutMs: Math.max(1, Math.round(o.lockTimeoutMs ?? 2000)),
     maxRetries: Math.max(0, o.maxRetries ?? 8),
+    synchronousCommit: o.synchronousCommit ?? false,
     stateSchema: o.stateSchema ?? 'sluice',
   };
 }

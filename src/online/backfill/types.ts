@@ -112,6 +112,12 @@ export interface BackfillOptions {
   replicationPollMs?: number;
   /** `lock_timeout` of each batch; a batch that times out is retried with backoff. Default 2000 ms. */
   lockTimeoutMs?: number;
+  /**
+   * Wait for each batch's WAL to be flushed (and for synchronous standbys) before the next batch.
+   * Default false: batches commit with `synchronous_commit = off`, which is safe here because a
+   * commit lost in a server crash loses its checkpoint with it, and the resume redoes the batch.
+   */
+  synchronousCommit?: boolean;
   /** Retries of one batch on lock timeout, deadlock or serialization failure. Default 8. */
   maxRetries?: number;
   onProgress?: (p: BackfillProgress) => void;
