@@ -25,13 +25,25 @@ export {
   SluiceError,
   UsageError,
 } from './errors.js';
+export type { Finding } from './lint/types.js';
 export { checksum } from './migrations/checksum.js';
 export { listMigrations } from './migrations/source.js';
 export type { MigrationDb, MigrationDefinition, MigrationFile, MigrationFn } from './migrations/types.js';
 export { defineMigration } from './migrations/types.js';
+export type { BackfillOptions, BackfillProgress, BackfillSpec } from './online/backfill/index.js';
+export { runBackfill } from './online/backfill/index.js';
+export type { OnlineOperation } from './online/index.js';
+export {
+  activeOnlineMigrations,
+  latestVersionSchema,
+  searchPathHook,
+  usePgSearchPath,
+  versionSchemaName,
+} from './online/index.js';
 export type { RunnerEvent } from './runner/execute.js';
 export type { MigratorOptions, RunOptions, RunResult } from './runner/migrator.js';
 export { createMigrator, Migrator } from './runner/migrator.js';
 export type { HistoryRow, MigrationState, Status, StatusEntry } from './runner/plan.js';
+export type { PlannedMigration, PlannedStatement } from './runner/plan-report.js';
 export type { SqlFragment } from './sql/tag.js';
 export { ident, join, literal, raw, sql } from './sql/tag.js';
