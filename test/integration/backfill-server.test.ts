@@ -1,0 +1,163 @@
+/**
+ * The backfill engine on the real server only: batch plans stay primary-key range scans, lock
+ * timeouts are retried, and batches pause while replicas lag.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseDatabaseUrl } from '../../src/config/url.js';
+import type { Connection, Driver } from '../../src/dialects/dialect.js';
+import { createDriver } from '../../src/dialects/index.js';
+import {
+  type BackfillProgress,
+  type BackfillSpec,
+  explainBatch,
+  pendingBackfills,
+  runBackfill,
+} from '../../src/online/backfill/index.js';
+import { createPgDatabase, type TestDatabase } from '../helpers/databases.js';
+
+const users = (id: string, extra: Partial<BackfillSpec> = {}): BackfillSpec =>
+  ({
+    id,
+    mode: 'update',
+    table: { schema: 'public', name: 'users' },
+    set: { email_address: 'lower(email)', touched: 'touched + 1' },
+    ...extra,
+  }) as BackfillSpec;
+
+/** `users(id, email, email_address, touched)`: `touched` counts how often the backfill wrote a row. */
+async function makeUsers(conn: Connection, rows: number): Promise<void> {
+  await conn.query(
+    'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, email_address text, touched int NOT NULL DEFAULT 0)',
+  );
+  await conn.query(
+    `INSERT INTO users (id, email) SELECT g, 'User' || g || '@Example.com' FROM generate_series(1, ${rows}) g`,
+  );
+}
+
+async function touchedCounts(conn: Connection, table = 'users'): Promise<Record<number, number>> {
+  const res = await conn.query<{ touched: number; n: number }>(
+    `SELECT touched, count(*)::int AS n FROM ${table} GROUP BY touched ORDER BY touched`,
+  );
+  return Object.fromEntries(res.rows.map((r) => [r.touched, r.n]));
+}
+
+async function catchError(
+  p: Promise<unknown>,
+): Promise<Error & { code?: string; details?: Record<string, unknown> }> {
+  try {
+    await p;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('backfill on postgres (server only)', () => {
+  let db: TestDatabase;
+  let driver: Driver;
+  let conn: Connection;
+  beforeEach(async () => {
+    db = await createPgDatabase('bf');
+    driver = await createDriver(parseDatabaseUrl(db.url));
+    conn = await driver.connect();
+  });
+  afterEach(async () => {
+    await driver.close();
+    await db.drop();
+  });
+
+  it.each([10_000, 100_000])(
+    'keeps each batch an index range scan of the primary key at %i rows',
+    async (rows) => {
+      await makeUsers(conn, rows);
+      await conn.query('ANALYZE users');
+      for (const lastKey of [null, [String(rows / 2)], [String(rows - 10)]]) {
+        // Batches a tenth of the table or less: a batch as large as a small table may rightly be a seq scan.
+        for (const batchSize of [100, rows / 20, rows / 10]) {
+          const plan = await explainBatch(conn, users('plan'), { lastKey, batchSize });
+          expect(plan.joins).toEqual([]);
+          expect(plan.keyRange).toBe(true);
+          // Two reads of the table: the walk to the batch's last key, and the write up to it.
+          expect(plan.scans.map((s) => s.indexName)).toEqual(['users_pkey', 'users_pkey']);
+          expect(plan.scans.map((s) => s.nodeType)).not.toContain('Seq Scan');
+          expect(plan.scans[1]?.indexCond).toMatch(/users\.id <= '\d+'::bigint/);
+        }
+      }
+    },
+  );
+
+  it('plans a composite key as a row comparison on the index', async () => {
+    await conn.query('CREATE TABLE t (a int, b int, v int, PRIMARY KEY (a, b))');
+    await conn.query(
+      'INSERT INTO t SELECT a, b, 0 FROM generate_series(1, 100) a, generate_series(1, 200) b',
+    );
+    await conn.query('ANALYZE t');
+    const spec: BackfillSpec = {
+      id: 'p',
+      mode: 'update',
+      table: { schema: 'public', name: 't' },
+      set: { v: '1' },
+    };
+    const plan = await explainBatch(conn, spec, { lastKey: ['50', '7'], batchSize: 5000 });
+    expect(plan.keyRange).toBe(true);
+    expect(plan.scans[1]?.indexCond).toMatch(/ROW\(t\.a, t\.b\) > ROW\(50, 7\)/);
+  });
+
+  it('retries a batch that hits lock_timeout, and fails cleanly without retries', async () => {
+    await makeUsers(conn, 200);
+    const blocker = await driver.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('SELECT * FROM users WHERE id = 1 FOR UPDATE');
+    const failed = await catchError(runBackfill(conn, users('locked'), { lockTimeoutMs: 20, maxRetries: 0 }));
+    expect(failed).toMatchObject({ code: 'backfill-failed', details: { sqlState: '55P03' } });
+    expect((await pendingBackfills(conn))[0]).toMatchObject({ status: 'failed', rowsDone: 0 });
+    expect((await pendingBackfills(conn))[0]?.lastError).toMatch(/lock timeout/);
+
+    // Release the row once the backfill has been seen waiting and has certainly timed out (20 ms).
+    const release = (async () => {
+      for (;;) {
+        const waiting = await blocker.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
+        );
+        if (waiting.rows[0]!.n > 0) break;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      await blocker.query('COMMIT');
+    })();
+    const result = await runBackfill(conn, users('locked'), { lockTimeoutMs: 20, maxRetries: 20 });
+    await release;
+    expect(result.retries).toBeGreaterThanOrEqual(1);
+    expect(result).toMatchObject({ rows: 200, resumed: true });
+    expect(await touchedCounts(conn)).toEqual({ 1: 200 });
+    // The session settings of the batches are the connection's own again.
+    const after = await conn.query<{ lt: string; sc: string }>(
+      "SELECT current_setting('lock_timeout') AS lt, current_setting('synchronous_commit') AS sc",
+    );
+    expect(after.rows[0]).toEqual({ lt: '0', sc: 'on' });
+  });
+
+  it('pauses while replicas lag beyond the limit', async () => {
+    await makeUsers(conn, 300);
+    const lags = [5_000_000, 2_000_000, 10];
+    const events: BackfillProgress[] = [];
+    const result = await runBackfill(conn, users('lag'), {
+      initialBatchSize: 1000,
+      maxReplicationLagBytes: 1_000_000,
+      replicationPollMs: 1,
+      replicationLag: async () => lags.shift() ?? 0,
+      onProgress: (p) => events.push(p),
+    });
+    expect(result.rows).toBe(300);
+    expect(events.map((e) => [e.state, e.replicationLagBytes])).toEqual([
+      ['start', undefined],
+      ['paused', 5_000_000],
+      ['paused', 2_000_000],
+      ['batch', undefined],
+      ['done', undefined],
+    ]);
+    // Without standbys, pg_stat_replication reports no lag: the backfill runs straight through.
+    const plain = await runBackfill(conn, users('lag2', { where: 'false' }), { maxReplicationLagBytes: 0 });
+    expect(plain).toMatchObject({ rows: 0, batches: 1 });
+  });
+});
