@@ -18,6 +18,7 @@ import type {
   LintStatementInput,
   RuleSetting,
   Severity,
+  StatementAnalysis,
 } from './types.js';
 import { majorVersion } from './version.js';
 
@@ -27,6 +28,8 @@ export interface LintStatementsOptions extends Pick<LintOptions, 'rules'> {
   schema?: SchemaModel;
   /** Only report syntax errors (used for `down` sections). */
   syntaxOnly?: boolean;
+  /** Receives the analysis of each parsed statement (the runner's plan reuses it: one parse). */
+  onAnalysis?: (statementIndex: number, analysis: StatementAnalysis) => void;
 }
 
 /**
@@ -146,6 +149,7 @@ export async function lintStatements(
     }
     for (const stmt of parsed.stmts) {
       const analysis = analyzeNode(stmt.node, { pgVersion: ctx.pgVersion, schema: state.schema });
+      options.onAnalysis?.(statementIndex, analysis);
       // One context per statement; `report` credits the rule being run.
       let current: Rule | undefined;
       const ruleCtx: RuleContext = {

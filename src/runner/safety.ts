@@ -30,7 +30,6 @@ export interface LintSettings {
  */
 export async function inspectUnits(units: Unit[], settings: LintSettings): Promise<UnitReport[]> {
   const lint = await import('../lint/index.js');
-  await lint.loadParser();
   const schema = new lint.SchemaModel();
   const reports: UnitReport[] = [];
   for (const unit of units) {
@@ -44,21 +43,35 @@ export async function inspectUnits(units: Unit[], settings: LintSettings): Promi
       pgVersion: settings.pgVersion,
       source: unit.file.text,
     };
-    const analyses = unit.statements.map((statement) => {
-      try {
-        return {
-          statement,
-          analysis: lint.analyzeStatementSync(statement.sql, { pgVersion: settings.pgVersion, schema }),
-        };
-      } catch {
-        return { statement, analysis: null }; // a syntax error: the linter reports it
-      }
+    // The linter analyzes every statement it parses; keep those (one parse per statement).
+    const perStatement: StatementAnalysis[][] = unit.statements.map(() => []);
+    const findings = await lint.lintStatements(unit.statements, ctx, {
+      rules: settings.rules,
+      schema,
+      onAnalysis: (i, analysis) => perStatement[i]?.push(analysis),
     });
-    const findings = await lint.lintStatements(unit.statements, ctx, { rules: settings.rules, schema });
+    const analyses = unit.statements.map((statement, i) => ({
+      statement,
+      analysis: merge(perStatement[i] ?? []),
+    }));
     const known = analyses.flatMap((a) => (a.analysis ? [a.analysis] : []));
     reports.push({ unit, findings, class: lint.migrationClass(known), analyses });
   }
   return reports;
+}
+
+/** One analysis for a statement text that held several statements (or none that parsed: null). */
+function merge(list: StatementAnalysis[]): StatementAnalysis | null {
+  if (list.length <= 1) return list[0] ?? null;
+  const first = list[0]!;
+  return {
+    ...first,
+    locks: list.flatMap((a) => a.locks),
+    rewrites: list.some((a) => a.rewrites),
+    scans: list.some((a) => a.scans),
+    transactional: list.every((a) => a.transactional),
+    opaque: list.some((a) => a.opaque),
+  };
 }
 
 /**
