@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { UsageError } from '../../errors.js';
+import { displayPath } from '../../migrations/source.js';
 import { commandContext } from '../context.js';
 import { VERSION } from '../version.js';
 
@@ -26,7 +27,7 @@ export function register(program: Command): void {
       if (!Number.isInteger(pgVersion) || pgVersion < 9)
         throw new UsageError(`Invalid --pg-version "${opts.pgVersion}".`);
       const { scriptStatementsLoader } = await import('../../runner/safety.js');
-      const report = await lint.lintPaths(paths.length > 0 ? paths : [config.migrationsDir], {
+      const report = await lint.lintPaths(paths.length > 0 ? paths : [displayPath(config.migrationsDir)], {
         pgVersion,
         rules: config.lint.rules,
         loadStatements: scriptStatementsLoader(pgVersion * 10000),
