@@ -13,44 +13,8 @@ import {
   pendingBackfills,
   runBackfill,
 } from '../../src/online/backfill/index.js';
+import { catchError, makeUsers, touchedCounts, users } from '../helpers/backfill.js';
 import { createPgDatabase, type TestDatabase } from '../helpers/databases.js';
-
-const users = (id: string, extra: Partial<BackfillSpec> = {}): BackfillSpec =>
-  ({
-    id,
-    mode: 'update',
-    table: { schema: 'public', name: 'users' },
-    set: { email_address: 'lower(email)', touched: 'touched + 1' },
-    ...extra,
-  }) as BackfillSpec;
-
-/** `users(id, email, email_address, touched)`: `touched` counts how often the backfill wrote a row. */
-async function makeUsers(conn: Connection, rows: number): Promise<void> {
-  await conn.query(
-    'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, email_address text, touched int NOT NULL DEFAULT 0)',
-  );
-  await conn.query(
-    `INSERT INTO users (id, email) SELECT g, 'User' || g || '@Example.com' FROM generate_series(1, ${rows}) g`,
-  );
-}
-
-async function touchedCounts(conn: Connection, table = 'users'): Promise<Record<number, number>> {
-  const res = await conn.query<{ touched: number; n: number }>(
-    `SELECT touched, count(*)::int AS n FROM ${table} GROUP BY touched ORDER BY touched`,
-  );
-  return Object.fromEntries(res.rows.map((r) => [r.touched, r.n]));
-}
-
-async function catchError(
-  p: Promise<unknown>,
-): Promise<Error & { code?: string; details?: Record<string, unknown> }> {
-  try {
-    await p;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('backfill on postgres (server only)', () => {
   let db: TestDatabase;
