@@ -12,16 +12,10 @@ import type { Finding } from '../lint/types.js';
 import { loadMigration } from '../migrations/load.js';
 import { compareVersions, listMigrations } from '../migrations/source.js';
 import type { MigrationFile } from '../migrations/types.js';
-import {
-  type Direction,
-  type ExecContext,
-  type RunnerEvent,
-  runNonTransactional,
-  runTransactional,
-} from './execute.js';
-import { HistoryStore, run } from './history.js';
-import { abortActive, completeActive, type OnlineEnv, startUnit } from './online-runner.js';
-import type { OperationsRecord } from './operations-step.js';
+import type { Direction, ExecContext, RunnerEvent } from './execute.js';
+import { HistoryStore } from './history.js';
+import { type AcceptResult, acceptChange, markApplied } from './history-admin.js';
+import { abortActive, completeActive, type OnlineEnv } from './online-runner.js';
 import {
   computeStatus,
   type HistoryRow,
@@ -34,6 +28,7 @@ import {
 } from './plan.js';
 import { buildPlan, type PlannedMigration } from './plan-report.js';
 import { prepareUnits, type Unit } from './prepare.js';
+import { runUnits } from './run-units.js';
 import { assertSafe, inspectUnits, type UnitReport } from './safety.js';
 import { DryRunSink, LiveSink, type StatementSink } from './sink.js';
 
@@ -196,96 +191,19 @@ export class Migrator {
     return units;
   }
 
-  private async execute(
+  private execute(
     units: Unit[],
     direction: Direction,
     env: RunEnv,
     reports: UnitReport[] = [],
   ): Promise<RunResult> {
-    const ctx = this.context(env);
-    const classes = new Map(reports.map((r) => [r.unit, r.class]));
-    const result: RunResult = { direction, migrations: [] };
-    const historyAction = (u: Unit, durationMs: number, record: OperationsRecord | null) => {
-      if (direction === 'down') return { kind: 'remove', version: u.file.version } as const;
-      // Typed operations without a hand-written down: keep what the automatic down needs.
-      const downInfo =
-        u.loaded.down === null && record && record.operations.length > 0
-          ? { operations: record.operations, captured: record.captured }
-          : undefined;
-      const { version, name, kind, checksum } = u.file;
-      return {
-        kind: 'upsert',
-        row: {
-          version,
-          name,
-          kind,
-          checksum,
-          status: 'applied',
-          durationMs,
-          downInfo,
-          class: classes.get(u) ?? null,
-        },
-      } as const;
-    };
-    const dry = env.sink instanceof DryRunSink ? env.sink : null;
-    const inTransaction = (u: Unit) => u.step.transaction && this.config.transaction !== 'none';
-
-    if (this.config.transaction === 'all' && units.length > 0) {
-      const started = performance.now();
-      for (const u of units) dry?.comment(`${u.file.path} (${direction})`);
-      const history = (u: Unit) => (record: OperationsRecord | null) =>
-        historyAction(u, performance.now() - started, record);
-      await runTransactional(
-        ctx,
-        units.map((u) => ({ file: u.file, step: u.step, direction, history: history(u) })),
-      );
-      const durationMs = performance.now() - started;
-      for (const u of units)
-        result.migrations.push({ version: u.file.version, name: u.file.name, durationMs });
-      return result;
-    }
-    for (const [i, u] of units.entries()) {
-      const started = performance.now();
-      const { version, name, path } = u.file;
-      if (u.loaded.definition?.online && direction === 'up') {
-        if (dry) {
-          dry.comment(
-            `${path} (online: expand, dual-write triggers, backfill and version schema run on \`sluice up\`)`,
-          );
-          continue;
-        }
-        this.onEvent({ type: 'migration-start', direction, version, name, file: path });
-        await startUnit(this.onlineEnv(env.conn!), u.file, u.loaded.definition);
-        result.migrations.push({ version, name, durationMs: performance.now() - started });
-        const waiting = units.length - i - 1;
-        if (waiting > 0)
-          this.onEvent({
-            type: 'note',
-            message: `${waiting} later migration(s) wait until the online migration is completed.`,
-          });
-        break;
-      }
-      if (!dry) this.onEvent({ type: 'migration-start', direction, version, name, file: path });
-      dry?.comment(`${path} (${direction}${inTransaction(u) ? '' : ', outside a transaction'})`);
-      const history = (record: OperationsRecord | null) =>
-        historyAction(u, performance.now() - started, record);
-      if (inTransaction(u)) {
-        const durable = u === units[units.length - 1];
-        await runTransactional(ctx, [{ file: u.file, step: u.step, direction, history }], { durable });
-      } else {
-        await runNonTransactional(ctx, {
-          file: u.file,
-          step: u.step,
-          direction,
-          previous: u.entry.row,
-          history,
-        });
-      }
-      const durationMs = performance.now() - started;
-      if (!dry) this.onEvent({ type: 'migration-done', direction, version, name, durationMs });
-      result.migrations.push({ version, name, durationMs });
-    }
-    return result;
+    return runUnits(units, direction, {
+      ctx: this.context(env),
+      transactionMode: this.config.transaction,
+      onEvent: this.onEvent,
+      onlineEnv: () => this.onlineEnv(env.conn!),
+      classes: new Map(reports.map((r) => [r.unit, r.class])),
+    });
   }
 
   private onlineEnv(conn: Connection): OnlineEnv {
@@ -447,43 +365,14 @@ export class Migrator {
    * await migrator.baseline('20240101120000');
    */
   async baseline(version: string): Promise<StatusEntry[]> {
-    if (!/^\d+$/.test(version))
+    if (!/^\d+$/.test(version)) {
       throw new UsageError(`Invalid baseline version "${version}".`, {
         hint: 'Give a version such as 20240101120000.',
       });
+    }
     return this.locked(async (conn) => {
       const status = computeStatus(this.files(), await this.history.read(conn));
-      if (!status.entries.some((e) => e.version === version && e.file)) {
-        throw new UsageError(`Unknown baseline version ${version}: no migration file has it.`, {
-          hint: 'Run `sluice status` to see the versions.',
-        });
-      }
-      const marked = status.entries.filter(
-        (e) => e.state === 'pending' && e.file && compareVersions(e.version, version) <= 0,
-      );
-      const dialect = dialectFor(this.config);
-      await conn.query('BEGIN');
-      try {
-        for (const e of marked) {
-          await run(
-            conn,
-            dialect,
-            this.history.upsert({
-              version: e.version,
-              name: e.name,
-              kind: e.file!.kind,
-              checksum: e.file!.checksum,
-              status: 'applied',
-              durationMs: 0,
-            }),
-          );
-        }
-        await conn.query('COMMIT');
-      } catch (error) {
-        await conn.query('ROLLBACK').catch(() => {});
-        throw error;
-      }
-      return marked;
+      return markApplied(conn, dialectFor(this.config), this.history, status, version);
     });
   }
 
@@ -494,22 +383,10 @@ export class Migrator {
    * @example
    * await migrator.accept('20240101120000');
    */
-  async accept(version: string): Promise<{ version: string; action: 'checksum-updated' | 'forgotten' }> {
+  async accept(version: string): Promise<AcceptResult> {
     return this.locked(async (conn) => {
       const status = computeStatus(this.files(), await this.history.read(conn));
-      const entry = status.entries.find((e) => e.version === version);
-      const dialect = dialectFor(this.config);
-      if (entry?.state === 'drifted') {
-        await run(conn, dialect, this.history.setChecksum(version, entry.file!.checksum));
-        return { version, action: 'checksum-updated' };
-      }
-      if (entry?.state === 'missing') {
-        await run(conn, dialect, this.history.remove(version));
-        return { version, action: 'forgotten' };
-      }
-      throw new UsageError(`Nothing to accept for ${version}: it is ${entry ? entry.state : 'unknown'}.`, {
-        hint: '`sluice accept` applies to drifted or missing migrations (see `sluice status`).',
-      });
+      return acceptChange(conn, dialectFor(this.config), this.history, status, version);
     });
   }
 

@@ -1,0 +1,123 @@
+/**
+ * Runs prepared units in order with the configured transaction mode: one transaction for all
+ * (`all`), a transaction per migration (`each`, the default), or statement by statement (`none`,
+ * and `transaction:false` steps). An online migration expands and stops the run.
+ */
+import type { TransactionMode } from '../config/define.js';
+import {
+  type Direction,
+  type ExecContext,
+  type RunnerEvent,
+  runNonTransactional,
+  runTransactional,
+} from './execute.js';
+import type { RunResult } from './migrator.js';
+import { type OnlineEnv, startUnit } from './online-runner.js';
+import type { OperationsRecord } from './operations-step.js';
+import type { Unit } from './prepare.js';
+import { DryRunSink } from './sink.js';
+
+export interface RunUnitsOptions {
+  ctx: ExecContext;
+  transactionMode: TransactionMode;
+  onEvent: (event: RunnerEvent) => void;
+  /** The session an online migration expands on (live runs only). */
+  onlineEnv: () => OnlineEnv;
+  /** Class of change of each unit, kept with its history row. */
+  classes: Map<Unit, string>;
+}
+
+/**
+ * Runs the units and writes their history rows.
+ *
+ * @example
+ * const result = await runUnits(units, 'up', { ctx, transactionMode: 'each', onEvent, onlineEnv, classes });
+ */
+export async function runUnits(
+  units: Unit[],
+  direction: Direction,
+  options: RunUnitsOptions,
+): Promise<RunResult> {
+  const { ctx, classes, onEvent } = options;
+  const result: RunResult = { direction, migrations: [] };
+  const historyAction = (u: Unit, durationMs: number, record: OperationsRecord | null) => {
+    if (direction === 'down') return { kind: 'remove', version: u.file.version } as const;
+    // Typed operations without a hand-written down: keep what the automatic down needs.
+    const downInfo =
+      u.loaded.down === null && record && record.operations.length > 0
+        ? { operations: record.operations, captured: record.captured }
+        : undefined;
+    const { version, name, kind, checksum } = u.file;
+    return {
+      kind: 'upsert',
+      row: {
+        version,
+        name,
+        kind,
+        checksum,
+        status: 'applied',
+        durationMs,
+        downInfo,
+        class: classes.get(u) ?? null,
+      },
+    } as const;
+  };
+  const dry = ctx.sink instanceof DryRunSink ? ctx.sink : null;
+  const inTransaction = (u: Unit) => u.step.transaction && options.transactionMode !== 'none';
+
+  if (options.transactionMode === 'all' && units.length > 0) {
+    const started = performance.now();
+    for (const u of units) dry?.comment(`${u.file.path} (${direction})`);
+    const history = (u: Unit) => (record: OperationsRecord | null) =>
+      historyAction(u, performance.now() - started, record);
+    await runTransactional(
+      ctx,
+      units.map((u) => ({ file: u.file, step: u.step, direction, history: history(u) })),
+    );
+    const durationMs = performance.now() - started;
+    for (const u of units) result.migrations.push({ version: u.file.version, name: u.file.name, durationMs });
+    return result;
+  }
+  for (const [i, u] of units.entries()) {
+    const started = performance.now();
+    const { version, name, path } = u.file;
+    if (u.loaded.definition?.online && direction === 'up') {
+      if (dry) {
+        dry.comment(
+          `${path} (online: expand, dual-write triggers, backfill and version schema run on \`sluice up\`)`,
+        );
+        continue;
+      }
+      onEvent({ type: 'migration-start', direction, version, name, file: path });
+      await startUnit(options.onlineEnv(), u.file, u.loaded.definition);
+      result.migrations.push({ version, name, durationMs: performance.now() - started });
+      const waiting = units.length - i - 1;
+      if (waiting > 0)
+        onEvent({
+          type: 'note',
+          message: `${waiting} later migration(s) wait until the online migration is completed.`,
+        });
+      break;
+    }
+    if (!dry) onEvent({ type: 'migration-start', direction, version, name, file: path });
+    dry?.comment(`${path} (${direction}${inTransaction(u) ? '' : ', outside a transaction'})`);
+    const history = (record: OperationsRecord | null) =>
+      historyAction(u, performance.now() - started, record);
+    if (inTransaction(u)) {
+      const durable = u === units[units.length - 1];
+      await runTransactional(ctx, [{ file: u.file, step: u.step, direction, history }], { durable });
+    } else {
+      await runNonTransactional(ctx, {
+        file: u.file,
+        step: u.step,
+        direction,
+        previous: u.entry.row,
+        history,
+      });
+    }
+    const durationMs = performance.now() - started;
+    if (!dry) onEvent({ type: 'migration-done', direction, version, name, durationMs });
+    result.migrations.push({ version, name, durationMs });
+  }
+  return result;
+}
