@@ -179,7 +179,7 @@ async function expand(ctx: OnlineContext, plan: OnlinePlan): Promise<void> {
       for (const [fn] of triggers) if (fn) await x.run(fn);
       await lockFirst(x, steps, 'expand', tx);
       for (const s of steps) await s.h.expand?.(s.op, s.resolved, x);
-      for (const [, drop, create] of triggers) for (const f of [drop, create]) if (f) await x.run(f);
+      for (const [, ...install] of triggers) for (const f of install) await x.run(f);
     }),
   );
   // Same definitions again, now validated against the columns they read.

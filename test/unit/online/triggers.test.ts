@@ -53,20 +53,13 @@ test('trigger and views of a rename + alter + drop', () => {
     BEGIN
       IF (current_schemas(false))[1] IS DISTINCT FROM 'sluice_2_x' THEN
         DECLARE
-          "id" "public"."users"."id"%TYPE := NEW."id";
-          "email" "public"."users"."email"%TYPE := NEW."email";
           "age" "public"."users"."age"%TYPE := NEW."age";
-          "legacy" "public"."users"."legacy"%TYPE := NEW."legacy";
-          "code" "public"."users"."code"%TYPE := NEW."code";
         BEGIN
           NEW."_sluice_age" := (age::bigint);
         END;
       ELSE
         DECLARE
-          "id" "public"."users"."id"%TYPE := NEW."id";
-          "email_address" "public"."users"."email"%TYPE := NEW."email";
           "age" "public"."users"."_sluice_age"%TYPE := NEW."_sluice_age";
-          "code" "public"."users"."code"%TYPE := NEW."code";
         BEGIN
           NEW."age" := (age::int);
           IF TG_OP = 'INSERT' THEN NEW."legacy" := (false); END IF;
@@ -98,4 +91,21 @@ test('planning names the operation that does not fit the schema', () => {
   expect(() => plan([op.alterColumn('users', 'id', { type: 'bigint' })])).toThrow(/part of the primary key/);
   expect(() => plan([op.renameTable('users', 'a'), op.renameTable('a', 'b')])).toThrow(/already renamed/);
   expect(() => plan([op.renameTable('users', 'a'), op.dropTable('a')])).toThrow(/renamed earlier/);
+});
+
+test('the UPDATE trigger fires only when a column read or written by an expression needs it', () => {
+  const p = plan([op.alterColumn('users', 'age', { type: 'bigint', up: 'age::bigint', down: 'age::int' })]);
+  const text = triggerStatements(p, p.tables[0]!).map((f) => render(f, postgresQuoting).text);
+  const update = text.find((s) => s.includes('BEFORE UPDATE'));
+  expect(update).toBe(
+    'CREATE TRIGGER "_sluice_syncu_' +
+      update!.split('"_sluice_syncu_')[1]!.split('"')[0] +
+      '" BEFORE UPDATE ON "public"."users" FOR EACH ROW WHEN (NEW."_sluice_age" IS DISTINCT FROM OLD."_sluice_age" OR NEW."age" IS DISTINCT FROM OLD."age" OR NEW."_sluice_age" IS NULL OR NEW."age" IS NULL) EXECUTE FUNCTION ' +
+      update!.split('EXECUTE FUNCTION ')[1],
+  );
+  expect(text.some((s) => /BEFORE INSERT ON "public"\."users" FOR EACH ROW EXECUTE/.test(s))).toBe(true);
+  // An expression that reads no column must run on every update: no WHEN.
+  const constant = plan([op.addColumn('users', { name: 'flag', type: 'boolean', up: 'true' })]);
+  const all = triggerStatements(constant, constant.tables[0]!).map((f) => render(f, postgresQuoting).text);
+  expect(all.find((s) => s.includes('BEFORE UPDATE'))).not.toContain('WHEN');
 });
