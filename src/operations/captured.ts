@@ -3,7 +3,7 @@
  * with the history row so that the automatic `down` can re-create the object exactly. Only the
  * definition is captured: the data itself is never restored.
  */
-import type { QualifiedName } from './types.js';
+import type { Operation, QualifiedName } from './types.js';
 
 /** One column as the catalog describes it. */
 export interface CapturedColumn {
@@ -77,3 +77,24 @@ export type Captured =
 /** What reversing a drop cannot bring back; every such reverse carries this note. */
 export const DATA_NOT_RESTORED =
   're-creates the definition only: the data, privileges, triggers, policies and statistics are not restored';
+
+/**
+ * The rule every drop's reverse starts with: a `CASCADE` drop, or no capture, cannot be undone
+ * (`{ done: null }`); an object that did not exist under `IF EXISTS` needs nothing
+ * (`{ done: [] }`); otherwise the captured definition of the expected kind.
+ *
+ * @example
+ * const c = dropCapture(op, captured, 'view');
+ * if ('done' in c) return c.done;
+ * return [{ kind: 'createView', view: op.view, query: c.found.query }];
+ */
+export function dropCapture<K extends Captured['kind']>(
+  op: { ifExists?: boolean; cascade?: boolean },
+  captured: Captured | null | undefined,
+  kind: K,
+): { found: Extract<Captured, { kind: K }> } | { done: Operation[] | null } {
+  if (op.cascade === true || captured === undefined) return { done: null };
+  if (captured === null) return { done: op.ifExists ? [] : null };
+  if (captured.kind !== kind) return { done: null };
+  return { found: captured as Extract<Captured, { kind: K }> };
+}

@@ -1,4 +1,4 @@
-import { DATA_NOT_RESTORED } from './captured.js';
+import { DATA_NOT_RESTORED, dropCapture } from './captured.js';
 import { constraintFromCapture } from './column-definition.js';
 import { formatName, toName } from './names.js';
 import type { OperationBase, OperationDefinition, QualifiedName, TableRef } from './types.js';
@@ -39,11 +39,10 @@ export const dropConstraintDefinition: OperationDefinition<DropConstraintOperati
   needsCapture: () => true,
   isReversible: () => true,
   reverse(op, captured) {
-    if (captured === undefined) return null;
-    if (captured === null) return op.ifExists ? [] : null;
-    if (captured.kind !== 'constraint') return null;
+    const c = dropCapture(op, captured, 'constraint');
+    if ('done' in c) return c.done;
     const note = `constraint ${op.name}: ${DATA_NOT_RESTORED}; rows written meanwhile must satisfy it again`;
-    return [constraintFromCapture(op.table, captured.constraint, note)];
+    return [constraintFromCapture(op.table, c.found.constraint, note)];
   },
   describe: (op) => `drop constraint ${op.name} on ${formatName(op.table)}`,
 };

@@ -1,3 +1,4 @@
+import { dropCapture } from './captured.js';
 import { formatName, toName } from './names.js';
 import type { OperationBase, OperationDefinition, QualifiedName, TableRef } from './types.js';
 import { checkBoolean, checkQualified, subject } from './validate.js';
@@ -31,10 +32,9 @@ export const dropEnumDefinition: OperationDefinition<DropEnumOperation> = {
   needsCapture: () => true,
   isReversible: () => true,
   reverse(op, captured) {
-    if (captured === undefined) return null;
-    if (captured === null) return op.ifExists ? [] : null;
-    if (captured.kind !== 'enum') return null;
-    return [{ kind: 'createEnum', type: op.type, values: captured.values }];
+    const c = dropCapture(op, captured, 'enum');
+    if ('done' in c) return c.done;
+    return [{ kind: 'createEnum', type: op.type, values: c.found.values }];
   },
   describe: (op) => `drop enum ${formatName(op.type)}`,
 };

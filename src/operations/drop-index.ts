@@ -1,3 +1,4 @@
+import { dropCapture } from './captured.js';
 import { indexFromCapture } from './column-definition.js';
 import { formatName, toName } from './names.js';
 import type { OperationBase, OperationDefinition, QualifiedName, TableRef } from './types.js';
@@ -43,11 +44,10 @@ export const dropIndexDefinition: OperationDefinition<DropIndexOperation> = {
   needsCapture: () => true,
   isReversible: () => true,
   reverse(op, captured) {
-    if (captured === undefined) return null;
-    if (captured === null) return op.ifExists ? [] : null;
-    if (captured.kind !== 'index') return null;
+    const c = dropCapture(op, captured, 'index');
+    if ('done' in c) return c.done;
     const note = `index ${op.name}: re-created from its captured definition and rebuilt from the rows in the table now`;
-    return [indexFromCapture(op.table, captured.index, note)];
+    return [indexFromCapture(op.table, c.found.index, note)];
   },
   describe: (op) => `drop index ${op.name} on ${formatName(op.table)}`,
 };

@@ -1,4 +1,4 @@
-import { DATA_NOT_RESTORED } from './captured.js';
+import { DATA_NOT_RESTORED, dropCapture } from './captured.js';
 import { columnFromCapture, constraintFromCapture, indexFromCapture } from './column-definition.js';
 import { formatName, toName } from './names.js';
 import type { Operation, OperationBase, OperationDefinition, QualifiedName, TableRef } from './types.js';
@@ -40,31 +40,29 @@ export const dropTableDefinition: OperationDefinition<DropTableOperation> = {
   needsCapture: (op) => op.cascade !== true,
   isReversible: (op) => op.cascade !== true,
   reverse(op, captured) {
-    if (op.cascade === true || captured === undefined) return null;
-    if (captured === null) return op.ifExists ? [] : null;
-    if (captured.kind !== 'table') return null;
+    const c = dropCapture(op, captured, 'table');
+    if ('done' in c) return c.done;
     const note = `${formatName(op.table)}: ${DATA_NOT_RESTORED}`;
     const ops: Operation[] = [
       {
         kind: 'createTable',
         table: op.table,
-        columns: captured.columns.map(columnFromCapture),
+        columns: c.found.columns.map(columnFromCapture),
         // CREATE TABLE would mark a NOT VALID constraint valid: those are added afterwards instead.
-        constraints: captured.constraints
-          .filter((c) => c.validated)
-          .map((c) => ({
+        constraints: c.found.constraints
+          .filter((k) => k.validated)
+          .map((k) => ({
             type: 'raw' as const,
-            name: c.name,
-            definition: c.definition,
-            ...(c.references === null ? {} : { references: c.references }),
+            name: k.name,
+            definition: k.definition,
+            ...(k.references === null ? {} : { references: k.references }),
           })),
-        ...(captured.comment === null ? {} : { comment: captured.comment }),
+        ...(c.found.comment === null ? {} : { comment: c.found.comment }),
         note,
       },
     ];
-    for (const c of captured.constraints)
-      if (!c.validated) ops.push(constraintFromCapture(op.table, c, note));
-    for (const i of captured.indexes) ops.push(indexFromCapture(op.table, i, note));
+    for (const k of c.found.constraints) if (!k.validated) ops.push(constraintFromCapture(op.table, k, note));
+    for (const i of c.found.indexes) ops.push(indexFromCapture(op.table, i, note));
     return ops;
   },
   describe: (op) => `drop table ${formatName(op.table)}`,

@@ -1,3 +1,4 @@
+import { dropCapture } from './captured.js';
 import { formatName, toName } from './names.js';
 import type { OperationBase, OperationDefinition, QualifiedName, TableRef } from './types.js';
 import { checkBoolean, checkQualified, subject } from './validate.js';
@@ -36,16 +37,15 @@ export const dropViewDefinition: OperationDefinition<DropViewOperation> = {
   needsCapture: (op) => op.cascade !== true,
   isReversible: (op) => op.cascade !== true,
   reverse(op, captured) {
-    if (op.cascade === true || captured === undefined) return null;
-    if (captured === null) return op.ifExists ? [] : null;
-    if (captured.kind !== 'view') return null;
+    const c = dropCapture(op, captured, 'view');
+    if ('done' in c) return c.done;
     return [
       {
         kind: 'createView',
         view: op.view,
-        query: captured.query,
-        ...(Object.keys(captured.options).length > 0 ? { options: captured.options } : {}),
-        ...(captured.comment === null ? {} : { comment: captured.comment }),
+        query: c.found.query,
+        ...(Object.keys(c.found.options).length > 0 ? { options: c.found.options } : {}),
+        ...(c.found.comment === null ? {} : { comment: c.found.comment }),
         note: `view ${formatName(op.view)}: re-created from its captured definition; privileges are not restored`,
       },
     ];
