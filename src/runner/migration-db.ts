@@ -35,7 +35,6 @@ export function stackLine(stack: string, file: string): number | undefined {
 
 /** The `db` plus the runner's handle to send statements through the same counter. */
 export type RunnerMigrationDb = MigrationDb & {
-  readonly statementCount: number;
   /** Sends a statement made by sluice itself (a compiled operation) at a given file line. */
   send<R>(
     text: string,
@@ -72,9 +71,6 @@ export function createMigrationDb(
   };
   return {
     dryRun,
-    get statementCount() {
-      return index;
-    },
     send,
     sql: <R>(strings: TemplateStringsArray, ...values: unknown[]) => runFragment<R>(sql(strings, ...values)),
     run: runFragment,

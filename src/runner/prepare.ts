@@ -79,10 +79,10 @@ export async function recordStep(
   return out;
 }
 
-function derivedDown(entry: StatusEntry, file: MigrationFile) {
+/** What history kept for an automatic down (typed operations and captures), if anything. */
+function storedDownInfo(entry: StatusEntry): DownInfo | null {
   const info = entry.row?.downInfo as DownInfo | null | undefined;
-  if (!info || !Array.isArray(info.operations) || info.operations.length === 0) return null;
-  return { info, file };
+  return info && Array.isArray(info.operations) && info.operations.length > 0 ? info : null;
 }
 
 /**
@@ -105,13 +105,13 @@ export async function prepareUnits(
     }
     let step = direction === 'up' ? l.loaded.up : l.loaded.down;
     if (step === null) {
-      const derived = derivedDown(l.entry, l.file);
-      if (!derived) {
+      const info = storedDownInfo(l.entry);
+      if (!info) {
         irreversible.push({ file: l.file, reason: 'has no down step' });
         continue;
       }
       const support = await env.dialect.operations();
-      const down = support.deriveDown(derived.info.operations, derived.info.captured ?? []);
+      const down = support.deriveDown(info.operations, info.captured ?? []);
       if (!down.ok) {
         irreversible.push({ file: l.file, reason: `has no down step, and ${down.reason}` });
         continue;

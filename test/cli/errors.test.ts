@@ -1,174 +1,168 @@
 /**
- * Bad input and failures through the built binary, on the real server and on PGlite: each names the
+ * Bad input and failures through the built binary on the real server (see SERVER_TARGETS): each names the
  * file (and line), exits with its code, and leaves nothing applied that should not be.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLI_TARGETS, json, type Project, SLOW, sluice, tables, tempProject } from '../helpers/cli.js';
+import {
+  json,
+  migrationStates,
+  type Project,
+  SERVER_TARGETS,
+  SLOW,
+  sluice,
+  tableMigration,
+  tables,
+  tempProject,
+} from '../helpers/cli.js';
 import type { TestDatabase } from '../helpers/databases.js';
 
-const sqlMigration = (table: string) =>
-  `-- migrate:up\nCREATE TABLE ${table} (id bigint PRIMARY KEY);\n\n-- migrate:down\nDROP TABLE ${table};\n`;
+describe.each(SERVER_TARGETS)('CLI errors on $label', { timeout: SLOW }, ({ create }) => {
+  let db: TestDatabase;
+  let project: Project;
+  const run = (...args: string[]) => sluice(args, { cwd: project.dir, env: { DATABASE_URL: db.url } });
+  const states = () => migrationStates(run);
 
-// Every process start on PGlite pays for loading its WebAssembly; the same refusals and errors
-// run on PGlite through the library (test/integration/runner.test.ts), and every command runs on
-// PGlite through the binary in lifecycle.test.ts, so the binary's error paths run on the server.
-describe.each(CLI_TARGETS.filter((t) => t.label === 'postgres'))(
-  'CLI errors on $label',
-  { timeout: SLOW },
-  ({ create }) => {
-    let db: TestDatabase;
-    let project: Project;
-    const run = (...args: string[]) => sluice(args, { cwd: project.dir, env: { DATABASE_URL: db.url } });
-    const states = async () => {
-      const r = await run('status', '--json');
-      expect(r.code).toBe(0);
-      return json<{ migrations: { version: string; state: string }[] }>(r).migrations.map(
-        (m) => `${m.version}:${m.state}`,
-      );
-    };
+  beforeEach(async () => {
+    db = await create();
+    project = tempProject();
+  });
+  afterEach(async () => {
+    await db.drop();
+    project.remove();
+  });
 
-    beforeEach(async () => {
-      db = await create();
-      project = tempProject();
+  it('a failing statement: exit 1 naming file:line and SQLSTATE; the migration before it stays applied', async () => {
+    project.write('migrations/1_first.sql', tableMigration('first'));
+    project.write(
+      'migrations/2_second.sql',
+      '-- migrate:up\nCREATE TABLE second (id bigint PRIMARY KEY);\n\nINSERT INTO second VALUES (1);\nINSERT INTO nope VALUES (1);\n',
+    );
+    project.write('migrations/3_third.sql', tableMigration('third'));
+    const r = await run('up');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^applied {2}1_first \(.+\)$/m);
+    expect(r.stderr).toContain(
+      'error Migration 2_second (up) failed at migrations/2_second.sql:5:13: relation "nope" does not exist [42P01]\n' +
+        '  statement: INSERT INTO nope VALUES (1)\n',
+    );
+    expect(await states()).toEqual(['1:applied', '2:pending', '3:pending']);
+    expect(await tables(db.url)).toEqual(['first', 'sluice_migrations']);
+
+    // The same error as JSON on stdout.
+    const j = await run('up', '--json');
+    expect(j.code).toBe(1);
+    expect(json(j)).toEqual({
+      error: 'migration-failed',
+      message:
+        'Migration 2_second (up) failed at migrations/2_second.sql:5:13: relation "nope" does not exist [42P01]',
+      file: 'migrations/2_second.sql',
+      line: 5,
+      column: 13,
+      statement: 'INSERT INTO nope VALUES (1)',
+      statementIndex: 2,
+      sqlState: '42P01',
     });
-    afterEach(async () => {
-      await db.drop();
-      project.remove();
+  });
+
+  it('a TypeScript migration with a failing db.sql or that throws: exit 1 naming the file and line', async () => {
+    project.write('migrations/1_first.sql', tableMigration('first'));
+    const ts = (body: string) =>
+      `import { defineMigration } from 'sluice';\n\nexport default defineMigration({\n  async up(db) {\n    await db.sql\`CREATE TABLE \${db.ident('made')} (id bigint PRIMARY KEY)\`;\n${body}\n  },\n});\n`;
+    project.write(
+      'migrations/2_code.ts',
+      ts(`    await db.sql\`INSERT INTO \${db.ident('nope')} VALUES (\${1})\`;`),
+    );
+    const failing = await run('up');
+    expect(failing.code).toBe(1);
+    expect(failing.stderr).toContain(
+      'error Migration 2_code (up) failed at migrations/2_code.ts:6: relation "nope" does not exist [42P01]\n' +
+        '  statement: INSERT INTO "nope" VALUES ($1)\n',
+    );
+
+    project.write('migrations/2_code.ts', ts("    throw new Error('no way');"));
+    const throwing = await run('up', '--json');
+    expect(throwing.code).toBe(1);
+    expect(json(throwing)).toEqual({
+      error: 'migration-failed',
+      message: 'Migration 2_code (up) failed at migrations/2_code.ts:6: no way',
+      file: 'migrations/2_code.ts',
+      line: 6,
+      hint: 'Fix the error in the migration file.',
     });
+    expect(await states()).toEqual(['1:applied', '2:pending']);
+    expect(await tables(db.url)).toEqual(['first', 'sluice_migrations']);
+  });
 
-    it('a failing statement: exit 1 naming file:line and SQLSTATE; the migration before it stays applied', async () => {
-      project.write('migrations/1_first.sql', sqlMigration('first'));
-      project.write(
-        'migrations/2_second.sql',
-        '-- migrate:up\nCREATE TABLE second (id bigint PRIMARY KEY);\n\nINSERT INTO second VALUES (1);\nINSERT INTO nope VALUES (1);\n',
-      );
-      project.write('migrations/3_third.sql', sqlMigration('third'));
-      const r = await run('up');
-      expect(r.code).toBe(1);
-      expect(r.stdout).toBe('');
-      expect(r.stderr).toMatch(/^applied {2}1_first \(.+\)$/m);
-      expect(r.stderr).toContain(
-        'error Migration 2_second (up) failed at migrations/2_second.sql:5:13: relation "nope" does not exist [42P01]\n' +
-          '  statement: INSERT INTO nope VALUES (1)\n',
-      );
-      expect(await states()).toEqual(['1:applied', '2:pending', '3:pending']);
-      expect(await tables(db.url)).toEqual(['first', 'sluice_migrations']);
+  it('malformed migration files: exit 2 naming the file and line; nothing applied', async () => {
+    project.write('migrations/1_first.sql', tableMigration('first'));
+    project.write('migrations/2_nomarker.sql', 'CREATE TABLE second (id bigint PRIMARY KEY);\n');
+    const noMarker = await run('up');
+    expect(noMarker.code).toBe(2);
+    expect(noMarker.stderr).toMatch(
+      /^error migrations\/2_nomarker\.sql: no "-- migrate:up" marker\n {2}hint: /,
+    );
 
-      // The same error as JSON on stdout.
-      const j = await run('up', '--json');
-      expect(j.code).toBe(1);
-      expect(json(j)).toEqual({
-        error: 'migration-failed',
-        message:
-          'Migration 2_second (up) failed at migrations/2_second.sql:5:13: relation "nope" does not exist [42P01]',
-        file: 'migrations/2_second.sql',
-        line: 5,
-        column: 13,
-        statement: 'INSERT INTO nope VALUES (1)',
-        statementIndex: 2,
-        sqlState: '42P01',
-      });
-    });
-
-    it('a TypeScript migration with a failing db.sql or that throws: exit 1 naming the file and line', async () => {
-      project.write('migrations/1_first.sql', sqlMigration('first'));
-      const ts = (body: string) =>
-        `import { defineMigration } from 'sluice';\n\nexport default defineMigration({\n  async up(db) {\n    await db.sql\`CREATE TABLE \${db.ident('made')} (id bigint PRIMARY KEY)\`;\n${body}\n  },\n});\n`;
-      project.write(
-        'migrations/2_code.ts',
-        ts(`    await db.sql\`INSERT INTO \${db.ident('nope')} VALUES (\${1})\`;`),
-      );
-      const failing = await run('up');
-      expect(failing.code).toBe(1);
-      expect(failing.stderr).toContain(
-        'error Migration 2_code (up) failed at migrations/2_code.ts:6: relation "nope" does not exist [42P01]\n' +
-          '  statement: INSERT INTO "nope" VALUES ($1)\n',
-      );
-
-      project.write('migrations/2_code.ts', ts("    throw new Error('no way');"));
-      const throwing = await run('up', '--json');
-      expect(throwing.code).toBe(1);
-      expect(json(throwing)).toEqual({
-        error: 'migration-failed',
-        message: 'Migration 2_code (up) failed at migrations/2_code.ts:6: no way',
-        file: 'migrations/2_code.ts',
-        line: 6,
-        hint: 'Fix the error in the migration file.',
-      });
-      expect(await states()).toEqual(['1:applied', '2:pending']);
-      expect(await tables(db.url)).toEqual(['first', 'sluice_migrations']);
-    });
-
-    it('malformed migration files: exit 2 naming the file and line; nothing applied', async () => {
-      project.write('migrations/1_first.sql', sqlMigration('first'));
-      project.write('migrations/2_nomarker.sql', 'CREATE TABLE second (id bigint PRIMARY KEY);\n');
-      const noMarker = await run('up');
-      expect(noMarker.code).toBe(2);
-      expect(noMarker.stderr).toMatch(
-        /^error migrations\/2_nomarker\.sql: no "-- migrate:up" marker\n {2}hint: /,
-      );
-
-      rmSync(join(project.dir, 'migrations/2_nomarker.sql'));
-      project.write(
-        'migrations/2_dollar.sql',
-        '-- migrate:up\nCREATE TABLE second (id bigint PRIMARY KEY);\nCREATE FUNCTION f() RETURNS int AS $body$\n  SELECT 1;\n',
-      );
-      const dollar = await run('up', '--json');
-      expect(dollar.code).toBe(2);
-      expect(json(dollar)).toMatchObject({
-        error: 'migration-file',
-        message: expect.stringMatching(
-          /^Unterminated dollar-quoted string \$body\$ starting at migrations\/2_dollar\.sql:3:/,
-        ),
-        file: 'migrations/2_dollar.sql',
-        line: 3,
-      });
-
-      rmSync(join(project.dir, 'migrations/2_dollar.sql'));
-      project.write('migrations/2-misnamed.sql', sqlMigration('second'));
-      const misnamed = await run('up');
-      expect(misnamed.code).toBe(2);
-      expect(misnamed.stderr).toMatch(
-        /^error Migration file migrations\/2-misnamed\.sql is not named <version>_<name>\.sql\.\n/,
-      );
-      expect(await run('status')).toMatchObject({ code: 2 });
-
-      rmSync(join(project.dir, 'migrations/2-misnamed.sql'));
-      expect(await states()).toEqual(['1:pending']);
-      expect(await tables(db.url)).toEqual(['sluice_migrations']);
+    rmSync(join(project.dir, 'migrations/2_nomarker.sql'));
+    project.write(
+      'migrations/2_dollar.sql',
+      '-- migrate:up\nCREATE TABLE second (id bigint PRIMARY KEY);\nCREATE FUNCTION f() RETURNS int AS $body$\n  SELECT 1;\n',
+    );
+    const dollar = await run('up', '--json');
+    expect(dollar.code).toBe(2);
+    expect(json(dollar)).toMatchObject({
+      error: 'migration-file',
+      message: expect.stringMatching(
+        /^Unterminated dollar-quoted string \$body\$ starting at migrations\/2_dollar\.sql:3:/,
+      ),
+      file: 'migrations/2_dollar.sql',
+      line: 3,
     });
 
-    it('unknown targets: exit 2, nothing applied or reverted', async () => {
-      project.write('migrations/1_first.sql', sqlMigration('first'));
-      project.write('migrations/2_second.sql', sqlMigration('second'));
-      expect(await run('up', '+1')).toMatchObject({ code: 0 });
+    rmSync(join(project.dir, 'migrations/2_dollar.sql'));
+    project.write('migrations/2-misnamed.sql', tableMigration('second'));
+    const misnamed = await run('up');
+    expect(misnamed.code).toBe(2);
+    expect(misnamed.stderr).toMatch(
+      /^error Migration file migrations\/2-misnamed\.sql is not named <version>_<name>\.sql\.\n/,
+    );
+    expect(await run('status')).toMatchObject({ code: 2 });
 
-      const up = await run('up', '123');
-      expect(up.code).toBe(2);
-      expect(up.stderr).toContain(
-        'error Unknown target version 123: no migration file has it.\n  hint: Run `sluice status` to see the versions.\n',
-      );
-      const badUp = await run('up', 'latest', '--json');
-      expect(badUp.code).toBe(2);
-      expect(json(badUp)).toEqual({
-        error: 'usage',
-        message: 'Invalid up target "latest".',
-        hint: 'Use head, +N (e.g. +1) or a version (e.g. 20240101120000).',
-      });
-      const down = await run('down', 'foo', '--yes');
-      expect(down.code).toBe(2);
-      expect(down.stderr).toMatch(/^error Invalid down target "foo"\.\n/);
-      const downVersion = await run('down', '2', '--yes');
-      expect(downVersion.code).toBe(2);
-      expect(downVersion.stderr).toMatch(/^error Unknown target version 2: it is not applied\.\n/);
-      const baseline = await run('baseline', '9');
-      expect(baseline.code).toBe(2);
-      expect(baseline.stderr).toMatch(/^error Unknown baseline version 9: no migration file has it\.\n/);
+    rmSync(join(project.dir, 'migrations/2-misnamed.sql'));
+    expect(await states()).toEqual(['1:pending']);
+    expect(await tables(db.url)).toEqual(['sluice_migrations']);
+  });
 
-      expect(await states()).toEqual(['1:applied', '2:pending']);
-      expect(await tables(db.url)).toEqual(['first', 'sluice_migrations']);
+  it('unknown targets: exit 2, nothing applied or reverted', async () => {
+    project.write('migrations/1_first.sql', tableMigration('first'));
+    project.write('migrations/2_second.sql', tableMigration('second'));
+    expect(await run('up', '+1')).toMatchObject({ code: 0 });
+
+    const up = await run('up', '123');
+    expect(up.code).toBe(2);
+    expect(up.stderr).toContain(
+      'error Unknown target version 123: no migration file has it.\n  hint: Run `sluice status` to see the versions.\n',
+    );
+    const badUp = await run('up', 'latest', '--json');
+    expect(badUp.code).toBe(2);
+    expect(json(badUp)).toEqual({
+      error: 'usage',
+      message: 'Invalid up target "latest".',
+      hint: 'Use head, +N (e.g. +1) or a version (e.g. 20240101120000).',
     });
-  },
-);
+    const down = await run('down', 'foo', '--yes');
+    expect(down.code).toBe(2);
+    expect(down.stderr).toMatch(/^error Invalid down target "foo"\.\n/);
+    const downVersion = await run('down', '2', '--yes');
+    expect(downVersion.code).toBe(2);
+    expect(downVersion.stderr).toMatch(/^error Unknown target version 2: it is not applied\.\n/);
+    const baseline = await run('baseline', '9');
+    expect(baseline.code).toBe(2);
+    expect(baseline.stderr).toMatch(/^error Unknown baseline version 9: no migration file has it\.\n/);
+
+    expect(await states()).toEqual(['1:applied', '2:pending']);
+    expect(await tables(db.url)).toEqual(['first', 'sluice_migrations']);
+  });
+});

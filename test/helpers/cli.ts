@@ -183,3 +183,25 @@ export function statusRows(stdout: string): string[] {
     .filter((m) => m !== null)
     .map((m) => `${m[1]} ${m[2]} ${m[3]}`);
 }
+
+/**
+ * The real server only. Every process start on PGlite pays for loading its WebAssembly, so suites of
+ * many short CLI runs (errors, refusals) use the server; the same behaviours run on PGlite through
+ * the library (test/integration/runner.test.ts), and every command runs on PGlite through the binary
+ * in lifecycle.test.ts.
+ */
+export const SERVER_TARGETS = CLI_TARGETS.filter((t) => t.label === 'postgres');
+
+/** A dbmate-format migration creating (and dropping) one table. */
+export function tableMigration(table: string): string {
+  return `-- migrate:up\nCREATE TABLE ${table} (id bigint PRIMARY KEY);\n\n-- migrate:down\nDROP TABLE ${table};\n`;
+}
+
+/** `version:state` of every migration, from `status --json` (which must succeed). */
+export async function migrationStates(run: (...args: string[]) => Promise<CliResult>): Promise<string[]> {
+  const r = await run('status', '--json');
+  if (r.code !== 0) throw new Error(`status failed (exit ${r.code}): ${r.stderr}`);
+  return json<{ migrations: { version: string; state: string }[] }>(r).migrations.map(
+    (m) => `${m.version}:${m.state}`,
+  );
+}
