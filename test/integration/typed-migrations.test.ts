@@ -120,6 +120,23 @@ describe.each(POSTGRES_TARGETS)('typed migrations on $label', ({ create }) => {
     expect(defaults).toEqual([{ d: "'x'::text" }]);
   });
 
+  it('drops the invalid index a failed concurrent build left before running it again', async () => {
+    project.write(
+      '1_t.sql',
+      sqlMigration('CREATE TABLE t (id int PRIMARY KEY, v int);\nINSERT INTO t VALUES (1, 7), (2, 7);'),
+    );
+    project.write('2_unique.ts', ts(`  async up(db) { await db.addIndex('t', ['v'], { unique: true }); },`));
+    const m = await project.migrator();
+    await m.up('+1');
+    // The duplicate values make CREATE UNIQUE INDEX CONCURRENTLY fail, leaving an invalid index behind.
+    await expect(m.up()).rejects.toThrow(/23505/);
+    expect(await indexes(m)).toContainEqual({ name: 't_v_idx', valid: false });
+    await query(m, 'UPDATE t SET v = 8 WHERE id = 2');
+    await m.up();
+    expect(await indexes(m)).toContainEqual({ name: 't_v_idx', valid: true });
+    expect((await m.status()).entries.map((e) => e.state)).toEqual(['applied', 'applied']);
+  });
+
   it('refuses the automatic down when an operation cannot be reversed, before anything runs', async () => {
     project.write(
       '1_raw.ts',
