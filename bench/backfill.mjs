@@ -7,7 +7,9 @@
  *                                              # vacuuming and updating 10M rows twice), so opt-in
  *
  * Environment: SLUICE_BENCH_PG_URL (admin URL, default the test server), BENCH_REPEAT (runs of the
- * 1M throughput comparison, default 3), BENCH_STRICT=1 to exit 1 when a figure misses its target.
+ * 1M throughput comparison, default 3), BENCH_WRITER_ROUNDS (rounds of the writer-latency figure,
+ * default 2), BENCH_ONLY (comma-separated parts: plan, throughput, writer, trigger, naive),
+ * BENCH_STRICT=1 to exit 1 when a figure misses its target.
  * Works in a fresh database that it drops at the end. Figures from a server shared with other
  * work swing a lot: compare runs on a quiet machine.
  */
@@ -23,6 +25,10 @@ const ADMIN_URL =
   'postgres://postgres@127.0.0.1:5432/postgres';
 const FULL = process.env.BENCH_FULL === '1';
 const WRITER_RATE = 800; // single-row updates per second
+const WRITER_ROUNDS = Number(process.env.BENCH_WRITER_ROUNDS ?? 2);
+/** BENCH_ONLY=writer,trigger runs only those parts (plan, throughput, writer, trigger, naive). */
+const ONLY = process.env.BENCH_ONLY?.split(',').map((p) => p.trim());
+const part = (name) => !ONLY || ONLY.includes(name);
 const NAIVE_ROWS = 50_000;
 
 const figures = [];
@@ -358,16 +364,20 @@ async function main() {
       `backfill bench: PostgreSQL ${i.v}, shared_buffers ${i.sb}, synchronous_commit ${i.sc}${FULL ? ', FULL' : ''}`,
     );
     const sizes = FULL ? [1_000_000, 10_000_000] : [1_000_000];
-    for (const rows of [10_000, 100_000]) {
-      await makeTable(conn, 'plan', rows);
-      await planShape(conn, 'plan', rows);
+    if (part('plan')) {
+      for (const rows of [10_000, 100_000]) {
+        await makeTable(conn, 'plan', rows);
+        await planShape(conn, 'plan', rows);
+      }
+      await conn.query('DROP TABLE plan');
     }
-    await conn.query('DROP TABLE plan');
     const repeat = Number(process.env.BENCH_REPEAT ?? 3);
-    for (const rows of sizes) await throughput(conn, rows, rows > 1_000_000 ? 1 : repeat);
-    await writerLatency(conn, url.toString(), 1_000_000, 2);
-    await triggerOverhead(conn, 1_000_000);
-    await naiveCopy(conn, NAIVE_ROWS);
+    if (part('throughput')) {
+      for (const rows of sizes) await throughput(conn, rows, rows > 1_000_000 ? 1 : repeat);
+    }
+    if (part('writer')) await writerLatency(conn, url.toString(), 1_000_000, WRITER_ROUNDS);
+    if (part('trigger')) await triggerOverhead(conn, 1_000_000);
+    if (part('naive')) await naiveCopy(conn, NAIVE_ROWS);
   } finally {
     await conn.close();
     await driver.close();

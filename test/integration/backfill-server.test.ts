@@ -101,6 +101,34 @@ describe('backfill on postgres (server only)', () => {
     expect(after.rows[0]).toEqual({ lt: '0', sc: 'on' });
   });
 
+  it('counts the sessions its batch blocked and halves the duration it aims at', async () => {
+    await makeUsers(conn, 300);
+    // One batch of all 300 rows that sleeps 0.4 s at id 200: rows 1..199 are written and locked by then.
+    const spec = users('waiters', {
+      set: { touched: 'touched + 1 + (CASE WHEN id = 200 THEN (SELECT 0 FROM pg_sleep(0.4)) ELSE 0 END)' },
+    });
+    const app = await driver.connect();
+    const events: BackfillProgress[] = [];
+    const running = runBackfill(conn, spec, { initialBatchSize: 1000, onProgress: (p) => events.push(p) });
+    for (;;) {
+      const sleeping = await app.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database()",
+      );
+      if (sleeping.rows[0]!.n > 0) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    // An application write to a row the batch already holds waits for the batch to commit.
+    const write = app.query("UPDATE users SET email = 'app@example.com' WHERE id = 10");
+    const result = await running;
+    await write;
+    await app.close();
+    expect(result).toMatchObject({ rows: 300, batches: 1 });
+    const batch = events.find((e) => e.state === 'batch');
+    expect(batch).toMatchObject({ waiters: 1, targetBatchMs: 25 });
+    expect(events[0]).toMatchObject({ state: 'start', waiters: 0, targetBatchMs: 50 });
+    expect(await touchedCounts(conn)).toEqual({ 1: 300 });
+  });
+
   it('pauses while replicas lag beyond the limit', async () => {
     await makeUsers(conn, 300);
     const lags = [5_000_000, 2_000_000, 10];

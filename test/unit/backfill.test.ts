@@ -6,7 +6,14 @@ import { Writable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { validateSpec } from '../../src/online/backfill/catalog.js';
 import { sameSpec } from '../../src/online/backfill/checkpoint.js';
-import { backoffMs, isRetryable, nextBatchSize, rate, sleep } from '../../src/online/backfill/pacing.js';
+import {
+  backoffMs,
+  isRetryable,
+  nextBatchSize,
+  nextTargetMs,
+  rate,
+  sleep,
+} from '../../src/online/backfill/pacing.js';
 import { summarizePlan } from '../../src/online/backfill/plan-check.js';
 import { createProgressBar, shortCount, shortDuration } from '../../src/online/backfill/progress-bar.js';
 import { waitForReplicas } from '../../src/online/backfill/replication.js';
@@ -69,7 +76,10 @@ describe('backfill SQL', () => {
          RETURNING last_key, rows_done, rows_written, batches
       )
       SELECT (SELECT last_key FROM sluice_done) AS last_key, (SELECT rows_done FROM sluice_done) AS rows_done,
-             (SELECT rows_written FROM sluice_done) AS rows_written, (SELECT batches FROM sluice_done) AS batches"
+             (SELECT rows_written FROM sluice_done) AS rows_written, (SELECT batches FROM sluice_done) AS batches,
+             (SELECT count(*)::int FROM pg_catalog.pg_locks l
+               WHERE EXISTS (SELECT 1 FROM sluice_done) AND NOT l.granted AND l.locktype = 'transactionid'
+                 AND l.transactionid = pg_catalog.pg_current_xact_id_if_assigned()::xid) AS waiters"
     `);
     expect(q.values).toEqual(['m1:users', ['41'], '41', '541', ['541'], 500, 500, 'm1:users']);
   });
@@ -133,6 +143,21 @@ describe('backfill pacing', () => {
     expect(nextBatchSize(1000, 3, 1, limits)).toBe(1000);
     expect(nextBatchSize(1000, 0, 1, limits)).toBe(1000);
   });
+  it('halves the aimed duration per batch that blocked a session, and doubles it back per 2 s of clear batches', () => {
+    const t = { targetBatchMs: 50, minTargetBatchMs: 10 };
+    expect(nextTargetMs(50, 1, 50, t)).toBe(25);
+    expect(nextTargetMs(25, 3, 25, t)).toBe(12.5);
+    expect(nextTargetMs(12.5, 1, 12, t)).toBe(10);
+    expect(nextTargetMs(10, 0, 2000, t)).toBe(20);
+    expect(nextTargetMs(10, 0, 1000, t)).toBeCloseTo(14.14, 2);
+    expect(nextTargetMs(40, 0, 2000, t)).toBe(50);
+    expect(nextTargetMs(50, 0, 50, t)).toBe(50);
+    expect(nextTargetMs(20, 0, -5, t)).toBe(20);
+    // 200 clear batches of 10 ms (2 s) double the aim: per batch it grows by 2^(1/200).
+    let ms = 10;
+    for (let i = 0; i < 200; i++) ms = nextTargetMs(ms, 0, 10, t);
+    expect(ms).toBeCloseTo(20, 6);
+  });
   it('backs off exponentially with jitter, capped', () => {
     expect([1, 2, 3, 10].map((n) => backoffMs(n, () => 0.5))).toEqual([50, 100, 200, 5000]);
     expect(backoffMs(1, () => 0)).toBe(25);
@@ -154,6 +179,7 @@ describe('backfill pacing', () => {
   it('fills defaults and clamps sizes', () => {
     expect(settings({})).toMatchObject({
       targetBatchMs: 50,
+      minTargetBatchMs: 10,
       initialBatchSize: 1000,
       minBatchSize: 10,
       maxBatchSize: 50_000,
@@ -163,6 +189,7 @@ describe('backfill pacing', () => {
       synchronousCommit: false,
       stateSchema: 'sluice',
     });
+    expect(settings({ targetBatchMs: 5 }).minTargetBatchMs).toBe(5);
     expect(settings({ initialBatchSize: 5, minBatchSize: 20, maxBatchSize: 10 })).toMatchObject({
       minBatchSize: 20,
       maxBatchSize: 20,
@@ -283,6 +310,8 @@ describe('backfill progress bar', () => {
     batches: 0,
     retries: 0,
     batchSize: 1000,
+    targetBatchMs: 50,
+    waiters: 0,
     rowsPerSecond: 0,
     etaMs: null,
     lastKey: null,

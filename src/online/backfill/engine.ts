@@ -16,7 +16,7 @@ import {
   sameSpec,
 } from './checkpoint.js';
 import { BackfillError } from './errors.js';
-import { backoffMs, isRetryable, nextBatchSize, rate, sleep } from './pacing.js';
+import { backoffMs, isRetryable, nextBatchSize, nextTargetMs, rate, sleep } from './pacing.js';
 import { explainResolved } from './plan-check.js';
 import { replicationLagBytes, waitForReplicas } from './replication.js';
 import { clampSize, cleanSpec, type Settings, settings } from './settings.js';
@@ -143,6 +143,8 @@ interface BatchRow {
   rows_done: number | null;
   rows_written: number | null;
   batches: number | null;
+  /** Sessions waiting on the batch's transaction as it finished writing. */
+  waiters: number;
 }
 
 /** Finds the end of the next batch, then writes it with its checkpoint. */
@@ -275,6 +277,9 @@ export async function runBackfill(
   const maxKey = cp.maxKey;
   let lastKey = cp.lastKey;
   let size = clampSize(cp.batchSize ?? s.initialBatchSize, s.minBatchSize, s.maxBatchSize);
+  let targetMs = s.targetBatchMs;
+  let waiters = 0;
+  let sinceLastBatch = performance.now();
   let retries = 0;
   const runStarted = performance.now();
   const emit = (state: BackfillProgress['state'], extra: Partial<BackfillProgress> = {}) => {
@@ -292,6 +297,8 @@ export async function runBackfill(
       rowsTotal,
       ...totals,
       batchSize: size,
+      targetBatchMs: targetMs,
+      waiters,
       retries,
       rowsPerSecond,
       etaMs,
@@ -344,7 +351,10 @@ export async function runBackfill(
         const scanned = row.rows_done - totals.rowsDone;
         lastKey = row.last_key;
         totals = { rowsDone: row.rows_done, rowsWritten: row.rows_written ?? 0, batches: row.batches ?? 0 };
-        size = nextBatchSize(batch.size, scanned, batch.elapsedMs, s);
+        waiters = row.waiters;
+        targetMs = nextTargetMs(targetMs, waiters, performance.now() - sinceLastBatch, s);
+        sinceLastBatch = performance.now();
+        size = nextBatchSize(batch.size, scanned, batch.elapsedMs, { ...s, targetBatchMs: targetMs });
         emit('batch');
         if (s.pauseMs > 0 && !sameKey(lastKey, maxKey)) await sleep(s.pauseMs, s.signal);
       }

@@ -33,6 +33,36 @@ export function nextBatchSize(
   return Math.round(Math.min(Math.max(next, limits.minBatchSize), limits.maxBatchSize));
 }
 
+/** Bounds of the batch duration aimed at: the configured target, and how low contention may take it. */
+export interface TargetLimits {
+  targetBatchMs: number;
+  minTargetBatchMs: number;
+}
+
+/**
+ * The duration the next batch aims at. A batch holds the lock of every row it has written until it
+ * commits, so an application write to one of them waits up to a whole batch; the share of writes
+ * that wait and how long they wait both grow with the batch's duration. When sessions were waiting
+ * on the last batch as it committed, the aim halves (down to `minTargetBatchMs`); otherwise it
+ * climbs back toward `targetBatchMs`, doubling per 2 s of batches that blocked nobody. Growing per
+ * second rather than per batch keeps short batches for as long as the application keeps writing
+ * into the range: per batch, the growth would outrun the (rarer) waiters of shorter batches. Short
+ * batches cost little throughput: a batch's fixed cost is a few round trips.
+ *
+ * @example
+ * nextTargetMs(50, 1, 50, { targetBatchMs: 50, minTargetBatchMs: 10 }) // 25
+ * nextTargetMs(20, 0, 2000, { targetBatchMs: 50, minTargetBatchMs: 10 }) // 40
+ */
+export function nextTargetMs(
+  current: number,
+  waiters: number,
+  elapsedMs: number,
+  limits: TargetLimits,
+): number {
+  const next = waiters > 0 ? current / 2 : current * 2 ** (Math.max(0, elapsedMs) / 2000);
+  return Math.min(Math.max(next, limits.minTargetBatchMs), limits.targetBatchMs);
+}
+
 /** SQLSTATEs of failures that a retry of the same batch can get past. */
 const RETRYABLE = new Set([
   '55P03', // lock_not_available: lock_timeout expired

@@ -18,9 +18,11 @@ export type Settings = Required<
 export function settings(o: BackfillOptions): Settings {
   const minBatchSize = Math.max(1, Math.floor(o.minBatchSize ?? 10));
   const maxBatchSize = Math.max(minBatchSize, Math.floor(o.maxBatchSize ?? 50_000));
+  const targetBatchMs = Math.max(1, o.targetBatchMs ?? 50);
   return {
     ...o,
-    targetBatchMs: Math.max(1, o.targetBatchMs ?? 50),
+    targetBatchMs,
+    minTargetBatchMs: Math.min(targetBatchMs, Math.max(1, o.minTargetBatchMs ?? 10)),
     minBatchSize,
     maxBatchSize,
     initialBatchSize: clampSize(o.initialBatchSize ?? 1000, minBatchSize, maxBatchSize),

@@ -15,6 +15,10 @@
  *   repeat a committed batch, and no `BEGIN` is needed (nor possible to leak).
  * - The checkpoint row is locked (`FOR UPDATE`) and must still hold the last key this runner read:
  *   if another runner moved it, the batch writes nothing and the runner re-reads the checkpoint.
+ * - Its last column counts the sessions waiting on the batch's transaction at that moment, once
+ *   every row is written (the `EXISTS (… sluice_done)` gate runs first): an application write that
+ *   hit a row of the batch waits for its commit, so it is still there to be counted. The engine
+ *   shortens its batches while they block anyone (pacing.ts).
  */
 import { ident, join, raw, type SqlFragment, sql } from '../../sql/tag.js';
 import type { BackfillSpec, TableRef } from './types.js';
@@ -253,5 +257,8 @@ export function batchStatement(r: ResolvedSpec, stateSchema: string, b: BatchBou
    RETURNING last_key, rows_done, rows_written, batches
 )
 SELECT (SELECT last_key FROM sluice_done) AS last_key, (SELECT rows_done FROM sluice_done) AS rows_done,
-       (SELECT rows_written FROM sluice_done) AS rows_written, (SELECT batches FROM sluice_done) AS batches`;
+       (SELECT rows_written FROM sluice_done) AS rows_written, (SELECT batches FROM sluice_done) AS batches,
+       (SELECT count(*)::int FROM pg_catalog.pg_locks l
+         WHERE EXISTS (SELECT 1 FROM sluice_done) AND NOT l.granted AND l.locktype = 'transactionid'
+           AND l.transactionid = pg_catalog.pg_current_xact_id_if_assigned()::xid) AS waiters`;
 }

@@ -74,6 +74,10 @@ export interface BackfillProgress {
   retries: number;
   /** Size the next batch will have (the adaptive size). */
   batchSize: number;
+  /** Duration the next batch aims at: `targetBatchMs`, or less while batches block other sessions. */
+  targetBatchMs: number;
+  /** Sessions that were waiting on the last batch's row locks when it committed (0 before any batch). */
+  waiters: number;
   /** Keys walked per second in this run. */
   rowsPerSecond: number;
   /** Estimated time left, or null before the first batch of this run. */
@@ -93,6 +97,12 @@ export interface BackfillProgress {
 export interface BackfillOptions {
   /** Batch size adapts so each batch takes about this long. Default 50 ms. */
   targetBatchMs?: number;
+  /**
+   * While application sessions queue behind a batch's row locks, the duration aimed at halves per
+   * such batch down to this, and climbs back (doubling per 2 s) while batches block nobody. Default 10 ms
+   * (never above `targetBatchMs`); set it equal to `targetBatchMs` to turn this off.
+   */
+  minTargetBatchMs?: number;
   /** Size of the first batch of a fresh backfill (a resume reuses the last tuned size). Default 1000. */
   initialBatchSize?: number;
   /** Default 10. */
