@@ -214,10 +214,12 @@ export interface OnlineContext {
   signal?: AbortSignal;
   /** Schema of the tables the operations name. Default `public`. */
   schema?: string;
-  /** Pacing of the backfills (batch sizes, target batch time, pauses); the engine's defaults otherwise. */
+  /** Pacing of the backfills (batch sizes, target batch time, pauses, yielding); the engine's defaults otherwise. */
   backfillOptions?: Pick<
     import('./backfill/index.js').BackfillOptions,
     | 'targetBatchMs'
+    | 'minTargetBatchMs'
+    | 'yieldRatio'
     | 'initialBatchSize'
     | 'minBatchSize'
     | 'maxBatchSize'

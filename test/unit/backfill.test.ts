@@ -11,6 +11,7 @@ import {
   isRetryable,
   nextBatchSize,
   nextTargetMs,
+  pauseAfterBatch,
   rate,
   sleep,
 } from '../../src/online/backfill/pacing.js';
@@ -77,9 +78,13 @@ describe('backfill SQL', () => {
       )
       SELECT (SELECT last_key FROM sluice_done) AS last_key, (SELECT rows_done FROM sluice_done) AS rows_done,
              (SELECT rows_written FROM sluice_done) AS rows_written, (SELECT batches FROM sluice_done) AS batches,
-             (SELECT count(*)::int FROM pg_catalog.pg_locks l
-               WHERE EXISTS (SELECT 1 FROM sluice_done) AND NOT l.granted AND l.locktype = 'transactionid'
-                 AND l.transactionid = pg_catalog.pg_current_xact_id_if_assigned()::xid) AS waiters"
+             sluice_locks.waiters, sluice_locks.busy
+        FROM (SELECT count(*) FILTER (WHERE NOT l.granted AND l.locktype = 'transactionid'
+                       AND l.transactionid = pg_catalog.pg_current_xact_id_if_assigned()::xid)::int AS waiters,
+                     count(DISTINCT l.pid) FILTER (WHERE l.locktype = 'virtualxid' AND l.pid <> pg_catalog.pg_backend_pid()
+                       AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a
+                                        WHERE a.pid = l.pid AND a.backend_type <> 'client backend'))::int AS busy
+                FROM pg_catalog.pg_locks l WHERE EXISTS (SELECT 1 FROM sluice_done)) sluice_locks"
     `);
     expect(q.values).toEqual(['m1:users', ['41'], '41', '541', ['541'], 500, 500, 'm1:users']);
   });
@@ -158,6 +163,19 @@ describe('backfill pacing', () => {
     for (let i = 0; i < 200; i++) ms = nextTargetMs(ms, 0, 10, t);
     expect(ms).toBeCloseTo(20, 6);
   });
+  it('yields its own duration after a batch while other sessions were busy in the last second', () => {
+    const s = { pauseMs: 0, yieldRatio: 1 };
+    expect(pauseAfterBatch({ elapsedMs: 12, busyAgoMs: 0 }, s)).toBe(12);
+    expect(pauseAfterBatch({ elapsedMs: 12, busyAgoMs: 999 }, s)).toBe(12);
+    expect(pauseAfterBatch({ elapsedMs: 12, busyAgoMs: 1000 }, s)).toBe(0);
+    expect(pauseAfterBatch({ elapsedMs: 12, busyAgoMs: null }, s)).toBe(0);
+    expect(pauseAfterBatch({ elapsedMs: 12, busyAgoMs: 0 }, { pauseMs: 0, yieldRatio: 2.5 })).toBe(30);
+    expect(pauseAfterBatch({ elapsedMs: 12, busyAgoMs: 0 }, { pauseMs: 0, yieldRatio: 0 })).toBe(0);
+    // pauseMs is a floor, not added on top.
+    expect(pauseAfterBatch({ elapsedMs: 12, busyAgoMs: 0 }, { pauseMs: 20, yieldRatio: 1 })).toBe(20);
+    expect(pauseAfterBatch({ elapsedMs: 12, busyAgoMs: null }, { pauseMs: 20, yieldRatio: 1 })).toBe(20);
+    expect(pauseAfterBatch({ elapsedMs: 40, busyAgoMs: 5 }, { pauseMs: 20, yieldRatio: 1 })).toBe(40);
+  });
   it('backs off exponentially with jitter, capped', () => {
     expect([1, 2, 3, 10].map((n) => backoffMs(n, () => 0.5))).toEqual([50, 100, 200, 5000]);
     expect(backoffMs(1, () => 0)).toBe(25);
@@ -180,6 +198,7 @@ describe('backfill pacing', () => {
     expect(settings({})).toMatchObject({
       targetBatchMs: 50,
       minTargetBatchMs: 10,
+      yieldRatio: 2,
       initialBatchSize: 1000,
       minBatchSize: 10,
       maxBatchSize: 50_000,
@@ -312,6 +331,8 @@ describe('backfill progress bar', () => {
     batchSize: 1000,
     targetBatchMs: 50,
     waiters: 0,
+    busySessions: 0,
+    pauseMs: 0,
     rowsPerSecond: 0,
     etaMs: null,
     lastKey: null,

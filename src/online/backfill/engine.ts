@@ -16,7 +16,15 @@ import {
   sameSpec,
 } from './checkpoint.js';
 import { BackfillError } from './errors.js';
-import { backoffMs, isRetryable, nextBatchSize, nextTargetMs, rate, sleep } from './pacing.js';
+import {
+  backoffMs,
+  isRetryable,
+  nextBatchSize,
+  nextTargetMs,
+  pauseAfterBatch,
+  rate,
+  sleep,
+} from './pacing.js';
 import { explainResolved } from './plan-check.js';
 import { replicationLagBytes, waitForReplicas } from './replication.js';
 import { clampSize, cleanSpec, type Settings, settings } from './settings.js';
@@ -145,6 +153,8 @@ interface BatchRow {
   batches: number | null;
   /** Sessions waiting on the batch's transaction as it finished writing. */
   waiters: number;
+  /** Other client sessions inside a transaction at that moment. */
+  busy: number;
 }
 
 /** Finds the end of the next batch, then writes it with its checkpoint. */
@@ -279,6 +289,9 @@ export async function runBackfill(
   let size = clampSize(cp.batchSize ?? s.initialBatchSize, s.minBatchSize, s.maxBatchSize);
   let targetMs = s.targetBatchMs;
   let waiters = 0;
+  let busySessions = 0;
+  let busyAt: number | null = null;
+  let pauseMs = s.pauseMs;
   let sinceLastBatch = performance.now();
   let retries = 0;
   const runStarted = performance.now();
@@ -299,6 +312,8 @@ export async function runBackfill(
       batchSize: size,
       targetBatchMs: targetMs,
       waiters,
+      busySessions,
+      pauseMs,
       retries,
       rowsPerSecond,
       etaMs,
@@ -352,11 +367,18 @@ export async function runBackfill(
         lastKey = row.last_key;
         totals = { rowsDone: row.rows_done, rowsWritten: row.rows_written ?? 0, batches: row.batches ?? 0 };
         waiters = row.waiters;
-        targetMs = nextTargetMs(targetMs, waiters, performance.now() - sinceLastBatch, s);
-        sinceLastBatch = performance.now();
+        busySessions = row.busy;
+        const now = performance.now();
+        if (busySessions > 0) busyAt = now;
+        targetMs = nextTargetMs(targetMs, waiters, now - sinceLastBatch, s);
+        sinceLastBatch = now;
+        pauseMs = pauseAfterBatch(
+          { elapsedMs: batch.elapsedMs, busyAgoMs: busyAt === null ? null : now - busyAt },
+          s,
+        );
         size = nextBatchSize(batch.size, scanned, batch.elapsedMs, { ...s, targetBatchMs: targetMs });
         emit('batch');
-        if (s.pauseMs > 0 && !sameKey(lastKey, maxKey)) await sleep(s.pauseMs, s.signal);
+        if (pauseMs > 0 && !sameKey(lastKey, maxKey)) await sleep(pauseMs, s.signal);
       }
       await markDone(conn, s.stateSchema, id);
     });

@@ -63,6 +63,30 @@ export function nextTargetMs(
   return Math.min(Math.max(next, limits.minTargetBatchMs), limits.targetBatchMs);
 }
 
+/** How long after other sessions were last seen busy the backfill keeps yielding. */
+export const YIELD_WINDOW_MS = 1000;
+
+/**
+ * The sleep after a batch: `pauseMs` at least; while other sessions of the server were
+ * seen inside a transaction at the end of a batch in the last second, `yieldRatio` times the
+ * batch's own duration. A backfill running flat out keeps a core busy and fills the WAL that every
+ * other session's commit must flush first; on a small server that is what stretches the
+ * application's slowest requests, more than the row locks. Idle time in proportion to the work
+ * (gh-ost's "nice ratio") gives it back while someone is there to use it, and an otherwise idle
+ * database still gets the backfill at full speed.
+ *
+ * @example
+ * pauseAfterBatch({ elapsedMs: 12, busyAgoMs: 40 }, { pauseMs: 0, yieldRatio: 1 }) // 12
+ * pauseAfterBatch({ elapsedMs: 12, busyAgoMs: null }, { pauseMs: 5, yieldRatio: 1 }) // 5
+ */
+export function pauseAfterBatch(
+  batch: { elapsedMs: number; busyAgoMs: number | null },
+  s: { pauseMs: number; yieldRatio: number },
+): number {
+  const busy = batch.busyAgoMs !== null && batch.busyAgoMs < YIELD_WINDOW_MS;
+  return Math.max(s.pauseMs, busy ? s.yieldRatio * Math.max(0, batch.elapsedMs) : 0);
+}
+
 /** SQLSTATEs of failures that a retry of the same batch can get past. */
 const RETRYABLE = new Set([
   '55P03', // lock_not_available: lock_timeout expired

@@ -27,6 +27,7 @@ export function settings(o: BackfillOptions): Settings {
     maxBatchSize,
     initialBatchSize: clampSize(o.initialBatchSize ?? 1000, minBatchSize, maxBatchSize),
     pauseMs: Math.max(0, o.pauseMs ?? 0),
+    yieldRatio: Math.max(0, o.yieldRatio ?? 2),
     replicationPollMs: Math.max(1, o.replicationPollMs ?? 1000),
     lockTimeoutMs: Math.max(1, Math.round(o.lockTimeoutMs ?? 2000)),
     maxRetries: Math.max(0, o.maxRetries ?? 8),

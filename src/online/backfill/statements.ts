@@ -15,10 +15,13 @@
  *   repeat a committed batch, and no `BEGIN` is needed (nor possible to leak).
  * - The checkpoint row is locked (`FOR UPDATE`) and must still hold the last key this runner read:
  *   if another runner moved it, the batch writes nothing and the runner re-reads the checkpoint.
- * - Its last column counts the sessions waiting on the batch's transaction at that moment, once
- *   every row is written (the `EXISTS (… sluice_done)` gate runs first): an application write that
- *   hit a row of the batch waits for its commit, so it is still there to be counted. The engine
- *   shortens its batches while they block anyone (pacing.ts).
+ * - Once every row is written (the `EXISTS (… sluice_done)` gate runs first), one read of `pg_locks`
+ *   (which needs no privilege) counts `waiters`, the sessions waiting on the batch's transaction (an
+ *   application write that hit a row of the batch waits for its commit, so it is still there to be
+ *   counted), and `busy`, the other client sessions of the server inside a transaction at that
+ *   moment (each holds a lock on its own virtual transaction id; sessions that pg_stat_activity
+ *   shows to be autovacuum or other background work are left out). The engine shortens its batches
+ *   while they block anyone and yields time while others are busy (pacing.ts).
  */
 import { ident, join, raw, type SqlFragment, sql } from '../../sql/tag.js';
 import type { BackfillSpec, TableRef } from './types.js';
@@ -258,7 +261,11 @@ export function batchStatement(r: ResolvedSpec, stateSchema: string, b: BatchBou
 )
 SELECT (SELECT last_key FROM sluice_done) AS last_key, (SELECT rows_done FROM sluice_done) AS rows_done,
        (SELECT rows_written FROM sluice_done) AS rows_written, (SELECT batches FROM sluice_done) AS batches,
-       (SELECT count(*)::int FROM pg_catalog.pg_locks l
-         WHERE EXISTS (SELECT 1 FROM sluice_done) AND NOT l.granted AND l.locktype = 'transactionid'
-           AND l.transactionid = pg_catalog.pg_current_xact_id_if_assigned()::xid) AS waiters`;
+       sluice_locks.waiters, sluice_locks.busy
+  FROM (SELECT count(*) FILTER (WHERE NOT l.granted AND l.locktype = 'transactionid'
+                 AND l.transactionid = pg_catalog.pg_current_xact_id_if_assigned()::xid)::int AS waiters,
+               count(DISTINCT l.pid) FILTER (WHERE l.locktype = 'virtualxid' AND l.pid <> pg_catalog.pg_backend_pid()
+                 AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a
+                                  WHERE a.pid = l.pid AND a.backend_type <> 'client backend'))::int AS busy
+          FROM pg_catalog.pg_locks l WHERE EXISTS (SELECT 1 FROM sluice_done)) sluice_locks`;
 }
