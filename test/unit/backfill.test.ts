@@ -356,6 +356,10 @@ describe('backfill progress bar', () => {
       bar(event({ state: 'start' }));
       bar(event({ rowsDone: 500_000, rowsPerSecond: 250_000, etaMs: 6000, batches: 10 }));
       vi.advanceTimersByTime(1000);
+      bar(event({ rowsDone: 600_000, rowsPerSecond: 90_000, etaMs: 9000, busySessions: 3, pauseMs: 20 }));
+      vi.advanceTimersByTime(1000);
+      bar(event({ rowsDone: 700_000, rowsPerSecond: 80_000, etaMs: 9000, waiters: 1, busySessions: 1 }));
+      vi.advanceTimersByTime(1000);
       bar(event({ state: 'paused', rowsDone: 500_000, replicationLagBytes: 80_000_000 }));
       vi.advanceTimersByTime(1000);
       bar(
@@ -367,6 +371,8 @@ describe('backfill progress bar', () => {
     }
     expect(out).toContain('backfill m1:users');
     expect(out).toContain('500k/2.0M rows | 250k rows/s | ETA 6s');
+    expect(out).toContain('ETA 9s | yielding to 3 busy sessions');
+    expect(out).toContain('ETA 9s | 1 waiting on its rows: shorter batches');
     expect(out).toContain('paused: replica 80.0MB behind');
     expect(out).toContain('100% | 2.0M/2.0M rows');
   });

@@ -35,6 +35,15 @@ export function shortDuration(ms: number | null): string {
   return `${s}s`;
 }
 
+/** Why the backfill is going slower than it could, if it is: sessions it blocked or yields to. */
+function yielding(p: BackfillProgress): string {
+  if (p.state !== 'batch') return '';
+  if (p.waiters > 0) return ` | ${p.waiters} waiting on its rows: shorter batches`;
+  if (p.busySessions > 0)
+    return ` | yielding to ${p.busySessions} busy session${p.busySessions === 1 ? '' : 's'}`;
+  return '';
+}
+
 /**
  * A cli-progress bar showing rows, rows/s and ETA of a backfill; one bar per backfill id, stopped
  * on its `done` event. Draws nothing when `stream` is not a terminal.
@@ -58,7 +67,7 @@ export function createProgressBar(stream: NodeJS.WritableStream = process.stderr
     left:
       p.state === 'paused'
         ? `paused: replica ${shortCount(p.replicationLagBytes ?? 0)}B behind`
-        : `ETA ${shortDuration(p.etaMs)}`,
+        : `ETA ${shortDuration(p.etaMs)}${yielding(p)}`,
   });
   const handler = (p: BackfillProgress) => {
     if (current !== p.id) {
