@@ -1,16 +1,21 @@
 /**
- * Dual-write triggers. One trigger function per changed table (fired BEFORE INSERT, and BEFORE UPDATE
- * when a column its expressions read changed) decides who is writing
- * by the first schema of the writer's effective `search_path` (`current_schemas(false)[1]`): a session
- * whose first schema is the new version schema is the new version; any other session (the old
- * version schema, plain `public`, the backfill) is the old version. The old version's writes compute
- * the new columns from the `up` expressions; the new version's writes compute the old columns from
- * the `down` expressions. Both branches only assign to `NEW` — they never write another row — so
- * they cannot recurse.
+ * Dual-write triggers. Who is writing is decided by the first schema of the writer's effective
+ * `search_path` (`current_schema()`, the same as `(current_schemas(false))[1]`): a session whose
+ * first schema is the new version schema is the new version; any other session (the old version
+ * schema, plain `public`, the backfill) is the old version. The old version's writes compute the new
+ * columns from the `up` expressions; the new version's writes compute the old columns from the
+ * `down` expressions. Functions only assign to `NEW` — they never write another row — so they
+ * cannot recurse.
  *
- * Expressions are written against column names as the writing version sees them; the function
- * declares one PL/pgSQL variable per visible column (typed like its physical column) so `age::bigint`
- * reads the value being written.
+ * Each direction has its own trigger function and its own triggers, and the writer test is in the
+ * triggers' `WHEN` clauses, which the executor evaluates without entering PL/pgSQL: a function is
+ * only called for the writes it has work to do on, and its body is nothing but assignments. An
+ * UPDATE trigger also fires only when a column an expression reads changed, or a column one writes
+ * is still NULL (tested first, so updates of other columns never ask who is writing).
+ *
+ * Expressions are written against column names as the writing version sees them; a function
+ * declares one PL/pgSQL variable per column its expressions read (typed like its physical column) so
+ * `age::bigint` reads the value being written.
  */
 import { ident, join, literal, raw, type SqlFragment, sql } from '../sql/tag.js';
 import { triggerFunctionName, triggerName } from './names.js';
@@ -38,34 +43,51 @@ export function referencedColumns(expr: string, columns: readonly ColumnMapping[
   return columns.filter((c) => words.has(c.name) || words.has(c.name.toLowerCase()));
 }
 
-function branch(
+/** The writers a trigger function serves: `up` the old version's, `down` the new version's. */
+type Direction = 'up' | 'down';
+
+/**
+ * The body of one direction's trigger function: its assignments, each expression over variables
+ * named like the writing version's columns. Only the columns the expressions read are copied into
+ * variables: each one is work per row.
+ */
+function functionBody(
   schema: string,
   table: string,
   columns: ColumnMapping[],
   assignments: Assignment[],
 ): SqlFragment {
-  // Only the columns the expressions read are copied into variables: each one is work per row.
   const used = new Set(assignments.flatMap((a) => referencedColumns(a.expr, columns)));
   const vars = columns
     .filter((c) => used.has(c) && declarable(c.name))
     .map(
-      (c) =>
-        sql`      ${ident(c.name)} ${ident(schema, table, c.physical)}%TYPE := NEW.${ident(c.physical)};\n`,
+      (c) => sql`  ${ident(c.name)} ${ident(schema, table, c.physical)}%TYPE := NEW.${ident(c.physical)};\n`,
     );
   const sets = assignments.map((a) => {
     if (a.expr.includes(DOLLAR)) throw new TypeError(`expression must not contain ${DOLLAR}: ${a.expr}`);
-    const set = sql`NEW.${ident(a.target)} := (${raw(a.expr)});`;
-    return a.on === 'insert' ? sql`      IF TG_OP = 'INSERT' THEN ${set} END IF;\n` : sql`      ${set}\n`;
+    return sql`  NEW.${ident(a.target)} := (${raw(a.expr)});\n`;
   });
-  return sql`    DECLARE\n${join(vars, '')}    BEGIN\n${sets.length ? join(sets, '') : raw('      NULL;\n')}    END;\n`;
+  const declare = vars.length ? sql`DECLARE\n${join(vars, '')}` : raw('');
+  return sql`${declare}BEGIN\n${join(sets, '')}  RETURN NEW;\nEND`;
 }
 
 /**
- * The `WHEN` condition of the UPDATE trigger: a column some expression reads changed, or a column
- * it writes is still NULL (a row the backfill has not reached yet must be filled by any update).
- * Null when the trigger must fire on every update (an expression that reads no column). An UPDATE
- * that matches none keeps the values computed before, without calling PL/pgSQL at all: most of
- * the cost of a row trigger is the call.
+ * True when the writer is the direction's version. `current_schema()` is the first schema of the
+ * effective search path, resolved as PostgreSQL resolves it (`$user`, quoting, schemas that do not
+ * exist are skipped); no first schema (an empty path) counts as the old version.
+ */
+function writerIs(plan: OnlinePlan, dir: Direction): SqlFragment {
+  return dir === 'up'
+    ? sql`current_schema() IS DISTINCT FROM ${literal(plan.newSchema)}`
+    : sql`current_schema() = ${literal(plan.newSchema)}`;
+}
+
+/**
+ * The `WHEN` condition of the UPDATE triggers (both directions): a column some expression reads
+ * changed, or a column it writes is still NULL (a row the backfill has not reached yet must be
+ * filled by any update). Null when the trigger must fire on every update (an expression that reads
+ * no column). An UPDATE that matches none keeps the values computed before, without calling
+ * PL/pgSQL at all: most of the cost of a row trigger is the call.
  */
 function updateCondition(t: TablePlan): SqlFragment | null {
   const up = t.up.filter((a) => a.on === 'always');
@@ -86,56 +108,90 @@ function updateCondition(t: TablePlan): SqlFragment | null {
   );
 }
 
+/**
+ * Names of every trigger and trigger function a table may have had from this module, including the
+ * single `sync` function of earlier releases (a migration started by one of them is completed or
+ * aborted by this one).
+ */
+const TRIGGER_ROLES = ['sync', 'syncu', 'up', 'upu', 'down', 'downu'];
+const FUNCTION_ROLES = ['sync', 'up', 'upu', 'down', 'downu'];
+
 /** True when the table needs a dual-write trigger. */
 export function needsTrigger(t: TablePlan): boolean {
   return t.up.length > 0 || t.down.length > 0;
 }
 
-/**
- * The statements that (re)install the dual-write trigger of one table: idempotent, catalog-only.
- *
- * @example
- * for (const s of triggerStatements(plan, table)) await run(conn, s);
- */
-export function triggerStatements(plan: OnlinePlan, t: TablePlan): SqlFragment[] {
-  const fn = ident(plan.schema, triggerFunctionName(plan.newSchema, t.physical));
-  const body = sql`BEGIN
-  IF (current_schemas(false))[1] IS DISTINCT FROM ${literal(plan.newSchema)} THEN
-${branch(plan.schema, t.physical, t.oldColumns, t.up)}  ELSE
-${branch(plan.schema, t.physical, t.newColumns, t.down)}  END IF;
-  RETURN NEW;
-END`;
-  const trg = ident(triggerName(plan.newSchema));
-  const trgUpdate = ident(triggerName(plan.newSchema, 'syncu'));
-  const table = ident(plan.schema, t.physical);
-  const statements = [
-    sql`CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS ${raw(DOLLAR)}\n${body}\n${raw(DOLLAR)}`,
-    sql`DROP TRIGGER IF EXISTS ${trg} ON ${table}`,
-    sql`DROP TRIGGER IF EXISTS ${trgUpdate} ON ${table}`,
-    sql`CREATE TRIGGER ${trg} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
-  ];
-  if ([...t.up, ...t.down].some((a) => a.on === 'always')) {
-    const when = updateCondition(t);
-    statements.push(
-      when
-        ? sql`CREATE TRIGGER ${trgUpdate} BEFORE UPDATE ON ${table} FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION ${fn}()`
-        : sql`CREATE TRIGGER ${trgUpdate} BEFORE UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
-    );
-  }
-  return statements;
+/** What installs a table's dual-write triggers: the functions, then what needs the table lock. */
+export interface TriggerStatements {
+  /** `CREATE OR REPLACE FUNCTION`s: catalog-only, they can run before the table lock. */
+  functions: SqlFragment[];
+  /** Drops of the table's previous triggers, then the `CREATE TRIGGER`s. */
+  install: SqlFragment[];
 }
 
 /**
- * Statements that remove the dual-write trigger of one table (idempotent). `physical` is the table's
- * name at the time they run.
+ * The statements that (re)install the dual-write triggers of one table: idempotent, catalog-only.
+ * Per direction with assignments: a BEFORE INSERT trigger, and a BEFORE UPDATE trigger when some
+ * assignment applies to updates. The UPDATE function is the INSERT function unless the direction
+ * has insert-only assignments, in which case it has its own function without them.
+ *
+ * @example
+ * const { functions, install } = triggerStatements(plan, table);
+ * for (const s of [...functions, ...install]) await run(conn, s);
+ */
+export function triggerStatements(plan: OnlinePlan, t: TablePlan): TriggerStatements {
+  const table = ident(plan.schema, t.physical);
+  const functions: SqlFragment[] = [];
+  const install = TRIGGER_ROLES.map(
+    (r) => sql`DROP TRIGGER IF EXISTS ${ident(triggerName(plan.newSchema, r))} ON ${table}`,
+  );
+  const changes = updateCondition(t);
+  const sides: [Direction, ColumnMapping[], Assignment[]][] = [
+    ['up', t.oldColumns, t.up],
+    ['down', t.newColumns, t.down],
+  ];
+  for (const [dir, columns, all] of sides) {
+    if (all.length === 0) continue;
+    const define = (role: string, assignments: Assignment[]) => {
+      const fn = ident(plan.schema, triggerFunctionName(plan.newSchema, t.physical, role));
+      const body = functionBody(plan.schema, t.physical, columns, assignments);
+      functions.push(
+        sql`CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS ${raw(DOLLAR)}\n${body}\n${raw(DOLLAR)}`,
+      );
+      return fn;
+    };
+    const writer = writerIs(plan, dir);
+    const onInsert = define(dir, all);
+    install.push(
+      sql`CREATE TRIGGER ${ident(triggerName(plan.newSchema, dir))} BEFORE INSERT ON ${table} FOR EACH ROW WHEN (${writer}) EXECUTE FUNCTION ${onInsert}()`,
+    );
+    const always = all.filter((a) => a.on === 'always');
+    if (always.length === 0) continue;
+    const onUpdate = always.length === all.length ? onInsert : define(`${dir}u`, always);
+    const when = changes ? sql`(${changes}) AND ${writer}` : writer;
+    install.push(
+      sql`CREATE TRIGGER ${ident(triggerName(plan.newSchema, `${dir}u`))} BEFORE UPDATE ON ${table} FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION ${onUpdate}()`,
+    );
+  }
+  return { functions, install };
+}
+
+/**
+ * Statements that remove the dual-write triggers of one table (idempotent). `physical` is the
+ * table's name at the time they run.
  *
  * @example
  * for (const s of dropTriggerStatements(plan, 'users', 'users')) await run(conn, s);
  */
 export function dropTriggerStatements(plan: OnlinePlan, t: TablePlan, physical: string): SqlFragment[] {
+  const table = ident(plan.schema, physical);
   return [
-    sql`DROP TRIGGER IF EXISTS ${ident(triggerName(plan.newSchema))} ON ${ident(plan.schema, physical)}`,
-    sql`DROP TRIGGER IF EXISTS ${ident(triggerName(plan.newSchema, 'syncu'))} ON ${ident(plan.schema, physical)}`,
-    sql`DROP FUNCTION IF EXISTS ${ident(plan.schema, triggerFunctionName(plan.newSchema, t.physical))}()`,
+    ...TRIGGER_ROLES.map(
+      (r) => sql`DROP TRIGGER IF EXISTS ${ident(triggerName(plan.newSchema, r))} ON ${table}`,
+    ),
+    ...FUNCTION_ROLES.map(
+      (r) =>
+        sql`DROP FUNCTION IF EXISTS ${ident(plan.schema, triggerFunctionName(plan.newSchema, t.physical, r))}()`,
+    ),
   ];
 }

@@ -176,14 +176,14 @@ async function expand(ctx: OnlineContext, plan: OnlinePlan): Promise<void> {
       // Trigger functions first, before any table lock. They name temporary columns that do not
       // exist yet, so their bodies are checked once the transaction has committed (below).
       await x.run(sql`SET LOCAL check_function_bodies = off`);
-      for (const [fn] of triggers) if (fn) await x.run(fn);
+      for (const { functions } of triggers) for (const f of functions) await x.run(f);
       await lockFirst(x, steps, 'expand', tx);
       for (const s of steps) await s.h.expand?.(s.op, s.resolved, x);
-      for (const [, ...install] of triggers) for (const f of install) await x.run(f);
+      for (const { install } of triggers) for (const f of install) await x.run(f);
     }),
   );
   // Same definitions again, now validated against the columns they read.
-  for (const [fn] of triggers) if (fn) await x.run(fn);
+  for (const { functions } of triggers) for (const f of functions) await x.run(f);
   for (const b of columnBackfills(plan)) {
     await x.backfill({ id: b.id, mode: 'update', table: { schema: plan.schema, name: b.table }, set: b.set });
   }

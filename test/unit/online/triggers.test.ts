@@ -4,7 +4,7 @@ import { opBuilder as op } from '../../../src/online/index.js';
 import type { SchemaInfo } from '../../../src/online/introspect.js';
 import { buildPlan } from '../../../src/online/plan.js';
 import { handlerFor } from '../../../src/online/registry.js';
-import { triggerStatements } from '../../../src/online/triggers.js';
+import { dropTriggerStatements, triggerStatements } from '../../../src/online/triggers.js';
 import { versionSchemaStatements } from '../../../src/online/views.js';
 import { postgresQuoting, render } from '../../../src/sql/tag.js';
 
@@ -47,27 +47,50 @@ test('trigger and views of a rename + alter + drop', () => {
     op.dropColumn('users', 'legacy', { down: 'false' }),
   ]);
   const t = p.tables[0]!;
-  const text = triggerStatements(p, t).map((f) => render(f, postgresQuoting).text);
-  expect(text[0]).toMatchInlineSnapshot(`
-    "CREATE OR REPLACE FUNCTION "public"."_sluice_sync_1135767d_users"() RETURNS trigger LANGUAGE plpgsql AS $sluice$
+  const { functions, install } = triggerStatements(p, t);
+  const text = functions.map((f) => render(f, postgresQuoting).text);
+  expect(text).toMatchInlineSnapshot(`
+    [
+      "CREATE OR REPLACE FUNCTION "public"."_sluice_up_1135767d_users"() RETURNS trigger LANGUAGE plpgsql AS $sluice$
+    DECLARE
+      "age" "public"."users"."age"%TYPE := NEW."age";
     BEGIN
-      IF (current_schemas(false))[1] IS DISTINCT FROM 'sluice_2_x' THEN
-        DECLARE
-          "age" "public"."users"."age"%TYPE := NEW."age";
-        BEGIN
-          NEW."_sluice_age" := (age::bigint);
-        END;
-      ELSE
-        DECLARE
-          "age" "public"."users"."_sluice_age"%TYPE := NEW."_sluice_age";
-        BEGIN
-          NEW."age" := (age::int);
-          IF TG_OP = 'INSERT' THEN NEW."legacy" := (false); END IF;
-        END;
-      END IF;
+      NEW."_sluice_age" := (age::bigint);
       RETURN NEW;
     END
-    $sluice$"
+    $sluice$",
+      "CREATE OR REPLACE FUNCTION "public"."_sluice_down_1135767d_users"() RETURNS trigger LANGUAGE plpgsql AS $sluice$
+    DECLARE
+      "age" "public"."users"."_sluice_age"%TYPE := NEW."_sluice_age";
+    BEGIN
+      NEW."age" := (age::int);
+      NEW."legacy" := (false);
+      RETURN NEW;
+    END
+    $sluice$",
+      "CREATE OR REPLACE FUNCTION "public"."_sluice_downu_1135767d_users"() RETURNS trigger LANGUAGE plpgsql AS $sluice$
+    DECLARE
+      "age" "public"."users"."_sluice_age"%TYPE := NEW."_sluice_age";
+    BEGIN
+      NEW."age" := (age::int);
+      RETURN NEW;
+    END
+    $sluice$",
+    ]
+  `);
+  expect(install.map((f) => render(f, postgresQuoting).text)).toMatchInlineSnapshot(`
+    [
+      "DROP TRIGGER IF EXISTS "_sluice_sync_516f4342" ON "public"."users"",
+      "DROP TRIGGER IF EXISTS "_sluice_syncu_516f4342" ON "public"."users"",
+      "DROP TRIGGER IF EXISTS "_sluice_up_516f4342" ON "public"."users"",
+      "DROP TRIGGER IF EXISTS "_sluice_upu_516f4342" ON "public"."users"",
+      "DROP TRIGGER IF EXISTS "_sluice_down_516f4342" ON "public"."users"",
+      "DROP TRIGGER IF EXISTS "_sluice_downu_516f4342" ON "public"."users"",
+      "CREATE TRIGGER "_sluice_up_516f4342" BEFORE INSERT ON "public"."users" FOR EACH ROW WHEN (current_schema() IS DISTINCT FROM 'sluice_2_x') EXECUTE FUNCTION "public"."_sluice_up_1135767d_users"()",
+      "CREATE TRIGGER "_sluice_upu_516f4342" BEFORE UPDATE ON "public"."users" FOR EACH ROW WHEN ((NEW."_sluice_age" IS DISTINCT FROM OLD."_sluice_age" OR NEW."age" IS DISTINCT FROM OLD."age" OR NEW."_sluice_age" IS NULL OR NEW."age" IS NULL) AND current_schema() IS DISTINCT FROM 'sluice_2_x') EXECUTE FUNCTION "public"."_sluice_up_1135767d_users"()",
+      "CREATE TRIGGER "_sluice_down_516f4342" BEFORE INSERT ON "public"."users" FOR EACH ROW WHEN (current_schema() = 'sluice_2_x') EXECUTE FUNCTION "public"."_sluice_down_1135767d_users"()",
+      "CREATE TRIGGER "_sluice_downu_516f4342" BEFORE UPDATE ON "public"."users" FOR EACH ROW WHEN ((NEW."_sluice_age" IS DISTINCT FROM OLD."_sluice_age" OR NEW."age" IS DISTINCT FROM OLD."age" OR NEW."_sluice_age" IS NULL OR NEW."age" IS NULL) AND current_schema() = 'sluice_2_x') EXECUTE FUNCTION "public"."_sluice_downu_1135767d_users"()",
+    ]
   `);
   const views = versionSchemaStatements(p, 'new').map((f) => render(f, postgresQuoting).text);
   expect(views).toMatchInlineSnapshot(`
@@ -93,19 +116,68 @@ test('planning names the operation that does not fit the schema', () => {
   expect(() => plan([op.renameTable('users', 'a'), op.dropTable('a')])).toThrow(/renamed earlier/);
 });
 
-test('the UPDATE trigger fires only when a column read or written by an expression needs it', () => {
+test('the UPDATE triggers fire only when a column read or written by an expression needs it, and only for their writers', () => {
   const p = plan([op.alterColumn('users', 'age', { type: 'bigint', up: 'age::bigint', down: 'age::int' })]);
-  const text = triggerStatements(p, p.tables[0]!).map((f) => render(f, postgresQuoting).text);
-  const update = text.find((s) => s.includes('BEFORE UPDATE'));
-  expect(update).toBe(
-    'CREATE TRIGGER "_sluice_syncu_' +
-      update!.split('"_sluice_syncu_')[1]!.split('"')[0] +
-      '" BEFORE UPDATE ON "public"."users" FOR EACH ROW WHEN (NEW."_sluice_age" IS DISTINCT FROM OLD."_sluice_age" OR NEW."age" IS DISTINCT FROM OLD."age" OR NEW."_sluice_age" IS NULL OR NEW."age" IS NULL) EXECUTE FUNCTION ' +
-      update!.split('EXECUTE FUNCTION ')[1],
-  );
-  expect(text.some((s) => /BEFORE INSERT ON "public"\."users" FOR EACH ROW EXECUTE/.test(s))).toBe(true);
-  // An expression that reads no column must run on every update: no WHEN.
+  const text = triggerStatements(p, p.tables[0]!).install.map((f) => render(f, postgresQuoting).text);
+  const changed =
+    'NEW."_sluice_age" IS DISTINCT FROM OLD."_sluice_age" OR NEW."age" IS DISTINCT FROM OLD."age" OR NEW."_sluice_age" IS NULL OR NEW."age" IS NULL';
+  const updates = text.filter((s) => s.includes('BEFORE UPDATE')).map((s) => s.split(' WHEN ')[1]);
+  expect(updates).toEqual([
+    `((${changed}) AND current_schema() IS DISTINCT FROM 'sluice_2_x') EXECUTE FUNCTION "public"."_sluice_up_1135767d_users"()`,
+    `((${changed}) AND current_schema() = 'sluice_2_x') EXECUTE FUNCTION "public"."_sluice_down_1135767d_users"()`,
+  ]);
+  // An expression that reads no column must run on every update: WHEN tests the writer only.
   const constant = plan([op.addColumn('users', { name: 'flag', type: 'boolean', up: 'true' })]);
-  const all = triggerStatements(constant, constant.tables[0]!).map((f) => render(f, postgresQuoting).text);
-  expect(all.find((s) => s.includes('BEFORE UPDATE'))).not.toContain('WHEN');
+  const all = triggerStatements(constant, constant.tables[0]!).install.map(
+    (f) => render(f, postgresQuoting).text,
+  );
+  expect(all.filter((s) => s.startsWith('CREATE'))).toMatchInlineSnapshot(`
+    [
+      "CREATE TRIGGER "_sluice_up_516f4342" BEFORE INSERT ON "public"."users" FOR EACH ROW WHEN (current_schema() IS DISTINCT FROM 'sluice_2_x') EXECUTE FUNCTION "public"."_sluice_up_1135767d_users"()",
+      "CREATE TRIGGER "_sluice_upu_516f4342" BEFORE UPDATE ON "public"."users" FOR EACH ROW WHEN (current_schema() IS DISTINCT FROM 'sluice_2_x') EXECUTE FUNCTION "public"."_sluice_up_1135767d_users"()",
+    ]
+  `);
+});
+
+test("a direction without assignments gets no trigger; drops remove every name, earlier releases' too", () => {
+  const p = plan([op.addColumn('users', { name: 'email_address', type: 'text', up: 'lower(email)' })]);
+  const t = p.tables[0]!;
+  const { functions, install } = triggerStatements(p, t);
+  expect(functions.map((f) => render(f, postgresQuoting).text)).toMatchInlineSnapshot(`
+    [
+      "CREATE OR REPLACE FUNCTION "public"."_sluice_up_1135767d_users"() RETURNS trigger LANGUAGE plpgsql AS $sluice$
+    DECLARE
+      "email" "public"."users"."email"%TYPE := NEW."email";
+    BEGIN
+      NEW."_sluice_email_address" := (lower(email));
+      RETURN NEW;
+    END
+    $sluice$",
+    ]
+  `);
+  expect(
+    install.map((f) => render(f, postgresQuoting).text).filter((s) => s.startsWith('CREATE')),
+  ).toMatchInlineSnapshot(`
+    [
+      "CREATE TRIGGER "_sluice_up_516f4342" BEFORE INSERT ON "public"."users" FOR EACH ROW WHEN (current_schema() IS DISTINCT FROM 'sluice_2_x') EXECUTE FUNCTION "public"."_sluice_up_1135767d_users"()",
+      "CREATE TRIGGER "_sluice_upu_516f4342" BEFORE UPDATE ON "public"."users" FOR EACH ROW WHEN ((NEW."email" IS DISTINCT FROM OLD."email" OR NEW."_sluice_email_address" IS NULL) AND current_schema() IS DISTINCT FROM 'sluice_2_x') EXECUTE FUNCTION "public"."_sluice_up_1135767d_users"()",
+    ]
+  `);
+  expect(
+    dropTriggerStatements(p, t, 'users').map((f) => render(f, postgresQuoting).text),
+  ).toMatchInlineSnapshot(`
+    [
+      "DROP TRIGGER IF EXISTS "_sluice_sync_516f4342" ON "public"."users"",
+      "DROP TRIGGER IF EXISTS "_sluice_syncu_516f4342" ON "public"."users"",
+      "DROP TRIGGER IF EXISTS "_sluice_up_516f4342" ON "public"."users"",
+      "DROP TRIGGER IF EXISTS "_sluice_upu_516f4342" ON "public"."users"",
+      "DROP TRIGGER IF EXISTS "_sluice_down_516f4342" ON "public"."users"",
+      "DROP TRIGGER IF EXISTS "_sluice_downu_516f4342" ON "public"."users"",
+      "DROP FUNCTION IF EXISTS "public"."_sluice_sync_1135767d_users"()",
+      "DROP FUNCTION IF EXISTS "public"."_sluice_up_1135767d_users"()",
+      "DROP FUNCTION IF EXISTS "public"."_sluice_upu_1135767d_users"()",
+      "DROP FUNCTION IF EXISTS "public"."_sluice_down_1135767d_users"()",
+      "DROP FUNCTION IF EXISTS "public"."_sluice_downu_1135767d_users"()",
+    ]
+  `);
 });
