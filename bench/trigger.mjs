@@ -1,8 +1,16 @@
 // The cost of sluice's own dual-write trigger (not a stand-in): an online addColumn with an `up`
-// expression is expanded on a 1M-row table, then a bulk UPDATE runs with the trigger installed and,
-// on a fresh copy, without it. Two kinds of bulk update: one that touches a column the expression
-// reads (the trigger computes the new column for every row) and one that does not (the trigger's
-// WHEN clause skips it). Best of two rounds each.
+// expression is expanded on a 1M-row table, then a bulk UPDATE runs with the triggers installed.
+// Two kinds of bulk update: one that touches a column the expression reads (the trigger computes the
+// new column for every row) and one that does not (the trigger's WHEN clause skips it).
+//
+// Two baselines, both printed:
+// - "same table, triggers dropped": the same expanded, backfilled and vacuumed table with sluice's
+//   triggers dropped just before the UPDATE. The only difference is the trigger: this is the figure.
+// - "fresh table without the new column": the baseline this bench used first. It also counts the
+//   wider row the new column makes and the different page layout a backfilled table has, so it is
+//   not the trigger's cost alone; it is kept so the figure cannot be said to be redefined to pass.
+// Each configuration runs BENCH_TRIGGER_ROUNDS times (default 3) in a rotating order on a freshly
+// built table; the best run counts and every run is printed.
 import pg from 'pg';
 import { PgDriver } from '../dist/dialects/postgres/pg-driver.js';
 import { defineMigration } from '../dist/index.js';
@@ -10,6 +18,7 @@ import { abortOnline, startOnline } from '../dist/online/index.js';
 
 const ADMIN = process.env.SLUICE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROWS = Number(process.env.BENCH_TRIGGER_ROWS ?? 1_000_000);
+const ROUNDS = Number(process.env.BENCH_TRIGGER_ROUNDS ?? 3);
 const DB = 'sluice_bench_trigger';
 
 const admin = new pg.Client({ connectionString: ADMIN });
@@ -36,16 +45,24 @@ async function makeTable() {
   await client.query('VACUUM ANALYZE users');
 }
 
-async function timed(update, withTrigger) {
+/** One timed UPDATE on a freshly built table. `mode`: 'fresh' | 'dropped' | 'trigger'. */
+async function timed(update, mode) {
   await makeTable();
   let conn;
   let ctx;
-  if (withTrigger) {
+  if (mode !== 'fresh') {
     conn = await new PgDriver(url.toString()).connect();
     ctx = { conn, version: '1', name: 'bench', definition, lockTimeoutMs: 5000, lockRetries: 5 };
     await startOnline(ctx); // expand, trigger, backfill: every row has its new column
-    // The backfill rewrote every row: vacuum, so both runs start from a table without dead rows.
+    // The backfill rewrote every row: vacuum, so every run starts from a table without dead rows.
     await client.query('VACUUM ANALYZE users');
+    if (mode === 'dropped') {
+      const { rows } = await client.query(
+        "SELECT tgname FROM pg_trigger WHERE tgrelid = 'users'::regclass AND NOT tgisinternal",
+      );
+      if (rows.length === 0) throw new Error('no trigger to drop: the bench no longer measures a trigger');
+      for (const r of rows) await client.query(`DROP TRIGGER "${r.tgname}" ON users`);
+    }
   }
   const t0 = performance.now();
   await client.query(update);
@@ -57,20 +74,34 @@ async function timed(update, withTrigger) {
   return ms;
 }
 
-console.log(`\n== sluice's dual-write trigger, bulk UPDATE of ${ROWS.toLocaleString('en-US')} rows ==`);
+const verdict = (ratio) => (ratio <= 1.5 ? 'PASS' : 'MISS');
+const fmt = (runs) => runs.map((ms) => ms.toFixed(0)).join(' ');
+
+console.log(
+  `\n== sluice's dual-write trigger, bulk UPDATE of ${ROWS.toLocaleString('en-US')} rows (best of ${ROUNDS}) ==`,
+);
 for (const [label, update] of [
   ['updating a column the up expression reads (email)', 'UPDATE users SET email = upper(email)'],
   ['updating another column (payload)', 'UPDATE users SET payload = upper(payload)'],
 ]) {
-  let plain = Number.POSITIVE_INFINITY;
-  let trig = Number.POSITIVE_INFINITY;
-  for (let round = 0; round < 2; round++) {
-    plain = Math.min(plain, await timed(update, false));
-    trig = Math.min(trig, await timed(update, true));
+  const modes = ['trigger', 'dropped', 'fresh'];
+  const runs = { trigger: [], dropped: [], fresh: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < modes.length; i++) {
+      const mode = modes[(round + i) % modes.length];
+      runs[mode].push(await timed(update, mode));
+    }
   }
-  const ratio = trig / plain;
+  const [trig, dropped, fresh] = modes.map((m) => Math.min(...runs[m]));
+  console.log(`  ${label}`);
   console.log(
-    `  ${ratio <= 1.5 ? 'PASS' : 'MISS'}  ${label.padEnd(52)} ${trig.toFixed(0)} / ${plain.toFixed(0)} ms = ${ratio.toFixed(2)}x   target <= 1.5x`,
+    `    ${verdict(trig / dropped)}  vs the same table, triggers dropped         ${trig.toFixed(0)} / ${dropped.toFixed(0)} ms = ${(trig / dropped).toFixed(2)}x   target <= 1.5x`,
+  );
+  console.log(
+    `    ${verdict(trig / fresh)}  vs a fresh table without the new column  ${trig.toFixed(0)} / ${fresh.toFixed(0)} ms = ${(trig / fresh).toFixed(2)}x   (the first baseline)`,
+  );
+  console.log(
+    `          runs (ms): trigger ${fmt(runs.trigger)} | dropped ${fmt(runs.dropped)} | fresh ${fmt(runs.fresh)}`,
   );
 }
 await client.end();
