@@ -6,6 +6,19 @@ import type { Operation } from '../operations/types.js';
 import type { SqlFragment } from '../sql/tag.js';
 
 /** One statement of a SQL migration, with where it stands in its file. */
+/** Pacing options a migration may give `db.backfill()`: see the backfill engine's options. */
+export type BackfillPacing = Pick<
+  import('../online/backfill/types.js').BackfillOptions,
+  | 'targetBatchMs'
+  | 'minTargetBatchMs'
+  | 'yieldRatio'
+  | 'pauseMs'
+  | 'initialBatchSize'
+  | 'minBatchSize'
+  | 'maxBatchSize'
+  | 'maxReplicationLagBytes'
+>;
+
 export interface SqlStatement {
   /** The statement text as written, without the trailing semicolon and leading comments. */
   sql: string;
@@ -40,12 +53,18 @@ export interface MigrationDb {
   raw(text: string): SqlFragment;
   /**
    * Updates every row of a table in keyset batches, each in its own short transaction, with a
-   * checkpoint after each batch (resumable after a crash). Needs `transaction: false`.
+   * checkpoint after each batch (resumable after a crash). Needs `transaction: false`. The third
+   * argument tunes the pacing (the engine's defaults otherwise).
    *
    * @example
    * await db.backfill('users', { set: { email_address: 'email' }, where: 'email_address IS NULL' });
+   * await db.backfill('users', { set: { v: '0' } }, { targetBatchMs: 20, maxReplicationLagBytes: 64e6 });
    */
-  backfill?(table: string, spec: { set: Record<string, string>; where?: string }): Promise<void>;
+  backfill?(
+    table: string,
+    spec: { set: Record<string, string>; where?: string },
+    pacing?: BackfillPacing,
+  ): Promise<void>;
   /** True during `--dry-run`, `plan` and `lint`: statements are recorded, not run, and reads return no rows. */
   readonly dryRun: boolean;
 }

@@ -5,7 +5,7 @@
  */
 import type { Connection, Dialect } from '../dialects/dialect.js';
 import { MigrationFileError } from '../errors.js';
-import type { MigrationFn } from '../migrations/types.js';
+import type { BackfillPacing, MigrationFn } from '../migrations/types.js';
 import type { Operation } from '../operations/types.js';
 import { callerLine, type RunnerMigrationDb } from './migration-db.js';
 
@@ -72,12 +72,13 @@ export async function runWithOperations(
       return (method as (...a: unknown[]) => unknown)(...args);
     };
   }
-  methods.backfill = (table: string, spec: { set: Record<string, string>; where?: string }) => {
+  methods.backfill = (table: string, spec: BackfillArgs, pacing?: BackfillPacing) => {
     lines.push(callerLine(file));
-    return enqueueBackfill(table, spec);
+    return enqueueBackfill(table, spec, pacing);
   };
-  const enqueueBackfill = async (table: string, spec: { set: Record<string, string>; where?: string }) => {
+  const enqueueBackfill = async (table: string, spec: BackfillArgs, pacing?: BackfillPacing) => {
     const line = lines.shift();
+    const options = pickPacing(pacing, `${file}${line ? `:${line}` : ''}`);
     if (!env.conn) {
       // Dry run: show what would be batched.
       const set = Object.entries(spec.set)
@@ -105,7 +106,7 @@ export async function runWithOperations(
     await runBackfill(
       env.conn,
       { id: `${file}:${table}`, mode: 'update', table: { schema, name }, set: spec.set, where: spec.where },
-      { onProgress: env.onProgress },
+      { ...options, onProgress: env.onProgress },
     );
   };
   // Typed operations override `db.sql` too: a raw statement is an operation (irreversible unless
@@ -114,6 +115,45 @@ export async function runWithOperations(
   await fn(db);
   await (recorder as { settled?: () => Promise<void> }).settled?.();
   return { operations: [...recorder.operations], captured };
+}
+
+type BackfillArgs = { set: Record<string, string>; where?: string };
+
+const PACING_KEYS = [
+  'targetBatchMs',
+  'minTargetBatchMs',
+  'yieldRatio',
+  'pauseMs',
+  'initialBatchSize',
+  'minBatchSize',
+  'maxBatchSize',
+  'maxReplicationLagBytes',
+] as const;
+
+/**
+ * The pacing options of a `db.backfill()` call, checked: each a number ≥ 0, no unknown key (a typo
+ * must not silently run with the defaults).
+ *
+ * @example
+ * pickPacing({ pauseMs: 20 }, 'migrations/3_copy.ts:4') // { pauseMs: 20 }
+ */
+export function pickPacing(pacing: unknown, where: string): BackfillPacing {
+  if (pacing === undefined) return {};
+  const fail = (what: string) =>
+    new MigrationFileError(`${where}: db.backfill() pacing ${what}.`, {
+      details: { hint: `Known options: ${PACING_KEYS.join(', ')}; each a number >= 0.` },
+    });
+  if (typeof pacing !== 'object' || pacing === null || Array.isArray(pacing)) throw fail('must be an object');
+  const out: Record<string, number> = {};
+  for (const [key, value] of Object.entries(pacing)) {
+    if (!(PACING_KEYS as readonly string[]).includes(key)) throw fail(`has an unknown option ${key}`);
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw fail(`${key} must be a number >= 0, not ${JSON.stringify(value)}`);
+    }
+    out[key] = value;
+  }
+  return out as BackfillPacing;
 }
 
 /**

@@ -126,7 +126,7 @@ describe('online migrations through the runner (real server)', () => {
     project.write(
       '2_copy.ts',
       ts(`  transaction: false,
-  async up(db) { await db.backfill!('t', { set: { email_address: 'email' }, where: 'email_address IS NULL' }); },`),
+  async up(db) { await db.backfill!('t', { set: { email_address: 'email' }, where: 'email_address IS NULL' }, { initialBatchSize: 100, maxBatchSize: 500 }); },`),
     );
     project.write('3_tx.ts', ts(`  async up(db) { await db.backfill!('t', { set: { email: 'email' } }); },`));
     const m = await project.migrator();
@@ -136,6 +136,10 @@ describe('online migrations through the runner (real server)', () => {
     );
     expect(counts.rows).toEqual([{ n: 2500, copied: 2500 }]);
     expect(m.events.some((e) => e.type === 'progress')).toBe(true);
+    // The pacing given to db.backfill() was used: at most 500 rows a batch (the default starts at 1000).
+    const cp = await client.query('SELECT batches, batch_size FROM sluice.backfill_checkpoints');
+    expect(cp.rows[0].batches).toBeGreaterThanOrEqual(5);
+    expect(cp.rows[0].batch_size).toBeLessThanOrEqual(500);
     const refused = (await m.up().catch((e: unknown) => e)) as Error;
     expect(refused.message).toContain('transaction: false');
   });

@@ -26,6 +26,7 @@ import {
   remainingKeysStatement,
 } from '../../src/online/backfill/statements.js';
 import type { BackfillProgress, BackfillSpec } from '../../src/online/backfill/types.js';
+import { pickPacing } from '../../src/runner/operations-step.js';
 import { postgresQuoting, render } from '../../src/sql/tag.js';
 
 const update: ResolvedSpec = {
@@ -220,6 +221,26 @@ describe('backfill pacing', () => {
     const slept = sleep(60_000, ac.signal);
     ac.abort();
     await expect(slept).resolves.toBeUndefined();
+  });
+});
+
+describe('db.backfill() pacing', () => {
+  it('passes known numeric options through', () => {
+    expect(pickPacing(undefined, 'm.ts:3')).toEqual({});
+    expect(pickPacing({ pauseMs: 20, yieldRatio: 0, targetBatchMs: undefined }, 'm.ts:3')).toEqual({
+      pauseMs: 20,
+      yieldRatio: 0,
+    });
+  });
+  it.each([
+    ['x', /m\.ts:3: db\.backfill\(\) pacing must be an object/],
+    [[1], /must be an object/],
+    [{ pausems: 20 }, /unknown option pausems/],
+    [{ pauseMs: '20' }, /pauseMs must be a number >= 0, not "20"/],
+    [{ yieldRatio: -1 }, /yieldRatio must be a number >= 0, not -1/],
+    [{ targetBatchMs: Number.NaN }, /targetBatchMs must be a number/],
+  ])('refuses %j, naming the call', (pacing, message) => {
+    expect(() => pickPacing(pacing, 'm.ts:3')).toThrow(message);
   });
 });
 
