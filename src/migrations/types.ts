@@ -7,17 +7,7 @@ import type { SqlFragment } from '../sql/tag.js';
 
 /** One statement of a SQL migration, with where it stands in its file. */
 /** Pacing options a migration may give `db.backfill()`: see the backfill engine's options. */
-export type BackfillPacing = Pick<
-  import('../online/backfill/types.js').BackfillOptions,
-  | 'targetBatchMs'
-  | 'minTargetBatchMs'
-  | 'yieldRatio'
-  | 'pauseMs'
-  | 'initialBatchSize'
-  | 'minBatchSize'
-  | 'maxBatchSize'
-  | 'maxReplicationLagBytes'
->;
+export type BackfillPacing = import('../online/backfill/types.js').BackfillPacing;
 
 export interface SqlStatement {
   /** The statement text as written, without the trailing semicolon and leading comments. */

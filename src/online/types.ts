@@ -215,15 +215,5 @@ export interface OnlineContext {
   /** Schema of the tables the operations name. Default `public`. */
   schema?: string;
   /** Pacing of the backfills (batch sizes, target batch time, pauses, yielding); the engine's defaults otherwise. */
-  backfillOptions?: Pick<
-    import('./backfill/index.js').BackfillOptions,
-    | 'targetBatchMs'
-    | 'minTargetBatchMs'
-    | 'yieldRatio'
-    | 'initialBatchSize'
-    | 'minBatchSize'
-    | 'maxBatchSize'
-    | 'pauseMs'
-    | 'maxReplicationLagBytes'
-  >;
+  backfillOptions?: import('./backfill/types.js').BackfillPacing;
 }

@@ -6,6 +6,7 @@
 import type { Connection, Dialect } from '../dialects/dialect.js';
 import { MigrationFileError } from '../errors.js';
 import type { BackfillPacing, MigrationFn } from '../migrations/types.js';
+import { PACING_OPTIONS } from '../online/backfill/types.js';
 import type { Operation } from '../operations/types.js';
 import { callerLine, type RunnerMigrationDb } from './migration-db.js';
 
@@ -119,17 +120,6 @@ export async function runWithOperations(
 
 type BackfillArgs = { set: Record<string, string>; where?: string };
 
-const PACING_KEYS = [
-  'targetBatchMs',
-  'minTargetBatchMs',
-  'yieldRatio',
-  'pauseMs',
-  'initialBatchSize',
-  'minBatchSize',
-  'maxBatchSize',
-  'maxReplicationLagBytes',
-] as const;
-
 /**
  * The pacing options of a `db.backfill()` call, checked: each a number ≥ 0, no unknown key (a typo
  * must not silently run with the defaults).
@@ -141,12 +131,12 @@ export function pickPacing(pacing: unknown, where: string): BackfillPacing {
   if (pacing === undefined) return {};
   const fail = (what: string) =>
     new MigrationFileError(`${where}: db.backfill() pacing ${what}.`, {
-      details: { hint: `Known options: ${PACING_KEYS.join(', ')}; each a number >= 0.` },
+      details: { hint: `Known options: ${PACING_OPTIONS.join(', ')}; each a number >= 0.` },
     });
   if (typeof pacing !== 'object' || pacing === null || Array.isArray(pacing)) throw fail('must be an object');
   const out: Record<string, number> = {};
   for (const [key, value] of Object.entries(pacing)) {
-    if (!(PACING_KEYS as readonly string[]).includes(key)) throw fail(`has an unknown option ${key}`);
+    if (!(PACING_OPTIONS as readonly string[]).includes(key)) throw fail(`has an unknown option ${key}`);
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       throw fail(`${key} must be a number >= 0, not ${JSON.stringify(value)}`);

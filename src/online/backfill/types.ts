@@ -181,3 +181,18 @@ export interface BackfillStatus {
   updatedAt: Date;
   finishedAt: Date | null;
 }
+
+/** The options that tune a backfill's pace: what a migration or an online context may set. */
+export const PACING_OPTIONS = [
+  'targetBatchMs',
+  'minTargetBatchMs',
+  'yieldRatio',
+  'pauseMs',
+  'initialBatchSize',
+  'minBatchSize',
+  'maxBatchSize',
+  'maxReplicationLagBytes',
+] as const;
+
+/** Pacing options only (see {@link BackfillOptions}). */
+export type BackfillPacing = Pick<BackfillOptions, (typeof PACING_OPTIONS)[number]>;
