@@ -4,6 +4,7 @@
  * read and write through them unchanged; they only set `search_path`.
  */
 import { ident, join, raw, type SqlFragment, sql } from '../sql/tag.js';
+import { copyGrantsStatement } from './grants.js';
 import type { OnlinePlan, TablePlan } from './types.js';
 
 function view(
@@ -27,7 +28,9 @@ function view(
 
 /**
  * Statements that (re)create one version schema from scratch: drop it, create it, one view per table
- * of that version. Run them in one transaction so readers never see a half-built schema.
+ * of that version, each with the grants its table has (and `USAGE` on the schema for their roles),
+ * so an application role that can use the table can use the view. Run them in one transaction so
+ * readers never see a half-built schema.
  *
  * @example
  * for (const s of versionSchemaStatements(plan, 'new')) await run(conn, s);
@@ -42,7 +45,16 @@ export function versionSchemaStatements(plan: OnlinePlan, version: 'old' | 'new'
     const name = version === 'old' ? t.oldName : t.newName;
     if (name === null) continue;
     const v = view(plan, schema, name, t, version);
-    if (v) out.push(v);
+    if (!v) continue;
+    out.push(v);
+    out.push(
+      copyGrantsStatement({
+        from: { schema: plan.schema, table: t.physical },
+        to: { schema, name, kind: 'view' },
+        columns: version === 'old' ? t.oldColumns : t.newColumns,
+        schemaUsage: true,
+      }),
+    );
   }
   return out;
 }

@@ -11,6 +11,7 @@
  */
 import { SluiceError } from '../../errors.js';
 import { ident, join, raw, sql } from '../../sql/tag.js';
+import { copyGrantsStatement } from '../grants.js';
 import { tempName, triggerFunctionName, triggerName } from '../names.js';
 import type { OperationHandler, PhaseContext } from '../operation.js';
 import { PlanError } from '../plan.js';
@@ -160,6 +161,16 @@ export const replaceTableHandler: OperationHandler<ReplaceTableOp, Resolved> = {
     const pk = join(op.primaryKey.map((k) => ident(k)));
     await x.run(
       sql`CREATE TABLE IF NOT EXISTS ${ident(x.plan.schema, r.temp)} (${join(defs)}, CONSTRAINT ${ident(r.newPk)} PRIMARY KEY (${pk}))`,
+    );
+    // The application's roles write the new table too (the sync trigger runs as the writer), and
+    // use it alone after the swap: it gets the old table's grants, table-wide and per column.
+    await x.run(
+      copyGrantsStatement({
+        from: { schema: x.plan.schema, table: r.table },
+        to: { schema: x.plan.schema, name: r.temp, kind: 'table' },
+        // A column keeps the grants of the old column of its name, if there is one.
+        columns: r.columns.map((c) => ({ name: c.name, physical: c.name })),
+      }),
     );
     await installSync(x, op, r, r.table, r.temp);
   },
