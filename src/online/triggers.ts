@@ -13,11 +13,14 @@
  * UPDATE trigger also fires only when a column an expression reads changed, or a column one writes
  * is still NULL (tested first, so updates of other columns never ask who is writing).
  *
- * Expressions are written against column names as the writing version sees them; a function
- * declares one PL/pgSQL variable per column its expressions read (typed like its physical column) so
- * `age::bigint` reads the value being written.
+ * Expressions are written against column names as the writing version sees them. Each column
+ * reference is rewritten to the physical column of the row being written (`NEW."_sluice_age"`),
+ * found by PostgreSQL's parser; an expression the parser cannot map with certainty falls back to one
+ * PL/pgSQL variable per column it reads, named like the column. Either way `age::bigint` reads the
+ * value being written. The caller loads the parser first (`loadParser()`).
  */
-import { ident, join, literal, raw, type SqlFragment, sql } from '../sql/tag.js';
+import { ident, join, literal, postgresQuoting, raw, type SqlFragment, sql } from '../sql/tag.js';
+import { bareColumnRefs } from './column-refs.js';
 import { triggerFunctionName, triggerName } from './names.js';
 import type { Assignment, ColumnMapping, OnlinePlan, TablePlan } from './types.js';
 
@@ -47,9 +50,33 @@ export function referencedColumns(expr: string, columns: readonly ColumnMapping[
 type Direction = 'up' | 'down';
 
 /**
- * The body of one direction's trigger function: its assignments, each expression over variables
- * named like the writing version's columns. Only the columns the expressions read are copied into
- * variables: each one is work per row.
+ * The expressions with every column reference pointed at `NEW."physical"`, or null when some
+ * expression's references cannot all be found with certainty ({@link bareColumnRefs}), name no
+ * column of the writing version, or name a column the function itself assigns.
+ */
+function readNewDirectly(columns: ColumnMapping[], assignments: Assignment[]): string[] | null {
+  const targets = new Set(assignments.map((a) => a.target));
+  const out: string[] = [];
+  for (const a of assignments) {
+    const refs = bareColumnRefs(a.expr);
+    if (!refs) return null;
+    let expr = a.expr;
+    for (const r of [...refs].sort((x, y) => y.start - x.start)) {
+      const col = columns.find((c) => c.name === r.name);
+      // A column an earlier assignment writes would be read as assigned, not as written.
+      if (!col || targets.has(col.physical)) return null;
+      expr = `${expr.slice(0, r.start)}NEW.${postgresQuoting.ident(col.physical)}${expr.slice(r.end)}`;
+    }
+    out.push(expr);
+  }
+  return out;
+}
+
+/**
+ * The body of one direction's trigger function: its assignments, each expression over the writing
+ * version's columns. Expressions read `NEW."physical"` in place when the parser can point at every
+ * column they name; otherwise each column they read is copied into a variable named like it (typed
+ * like its physical column), which costs one more evaluation per column and row.
  */
 function functionBody(
   schema: string,
@@ -57,16 +84,19 @@ function functionBody(
   columns: ColumnMapping[],
   assignments: Assignment[],
 ): SqlFragment {
+  for (const a of assignments) {
+    if (a.expr.includes(DOLLAR)) throw new TypeError(`expression must not contain ${DOLLAR}: ${a.expr}`);
+  }
+  const direct = readNewDirectly(columns, assignments);
+  const exprs = direct ?? assignments.map((a) => a.expr);
+  const sets = assignments.map((a, i) => sql`  NEW.${ident(a.target)} := (${raw(exprs[i] as string)});\n`);
+  if (direct) return sql`BEGIN\n${join(sets, '')}  RETURN NEW;\nEND`;
   const used = new Set(assignments.flatMap((a) => referencedColumns(a.expr, columns)));
   const vars = columns
     .filter((c) => used.has(c) && declarable(c.name))
     .map(
       (c) => sql`  ${ident(c.name)} ${ident(schema, table, c.physical)}%TYPE := NEW.${ident(c.physical)};\n`,
     );
-  const sets = assignments.map((a) => {
-    if (a.expr.includes(DOLLAR)) throw new TypeError(`expression must not contain ${DOLLAR}: ${a.expr}`);
-    return sql`  NEW.${ident(a.target)} := (${raw(a.expr)});\n`;
-  });
   const declare = vars.length ? sql`DECLARE\n${join(vars, '')}` : raw('');
   return sql`${declare}BEGIN\n${join(sets, '')}  RETURN NEW;\nEND`;
 }

@@ -10,6 +10,7 @@
  */
 import { postgresDialect } from '../../dialects/postgres/dialect.js';
 import { MigrationFailedError, RefusedError, SluiceError } from '../../errors.js';
+import { loadParser } from '../../lint/parser.js';
 import { sql } from '../../sql/tag.js';
 import { checkExpressions } from '../check-expressions.js';
 import { run, withShortLocks } from '../db.js';
@@ -170,6 +171,7 @@ async function expand(ctx: OnlineContext, plan: OnlinePlan): Promise<void> {
   const steps = plan.steps.map((s) => ({ ...s, h: handlerFor(s.op.kind)! }));
 
   ctx.onEvent?.({ type: 'step', message: 'expand: temporary columns, constraints, triggers' });
+  await loadParser(); // the triggers read the written row's columns in place where it can map them
   const triggers = plan.tables.filter(needsTrigger).map((t) => triggerStatements(plan, t));
   await withShortLocks(ctx, 'expand', (tx) =>
     x.batch(async () => {

@@ -134,3 +134,14 @@ test("each version's trigger function is called for its own writes only", async 
     { id: 11, score: 1, _sluice_score: '10', note: null },
   ]);
 });
+
+test('the installed functions read the written row in place, without copying columns into variables', async () => {
+  const x = await started();
+  const { rows } = await x.admin.query(
+    `SELECT p.proname, p.prosrc FROM pg_proc p WHERE p.proname LIKE '\\_sluice\\_%' ORDER BY p.proname`,
+  );
+  expect(rows.map((r) => r.prosrc.trim())).toEqual([
+    'BEGIN\n  NEW."score" := ((NEW."_sluice_score" / 10)::int);\n  RETURN NEW;\nEND',
+    'BEGIN\n  NEW."_sluice_score" := (NEW."score"::bigint * 10);\n  RETURN NEW;\nEND',
+  ]);
+});

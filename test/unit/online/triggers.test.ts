@@ -1,5 +1,7 @@
 import { expect, test } from 'vitest';
 import { MigrationFileError } from '../../../src/errors.js';
+import { loadParser } from '../../../src/lint/parser.js';
+import { bareColumnRefs } from '../../../src/online/column-refs.js';
 import { opBuilder as op } from '../../../src/online/index.js';
 import type { SchemaInfo } from '../../../src/online/introspect.js';
 import { buildPlan } from '../../../src/online/plan.js';
@@ -98,6 +100,31 @@ test('trigger and views of a rename + alter + drop', () => {
       "DROP SCHEMA IF EXISTS "sluice_2_x" CASCADE",
       "CREATE SCHEMA "sluice_2_x"",
       "CREATE VIEW "sluice_2_x"."users" WITH (security_invoker = true) AS SELECT "id", "email" AS "email_address", "_sluice_age" AS "age", "code" FROM "public"."users"",
+      "DO $sluice_grants$
+    DECLARE
+      r record;
+      done text[] := '{}';
+    BEGIN
+      FOR r IN SELECT a.privilege_type AS priv, a.is_grantable AS opt, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END AS who, NULL::text AS col
+          FROM pg_class c, aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a
+         WHERE c.oid = '"public"."users"'::regclass AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')
+        UNION ALL
+        SELECT a.privilege_type, a.is_grantable, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END, v.name
+          FROM (VALUES ('id', 'id'), ('email_address', 'email'), ('age', '_sluice_age'), ('code', 'code')) AS v(name, physical)
+          JOIN pg_attribute t ON t.attrelid = '"public"."users"'::regclass AND t.attname = v.physical AND NOT t.attisdropped
+          CROSS JOIN aclexplode(t.attacl) a
+         WHERE a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'REFERENCES')
+      LOOP
+        EXECUTE format('GRANT %s%s ON TABLE %s TO %s%s', r.priv,
+          CASE WHEN r.col IS NULL THEN '' ELSE ' (' || quote_ident(r.col) || ')' END,
+          '"sluice_2_x"."users"', r.who, CASE WHEN r.opt THEN ' WITH GRANT OPTION' ELSE '' END);
+        IF r.who NOT IN (SELECT unnest(done)) THEN
+          EXECUTE format('GRANT USAGE ON SCHEMA %s TO %s', '"sluice_2_x"', r.who);
+          done := done || r.who;
+        END IF;
+      END LOOP;
+    END
+    $sluice_grants$",
     ]
   `);
 });
@@ -180,4 +207,50 @@ test("a direction without assignments gets no trigger; drops remove every name, 
       "DROP FUNCTION IF EXISTS "public"."_sluice_downu_1135767d_users"()",
     ]
   `);
+});
+
+test('with the parser loaded, expressions read the written row in place: NEW."physical", no variables', async () => {
+  await loadParser();
+  const p = plan([
+    op.alterColumn('users', 'age', { type: 'bigint', up: 'age::bigint', down: 'age::int' }),
+    op.dropColumn('users', 'legacy', { down: 'false' }),
+    op.addColumn('users', { name: 'label', type: 'text', up: `"code" || ':' || lower(email) || 'age'` }),
+  ]);
+  const text = triggerStatements(p, p.tables[0]!).functions.map((f) => render(f, postgresQuoting).text);
+  expect(text[0]).toContain(`NEW."_sluice_age" := (NEW."age"::bigint);`);
+  // Quoted and bare references, none inside the string literal or the function name.
+  expect(text[0]).toContain(`NEW."_sluice_label" := (NEW."code" || ':' || lower(NEW."email") || 'age');`);
+  expect(text[1]).toContain(`NEW."age" := (NEW."_sluice_age"::int);`);
+  for (const t of text) expect(t).not.toContain('DECLARE');
+});
+
+test('an expression the parser cannot map with certainty keeps the variables', async () => {
+  await loadParser();
+  const p = plan([
+    op.addColumn('users', {
+      name: 'label',
+      type: 'text',
+      up: '(SELECT max(code) FROM users u WHERE u.id < id) || email',
+    }),
+  ]);
+  const [fn] = triggerStatements(p, p.tables[0]!).functions.map((f) => render(f, postgresQuoting).text);
+  expect(fn).toContain(`"email" "public"."users"."email"%TYPE := NEW."email";`);
+  expect(fn).toContain(`NEW."_sluice_label" := ((SELECT max(code) FROM users u WHERE u.id < id) || email);`);
+});
+
+test('bareColumnRefs: spans of bare references; null for anything uncertain', async () => {
+  await loadParser();
+  expect(bareColumnRefs(`lower(email) || "Note" || 'email'`)).toEqual([
+    { name: 'email', start: 6, end: 11 },
+    { name: 'Note', start: 16, end: 22 },
+  ]);
+  expect(bareColumnRefs(`"a""b" + Äge`)).toEqual([
+    { name: 'a"b', start: 0, end: 6 },
+    { name: 'Äge', start: 9, end: 12 }, // only ASCII letters fold
+  ]);
+  expect(bareColumnRefs('users.email')).toBeNull(); // qualified
+  expect(bareColumnRefs('(SELECT 1) + a')).toBeNull(); // subquery
+  expect(bareColumnRefs('a; DROP TABLE x')).toBeNull(); // not one expression
+  expect(bareColumnRefs('1 +')).toBeNull(); // does not parse
+  expect(bareColumnRefs(`1 + 2`)).toEqual([]);
 });
