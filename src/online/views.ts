@@ -3,7 +3,7 @@
  * that version's table and column names. Simple views are automatically updatable, so applications
  * read and write through them unchanged; they only set `search_path`.
  */
-import { ident, join, raw, type SqlFragment, sql } from '../sql/tag.js';
+import { ident, join, literal, raw, type SqlFragment, sql } from '../sql/tag.js';
 import { copyGrantsStatement } from './grants.js';
 import type { OnlinePlan, TablePlan } from './types.js';
 
@@ -56,5 +56,85 @@ export function versionSchemaStatements(plan: OnlinePlan, version: 'old' | 'new'
       }),
     );
   }
+  if (version === 'new') out.push(...goneStatements(plan));
   return out;
+}
+
+/** Tables the old version has and the new one does not: dropped, or renamed (their old names). */
+function goneTables(plan: OnlinePlan): { name: string; columns: string[] }[] {
+  const kept = new Set(plan.tables.map((t) => t.newName));
+  return plan.tables.flatMap((t) =>
+    t.oldName !== null && !kept.has(t.oldName)
+      ? [{ name: t.oldName, columns: t.oldColumns.map((c) => c.name) }]
+      : [],
+  );
+}
+
+const GONE_READ = '_sluice_gone';
+const GONE_WRITE = '_sluice_gone_write';
+
+/**
+ * Applications put the base schema behind their version schema, so a table the new version dropped
+ * or renamed would still resolve there. Each such name gets a stand-in view in the new version
+ * schema, with the old table's column names, that fails every read and write with PostgreSQL's own "does not exist" error (SQLSTATE
+ * 42P01), naming the migration: the new version sees these tables as gone, as it will after
+ * `complete`.
+ */
+function goneStatements(plan: OnlinePlan): SqlFragment[] {
+  const gone = goneTables(plan);
+  if (gone.length === 0) return [];
+  const schema = plan.newSchema;
+  const read = ident(schema, GONE_READ);
+  const detail = literal(
+    `It is dropped or renamed in version schema ${schema}; the old version still has it.`,
+  );
+  const out: SqlFragment[] = [
+    sql`CREATE FUNCTION ${read}(relation text) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $sluice$
+BEGIN
+  RAISE EXCEPTION 'relation "%" does not exist', relation USING ERRCODE = 'undefined_table', DETAIL = ${detail};
+END
+$sluice$`,
+    sql`CREATE FUNCTION ${ident(schema, GONE_WRITE)}() RETURNS trigger LANGUAGE plpgsql AS $sluice$
+BEGIN
+  PERFORM ${read}(TG_TABLE_NAME);
+  RETURN NULL;
+END
+$sluice$`,
+  ];
+  for (const { name, columns } of gone) {
+    const v = ident(schema, name);
+    // The old columns (as text), so a write naming them reaches the INSTEAD OF trigger's error.
+    const cols = columns.length
+      ? join(columns.map((c) => sql`NULL::text AS ${ident(c)}`))
+      : raw('NULL::text AS gone');
+    out.push(sql`CREATE VIEW ${v} AS SELECT ${cols} WHERE ${read}(${literal(name)})`);
+    out.push(
+      sql`CREATE TRIGGER ${ident(GONE_READ)} INSTEAD OF INSERT OR UPDATE OR DELETE ON ${v} FOR EACH ROW EXECUTE FUNCTION ${ident(schema, GONE_WRITE)}()`,
+    );
+    // Anyone may try: the answer is the error, never a row.
+    out.push(sql`GRANT SELECT, INSERT, UPDATE, DELETE ON ${v} TO PUBLIC`);
+  }
+  return out;
+}
+
+/**
+ * Statements that drop the views of the new version schema (stand-ins for gone tables too) and keep
+ * the schema (with its grants).
+ * Run by `complete`, once every table and column has its final name: the views then add nothing,
+ * and the names resolve to the tables themselves (next on the applications' search_path), so later
+ * regular migrations can drop or retype columns and applications see the tables as they are.
+ *
+ * @example
+ * for (const s of dropVersionViewsStatements(plan)) await run(conn, s);
+ */
+export function dropVersionViewsStatements(plan: OnlinePlan): SqlFragment[] {
+  const names = [
+    ...plan.tables.flatMap((t) => (t.newName === null ? [] : [t.newName])),
+    ...goneTables(plan).map((g) => g.name),
+  ];
+  return [
+    ...names.map((n) => sql`DROP VIEW IF EXISTS ${ident(plan.newSchema, n)}`),
+    sql`DROP FUNCTION IF EXISTS ${ident(plan.newSchema, GONE_WRITE)}()`,
+    sql`DROP FUNCTION IF EXISTS ${ident(plan.newSchema, GONE_READ)}(text)`,
+  ];
 }

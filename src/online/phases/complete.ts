@@ -14,6 +14,7 @@ import { handlerFor } from '../registry.js';
 import { ensureStateTable, readState, type StateRow, setPhaseStatement } from '../state.js';
 import { dropTriggerStatements, needsTrigger } from '../triggers.js';
 import type { OnlineContext, OnlineOperation, OnlinePlan } from '../types.js';
+import { dropVersionViewsStatements } from '../views.js';
 import { phaseContext } from './context.js';
 import { lockFirst } from './locking.js';
 
@@ -112,6 +113,7 @@ export async function completeOnline(ctx: OnlineContext & { dropOld?: boolean })
       for (const s of steps.filter((s) => !s.h.late)) await s.h.contract?.(s.op, s.resolved, x);
       for (const s of steps.filter((s) => s.h.late)) await s.h.contract?.(s.op, s.resolved, x);
       if (ctx.dropOld) for (const s of steps) await s.h.dropOld?.(s.op, s.resolved, x);
+      for (const f of dropVersionViewsStatements(plan)) await x.run(f);
       await x.run(setPhaseStatement(ctx.version, keeps ? 'swapped' : 'completed'));
     }),
   );

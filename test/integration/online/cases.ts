@@ -292,7 +292,13 @@ export const CASES: Case[] = [
       expect(await next.one('SELECT title FROM squads WHERE id = 1')).toEqual({ title: 'red' });
       await next.q(`INSERT INTO squads VALUES (3, 'green')`);
       expect(await old.one('SELECT name FROM teams WHERE id = 3')).toEqual({ name: 'green' });
+      // Gone for the new version however it is used, though the base schema behind it has it.
       await rejects(next.q('SELECT * FROM teams'), /does not exist/);
+      await rejects(next.q('SELECT count(*) FROM teams'), /does not exist/);
+      await rejects(next.q(`INSERT INTO teams VALUES (9, 'x')`), /does not exist/);
+      await rejects(next.q(`UPDATE teams SET name = 'x'`), /does not exist/);
+      await rejects(next.q('DELETE FROM teams'), /does not exist/);
+      expect(await old.one('SELECT count(*)::int AS n FROM teams')).toEqual({ n: 3 });
     },
     async afterComplete({ next, admin }) {
       expect(await admin.one('SELECT title FROM squads WHERE id = 3')).toEqual({ title: 'green' });

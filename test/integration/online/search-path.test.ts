@@ -34,5 +34,8 @@ test('usePgSearchPath routes a pool through the new version', async () => {
   } finally {
     await pool.end();
   }
-  expect(searchPathStatement('a"b', ['public'])).toBe('SET search_path TO "a""b", "public"');
+  expect(searchPathStatement('a"b', ['app'])).toBe('SET search_path TO "a""b", "app"');
+  // The base schema comes behind by default: after complete the version schema holds no views.
+  expect(searchPathStatement('v')).toBe('SET search_path TO "v", "public"');
+  expect(searchPathStatement('v', [])).toBe('SET search_path TO "v"');
 });
