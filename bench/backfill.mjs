@@ -13,6 +13,7 @@
  * Works in a fresh database that it drops at the end. Figures from a server shared with other
  * work swing a lot: compare runs on a quiet machine.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -186,32 +187,37 @@ async function throughput(conn, rows, repeat) {
   await conn.query('DROP TABLE tp');
 }
 
-/** A second session updating random rows at a fixed rate; returns the latencies (ms) until stopped. */
-function startWriter(url, table, rows) {
-  const latencies = [];
-  let stop = false;
-  const done = (async () => {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    const interval = 1000 / WRITER_RATE;
-    const started = performance.now();
-    for (let i = 0; !stop; i++) {
-      const due = started + i * interval;
-      const wait = due - performance.now();
-      if (wait > 0) await sleep(wait);
-      const id = 1 + Math.floor(Math.random() * rows);
-      const t = performance.now();
-      await c.query(`UPDATE ${table} SET payload = md5(random()::text) WHERE id = $1`, [id]);
-      latencies.push(performance.now() - t);
-    }
-    const seconds = (performance.now() - started) / 1000;
-    await c.end();
-    return { latencies: latencies.sort((a, b) => a - b), rate: latencies.length / seconds };
-  })();
+/**
+ * A second session updating random rows at a fixed rate, in its own process (bench/writer.mjs) as
+ * an application is. Resolves once it is connected and writing; `stop()` returns its latencies (ms,
+ * sorted) and its achieved rate.
+ */
+async function startWriter(url, table, rows) {
+  const child = spawn(
+    process.execPath,
+    [new URL('./writer.mjs', import.meta.url).pathname, url, table, String(rows), String(WRITER_RATE)],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  let ready;
+  const isReady = new Promise((resolve) => {
+    ready = resolve;
+  });
+  child.stdout.on('data', (d) => {
+    out += d;
+    if (out.includes('\n')) ready();
+  });
+  const exited = new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`writer exited with ${code}`))));
+  });
+  await Promise.race([isReady, exited]);
   return {
     stop: async () => {
-      stop = true;
-      return done;
+      child.stdin.end();
+      await exited;
+      const r = JSON.parse(out.slice(out.indexOf('\n') + 1));
+      return { latencies: r.latencies.sort((a, b) => a - b), rate: r.rate };
     },
   };
 }
@@ -242,10 +248,10 @@ async function writerLatency(conn, url, rows, rounds) {
   for (let i = 0; i < rounds; i++) {
     for (const p of paced) {
       await makeTable(conn, 'wl', rows);
-      let writer = startWriter(url, 'wl', rows);
+      let writer = await startWriter(url, 'wl', rows);
       await sleep(4_000);
       const alone = await writer.stop();
-      writer = startWriter(url, 'wl', rows);
+      writer = await startWriter(url, 'wl', rows);
       await sleep(250);
       const bf = await timedBackfill(conn, spec(`wl-${i}-${p.label}`, 'wl'), p.options);
       const busy = await writer.stop();
