@@ -198,7 +198,7 @@ describe('backfill pacing', () => {
   it('fills defaults and clamps sizes', () => {
     expect(settings({})).toMatchObject({
       targetBatchMs: 50,
-      minTargetBatchMs: 10,
+      minTargetBatchMs: 25,
       yieldRatio: 2,
       initialBatchSize: 1000,
       minBatchSize: 10,

@@ -22,7 +22,7 @@ export function settings(o: BackfillOptions): Settings {
   return {
     ...o,
     targetBatchMs,
-    minTargetBatchMs: Math.min(targetBatchMs, Math.max(1, o.minTargetBatchMs ?? 10)),
+    minTargetBatchMs: Math.min(targetBatchMs, Math.max(1, o.minTargetBatchMs ?? 25)),
     minBatchSize,
     maxBatchSize,
     initialBatchSize: clampSize(o.initialBatchSize ?? 1000, minBatchSize, maxBatchSize),
