@@ -1,7 +1,8 @@
 /**
  * Version schemas: one schema of simple views per version, each view exposing a physical table under
  * that version's table and column names. Simple views are automatically updatable, so applications
- * read and write through them unchanged; they only set `search_path`.
+ * read and write through them unchanged; they only set `search_path` (the version schema, then the
+ * base schema). The views live while their migration is active; `complete` drops them.
  */
 import { ident, join, literal, raw, type SqlFragment, sql } from '../sql/tag.js';
 import { copyGrantsStatement } from './grants.js';
@@ -76,9 +77,9 @@ const GONE_WRITE = '_sluice_gone_write';
 /**
  * Applications put the base schema behind their version schema, so a table the new version dropped
  * or renamed would still resolve there. Each such name gets a stand-in view in the new version
- * schema, with the old table's column names, that fails every read and write with PostgreSQL's own "does not exist" error (SQLSTATE
- * 42P01), naming the migration: the new version sees these tables as gone, as it will after
- * `complete`.
+ * schema, with the old table's column names, that fails every read and write with PostgreSQL's own
+ * "does not exist" error (SQLSTATE 42P01) and a detail naming the version schema: the new version
+ * sees these tables as gone, as they will be after `complete`.
  */
 function goneStatements(plan: OnlinePlan): SqlFragment[] {
   const gone = goneTables(plan);
@@ -118,16 +119,23 @@ $sluice$`,
 }
 
 /**
- * Statements that drop the views of the new version schema (stand-ins for gone tables too) and keep
- * the schema (with its grants).
- * Run by `complete`, once every table and column has its final name: the views then add nothing,
- * and the names resolve to the tables themselves (next on the applications' search_path), so later
- * regular migrations can drop or retype columns and applications see the tables as they are.
+ * Statements that empty a version schema of sluice's views (and, for the new version, of its
+ * stand-ins for gone tables) and keep the schema with its grants: a version schema holds views only
+ * while its migration is active. `complete` runs them for the new version once every table and
+ * column has its final name: the views then add nothing, and the names resolve to the tables
+ * themselves (next on the applications' search_path), so later regular migrations can drop or
+ * retype columns and applications see the tables as they are. `abort` runs them for the old
+ * version schema it does not drop, which is how that schema was before `start` (empty).
  *
  * @example
- * for (const s of dropVersionViewsStatements(plan)) await run(conn, s);
+ * for (const s of dropVersionViewsStatements(plan, 'new')) await run(conn, s);
  */
-export function dropVersionViewsStatements(plan: OnlinePlan): SqlFragment[] {
+export function dropVersionViewsStatements(plan: OnlinePlan, version: 'old' | 'new'): SqlFragment[] {
+  if (version === 'old') {
+    return plan.tables.flatMap((t) =>
+      t.oldName === null ? [] : [sql`DROP VIEW IF EXISTS ${ident(plan.oldSchema, t.oldName)}`],
+    );
+  }
   const names = [
     ...plan.tables.flatMap((t) => (t.newName === null ? [] : [t.newName])),
     ...goneTables(plan).map((g) => g.name),

@@ -13,7 +13,7 @@ import { handlerFor } from '../registry.js';
 import { deleteState, ensureStateTable, readState, setPhase } from '../state.js';
 import { dropTriggerStatements, needsTrigger } from '../triggers.js';
 import type { OnlineContext } from '../types.js';
-import { versionSchemaStatements } from '../views.js';
+import { dropVersionViewsStatements } from '../views.js';
 import { backfillIds } from './complete.js';
 import { phaseContext } from './context.js';
 import { lockFirst } from './locking.js';
@@ -55,9 +55,13 @@ export async function abortOnline(ctx: OnlineContext): Promise<void> {
           for (const f of dropTriggerStatements(plan, t, t.physical)) await x.run(f);
       }
       for (const s of steps) await s.h.rollback?.(s.op, s.resolved, x);
-      // The old version schema: gone if this migration made it, else as it was (a swap's complete dropped it).
+      // The old version schema: gone if this migration made it, else as it was before start: there,
+      // without views (a swap's complete dropped it: it comes back empty).
       if (plan.createdOldSchema) await x.run(sql`DROP SCHEMA IF EXISTS ${ident(plan.oldSchema)} CASCADE`);
-      else for (const f of versionSchemaStatements(plan, 'old')) await x.run(f);
+      else {
+        await x.run(sql`CREATE SCHEMA IF NOT EXISTS ${ident(plan.oldSchema)}`);
+        for (const f of dropVersionViewsStatements(plan, 'old')) await x.run(f);
+      }
     }),
   );
   for (const id of backfillIds(plan)) await clearBackfill(ctx.conn, id, { stateSchema: STATE_SCHEMA });

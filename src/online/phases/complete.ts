@@ -113,7 +113,7 @@ export async function completeOnline(ctx: OnlineContext & { dropOld?: boolean })
       for (const s of steps.filter((s) => !s.h.late)) await s.h.contract?.(s.op, s.resolved, x);
       for (const s of steps.filter((s) => s.h.late)) await s.h.contract?.(s.op, s.resolved, x);
       if (ctx.dropOld) for (const s of steps) await s.h.dropOld?.(s.op, s.resolved, x);
-      for (const f of dropVersionViewsStatements(plan)) await x.run(f);
+      for (const f of dropVersionViewsStatements(plan, 'new')) await x.run(f);
       await x.run(setPhaseStatement(ctx.version, keeps ? 'swapped' : 'completed'));
     }),
   );

@@ -6,7 +6,14 @@
  */
 import { afterEach, expect, test } from 'vitest';
 import { latestVersionSchema } from '../../../src/online/index.js';
-import { completeOnline, type Harness, harness, startOnline, versionSchemaName } from './harness.js';
+import {
+  abortOnline,
+  completeOnline,
+  type Harness,
+  harness,
+  startOnline,
+  versionSchemaName,
+} from './harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -56,4 +63,29 @@ test('regular migrations after complete change what the version schema shows, an
   expect(await next.q(`SELECT plan FROM users WHERE id = 1`)).toEqual([{ plan: 'pro' }]);
   await x.admin.query(`ALTER TABLE users DROP COLUMN plan`);
   expect(await next.q(`SELECT count(*)::int AS n FROM users`)).toEqual([{ n: 2 }]);
+});
+
+test('an aborted online migration leaves the previous version schema as complete left it: without views', async () => {
+  const x = await harness();
+  h = x;
+  await x.admin.query(`CREATE TABLE users (id int PRIMARY KEY, email text, note text)`);
+  await x.admin.query(`INSERT INTO users VALUES (1, 'a@x', 'n')`);
+  const v2 = versionSchemaName('20241203000000', 'rename_email');
+  const second = x.ctx('20241203000000', 'rename_email', (op) => [
+    op.renameColumn('users', 'email', 'email_address'),
+  ]);
+  await startOnline(second);
+  await completeOnline(second);
+  const views = async () =>
+    (await x.admin.query(`SELECT count(*)::int AS n FROM pg_views WHERE schemaname = $1`, [v2])).rows[0].n;
+  expect(await views()).toBe(0);
+
+  const third = x.ctx('20241204000000', 'rename_note', (op) => [op.renameColumn('users', 'note', 'remark')]);
+  await startOnline(third);
+  expect(await views()).toBe(1); // while active, the old version reads through a view
+  await abortOnline(third);
+  expect(await views()).toBe(0);
+  await x.admin.query(`ALTER TABLE users DROP COLUMN note`);
+  const app = await x.session(v2);
+  expect(await app.q(`SELECT * FROM users`)).toEqual([{ id: 1, email_address: 'a@x' }]);
 });
