@@ -33,48 +33,60 @@ export interface GrantCopy {
   /** The table whose grants are copied. */
   from: { schema: string; table: string };
   /** The view or table that receives them. */
-  to: { schema: string; name: string; kind: 'view' | 'table' };
+  to: { schema: string; name: string };
   /**
    * Columns as `{ name, physical }`: `name` on the target, `physical` on the source table. Each
    * source column's own grants are copied to its target column (a source column that does not
    * exist has none); no column grants are copied when omitted.
    */
   columns?: readonly { name: string; physical: string }[];
-  /** Also grant `USAGE` on `to.schema` to every role that receives something (version schemas). */
-  schemaUsage?: boolean;
+}
+
+export interface GrantCopyOptions {
+  /** What the targets are: a view carries fewer kinds of privilege than a table. */
+  kind: 'view' | 'table';
+  /** Also grant `USAGE` on this schema to every role that receives something (version schemas). */
+  schemaUsage?: string;
 }
 
 /**
- * One statement that grants on `to` what each role holds on `from`, `WITH GRANT OPTION` where the
- * role holds that. Runs with the migration role's rights: a grant it cannot give is skipped with a
- * PostgreSQL warning, as a plain `GRANT` would.
+ * One statement that grants on each target what each role holds on its source, `WITH GRANT
+ * OPTION` where the role holds that; null when there is nothing to copy. One statement for any
+ * number of objects (one catalog read, one `GRANT` per target and role), so a version
+ * schema of hundreds of views adds little to the transaction that creates it. Runs with the
+ * migration role's rights: a grant it cannot give is skipped with a PostgreSQL warning, as a plain
+ * `GRANT` would.
  *
  * @example
- * await run(conn, copyGrantsStatement({ from: { schema: 'public', table: 'users' },
- *   to: { schema: 'sluice_v2', name: 'users', kind: 'view' }, schemaUsage: true }));
+ * await run(conn, copyGrantsStatement([{ from: { schema: 'public', table: 'users' },
+ *   to: { schema: 'sluice_v2', name: 'users' } }], { kind: 'view', schemaUsage: 'sluice_v2' }));
  */
-export function copyGrantsStatement(g: GrantCopy): SqlFragment {
-  const source = literal(qualified(g.from.schema, g.from.table));
-  const target = literal(qualified(g.to.schema, g.to.name));
+export function copyGrantsStatement(copies: readonly GrantCopy[], o: GrantCopyOptions): SqlFragment | null {
+  if (copies.length === 0) return null;
+  const pair = (c: GrantCopy) =>
+    sql`${literal(qualified(c.from.schema, c.from.table))}, ${literal(qualified(c.to.schema, c.to.name))}`;
   const who = sql`CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END`;
-  const privileges = g.to.kind === 'view' ? VIEW_PRIVILEGES : TABLE_PRIVILEGES;
-  const tableGrants = sql`SELECT a.privilege_type AS priv, a.is_grantable AS opt, ${who} AS who, NULL::text AS col
-      FROM pg_class c, aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a
-     WHERE c.oid = ${source}::regclass AND a.privilege_type IN (${list(privileges)})`;
-  const pairs = (g.columns ?? []).map((c) => sql`(${literal(c.name)}, ${literal(c.physical)})`);
-  const columnGrants = pairs.length
+  const tableGrants = sql`SELECT m.target, a.privilege_type AS priv, a.is_grantable AS opt, ${who} AS who, NULL::text AS col
+      FROM (VALUES ${join(copies.map((c) => sql`(${pair(c)})`))}) AS m(source, target)
+      JOIN pg_class c ON c.oid = m.source::regclass
+      CROSS JOIN aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a
+     WHERE a.privilege_type IN (${list(o.kind === 'view' ? VIEW_PRIVILEGES : TABLE_PRIVILEGES)})`;
+  const columns = copies.flatMap((c) =>
+    (c.columns ?? []).map((col) => sql`(${pair(c)}, ${literal(col.name)}, ${literal(col.physical)})`),
+  );
+  const columnGrants = columns.length
     ? sql`
     UNION ALL
-    SELECT a.privilege_type, a.is_grantable, ${who}, v.name
-      FROM (VALUES ${join(pairs)}) AS v(name, physical)
-      JOIN pg_attribute t ON t.attrelid = ${source}::regclass AND t.attname = v.physical AND NOT t.attisdropped
+    SELECT m.target, a.privilege_type, a.is_grantable, ${who}, m.name
+      FROM (VALUES ${join(columns)}) AS m(source, target, name, physical)
+      JOIN pg_attribute t ON t.attrelid = m.source::regclass AND t.attname = m.physical AND NOT t.attisdropped
       CROSS JOIN aclexplode(t.attacl) a
      WHERE a.privilege_type IN (${list(COLUMN_PRIVILEGES)})`
     : raw('');
-  const usage = g.schemaUsage
+  const usage = o.schemaUsage
     ? sql`
-    IF r.who NOT IN (SELECT unnest(done)) THEN
-      EXECUTE format('GRANT USAGE ON SCHEMA %s TO %s', ${literal(postgresQuoting.ident(g.to.schema))}, r.who);
+    IF NOT r.who = ANY (done) THEN
+      EXECUTE format('GRANT USAGE ON SCHEMA %s TO %s', ${literal(postgresQuoting.ident(o.schemaUsage))}, r.who);
       done := done || r.who;
     END IF;`
     : raw('');
@@ -83,11 +95,14 @@ DECLARE
   r record;
   done text[] := '{}';
 BEGIN
-  FOR r IN ${tableGrants}${columnGrants}
+  FOR r IN
+    SELECT g.target, g.who, g.opt,
+           string_agg(g.priv || coalesce(' (' || quote_ident(g.col) || ')', ''), ', ' ORDER BY g.col NULLS FIRST, g.priv) AS privs
+      FROM (${tableGrants}${columnGrants}) g
+     GROUP BY g.target, g.who, g.opt
   LOOP
-    EXECUTE format('GRANT %s%s ON TABLE %s TO %s%s', r.priv,
-      CASE WHEN r.col IS NULL THEN '' ELSE ' (' || quote_ident(r.col) || ')' END,
-      ${target}, r.who, CASE WHEN r.opt THEN ' WITH GRANT OPTION' ELSE '' END);${usage}
+    EXECUTE format('GRANT %s ON TABLE %s TO %s%s', r.privs, r.target, r.who,
+      CASE WHEN r.opt THEN ' WITH GRANT OPTION' ELSE '' END);${usage}
   END LOOP;
 END
 ${raw(DOLLAR)}`;

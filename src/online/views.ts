@@ -5,7 +5,7 @@
  * base schema). The views live while their migration is active; `complete` drops them.
  */
 import { ident, join, literal, raw, type SqlFragment, sql } from '../sql/tag.js';
-import { copyGrantsStatement } from './grants.js';
+import { copyGrantsStatement, type GrantCopy } from './grants.js';
 import type { OnlinePlan, TablePlan } from './types.js';
 
 function view(
@@ -42,21 +42,21 @@ export function versionSchemaStatements(plan: OnlinePlan, version: 'old' | 'new'
     sql`DROP SCHEMA IF EXISTS ${ident(schema)} CASCADE`,
     sql`CREATE SCHEMA ${ident(schema)}`,
   ];
+  const copies: GrantCopy[] = [];
   for (const t of plan.tables) {
     const name = version === 'old' ? t.oldName : t.newName;
     if (name === null) continue;
     const v = view(plan, schema, name, t, version);
     if (!v) continue;
     out.push(v);
-    out.push(
-      copyGrantsStatement({
-        from: { schema: plan.schema, table: t.physical },
-        to: { schema, name, kind: 'view' },
-        columns: version === 'old' ? t.oldColumns : t.newColumns,
-        schemaUsage: true,
-      }),
-    );
+    copies.push({
+      from: { schema: plan.schema, table: t.physical },
+      to: { schema, name },
+      columns: version === 'old' ? t.oldColumns : t.newColumns,
+    });
   }
+  const grants = copyGrantsStatement(copies, { kind: 'view', schemaUsage: schema });
+  if (grants) out.push(grants);
   if (version === 'new') out.push(...goneStatements(plan));
   return out;
 }

@@ -164,14 +164,18 @@ export const replaceTableHandler: OperationHandler<ReplaceTableOp, Resolved> = {
     );
     // The application's roles write the new table too (the sync trigger runs as the writer), and
     // use it alone after the swap: it gets the old table's grants, table-wide and per column.
-    await x.run(
-      copyGrantsStatement({
-        from: { schema: x.plan.schema, table: r.table },
-        to: { schema: x.plan.schema, name: r.temp, kind: 'table' },
-        // A column keeps the grants of the old column of its name, if there is one.
-        columns: r.columns.map((c) => ({ name: c.name, physical: c.name })),
-      }),
+    const grants = copyGrantsStatement(
+      [
+        {
+          from: { schema: x.plan.schema, table: r.table },
+          to: { schema: x.plan.schema, name: r.temp },
+          // A column keeps the grants of the old column of its name, if there is one.
+          columns: r.columns.map((c) => ({ name: c.name, physical: c.name })),
+        },
+      ],
+      { kind: 'table' },
     );
+    if (grants) await x.run(grants);
     await installSync(x, op, r, r.table, r.temp);
   },
   async backfill(op, r, x) {

@@ -105,20 +105,25 @@ test('trigger and views of a rename + alter + drop', () => {
       r record;
       done text[] := '{}';
     BEGIN
-      FOR r IN SELECT a.privilege_type AS priv, a.is_grantable AS opt, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END AS who, NULL::text AS col
-          FROM pg_class c, aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a
-         WHERE c.oid = '"public"."users"'::regclass AND a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')
+      FOR r IN
+        SELECT g.target, g.who, g.opt,
+               string_agg(g.priv || coalesce(' (' || quote_ident(g.col) || ')', ''), ', ' ORDER BY g.col NULLS FIRST, g.priv) AS privs
+          FROM (SELECT m.target, a.privilege_type AS priv, a.is_grantable AS opt, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END AS who, NULL::text AS col
+          FROM (VALUES ('"public"."users"', '"sluice_2_x"."users"')) AS m(source, target)
+          JOIN pg_class c ON c.oid = m.source::regclass
+          CROSS JOIN aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a
+         WHERE a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE')
         UNION ALL
-        SELECT a.privilege_type, a.is_grantable, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END, v.name
-          FROM (VALUES ('id', 'id'), ('email_address', 'email'), ('age', '_sluice_age'), ('code', 'code')) AS v(name, physical)
-          JOIN pg_attribute t ON t.attrelid = '"public"."users"'::regclass AND t.attname = v.physical AND NOT t.attisdropped
+        SELECT m.target, a.privilege_type, a.is_grantable, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END, m.name
+          FROM (VALUES ('"public"."users"', '"sluice_2_x"."users"', 'id', 'id'), ('"public"."users"', '"sluice_2_x"."users"', 'email_address', 'email'), ('"public"."users"', '"sluice_2_x"."users"', 'age', '_sluice_age'), ('"public"."users"', '"sluice_2_x"."users"', 'code', 'code')) AS m(source, target, name, physical)
+          JOIN pg_attribute t ON t.attrelid = m.source::regclass AND t.attname = m.physical AND NOT t.attisdropped
           CROSS JOIN aclexplode(t.attacl) a
-         WHERE a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'REFERENCES')
+         WHERE a.privilege_type IN ('SELECT', 'INSERT', 'UPDATE', 'REFERENCES')) g
+         GROUP BY g.target, g.who, g.opt
       LOOP
-        EXECUTE format('GRANT %s%s ON TABLE %s TO %s%s', r.priv,
-          CASE WHEN r.col IS NULL THEN '' ELSE ' (' || quote_ident(r.col) || ')' END,
-          '"sluice_2_x"."users"', r.who, CASE WHEN r.opt THEN ' WITH GRANT OPTION' ELSE '' END);
-        IF r.who NOT IN (SELECT unnest(done)) THEN
+        EXECUTE format('GRANT %s ON TABLE %s TO %s%s', r.privs, r.target, r.who,
+          CASE WHEN r.opt THEN ' WITH GRANT OPTION' ELSE '' END);
+        IF NOT r.who = ANY (done) THEN
           EXECUTE format('GRANT USAGE ON SCHEMA %s TO %s', '"sluice_2_x"', r.who);
           done := done || r.who;
         END IF;
