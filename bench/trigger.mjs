@@ -1,7 +1,9 @@
 // The cost of sluice's own dual-write trigger (not a stand-in): an online addColumn with an `up`
 // expression is expanded on a 1M-row table, then a bulk UPDATE runs with the triggers installed.
 // Two kinds of bulk update: one that touches a column the expression reads (the trigger computes the
-// new column for every row) and one that does not (the trigger's WHEN clause skips it).
+// new column for every row), on the bare table and with an index on that column (each update then
+// also writes the index, as on a real users table), and one that does not (the trigger's WHEN clause
+// skips it).
 //
 // Two baselines, both printed:
 // - "same table, triggers dropped": the same expanded, backfilled and vacuumed table with sluice's
@@ -41,13 +43,15 @@ const definition = defineMigration({
   operations: (op) => [op.addColumn('users', { name: 'email_address', type: 'text', up: 'lower(email)' })],
 });
 
-async function makeTable() {
+/** `indexed`: with an index on email, as a users table has (each update then also writes the index). */
+async function makeTable(indexed) {
   await client.query('DROP TABLE IF EXISTS users CASCADE');
   await client.query('DROP SCHEMA IF EXISTS sluice CASCADE');
   await client.query('CREATE TABLE users (id bigint PRIMARY KEY, email text, payload text)');
   await client.query(
     `INSERT INTO users SELECT g, 'User' || g || '@X', md5(g::text) FROM generate_series(1, ${ROWS}) g`,
   );
+  if (indexed) await client.query('CREATE INDEX users_email_idx ON users (email)');
   await client.query('VACUUM ANALYZE users');
 }
 
@@ -61,8 +65,8 @@ const FLOORS = {
  * One timed UPDATE on a freshly built table. `mode`: 'fresh' | 'dropped' | 'trigger', or a key of
  * FLOORS (sluice's triggers dropped, that stand-in installed).
  */
-async function timed(update, mode) {
-  await makeTable();
+async function timed(update, mode, indexed) {
+  await makeTable(indexed);
   let conn;
   let ctx;
   if (mode !== 'fresh') {
@@ -105,16 +109,22 @@ const fmt = (runs) => runs.map((ms) => ms.toFixed(0)).join(' ');
 console.log(
   `\n== sluice's dual-write trigger, bulk UPDATE of ${ROWS.toLocaleString('en-US')} rows (best of ${ROUNDS}) ==`,
 );
-for (const [label, update, floors] of [
-  ['updating a column the up expression reads (email)', 'UPDATE users SET email = upper(email)', true],
-  ['updating another column (payload)', 'UPDATE users SET payload = upper(payload)', false],
+for (const [label, update, floors, indexed] of [
+  ['updating a column the up expression reads (email)', 'UPDATE users SET email = upper(email)', true, false],
+  [
+    'the same, with an index on email (as a users table has)',
+    'UPDATE users SET email = upper(email)',
+    false,
+    true,
+  ],
+  ['updating another column (payload)', 'UPDATE users SET payload = upper(payload)', false, false],
 ]) {
   const modes = ['trigger', 'dropped', 'fresh', ...(floors ? Object.keys(FLOORS) : [])];
   const runs = Object.fromEntries(modes.map((m) => [m, []]));
   for (let round = 0; round < ROUNDS; round++) {
     for (let i = 0; i < modes.length; i++) {
       const mode = modes[(round + i) % modes.length];
-      runs[mode].push(await timed(update, mode));
+      runs[mode].push(await timed(update, mode, indexed));
     }
   }
   const best = Object.fromEntries(modes.map((m) => [m, Math.min(...runs[m])]));
