@@ -4,7 +4,7 @@
 // shape sluice generates for `addColumn(email_address, up: 'lower(email)')`. Each variant adds one
 // thing to the one before, so the differences between lines are the price of each piece. These are
 // hand-written stand-ins; `bench/trigger.mjs` measures sluice's real trigger.
-import pg from 'pg';
+import { freshDatabase } from './fresh-db.mjs';
 
 const ADMIN = process.env.SLUICE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROWS = Number(process.env.BENCH_TRIGGER_ROWS ?? 500_000);
@@ -37,14 +37,7 @@ const VARIANTS = [
   ],
 ];
 
-const admin = new pg.Client({ connectionString: ADMIN });
-await admin.connect();
-await admin.query(`DROP DATABASE IF EXISTS "${DB}" WITH (FORCE)`);
-await admin.query(`CREATE DATABASE "${DB}"`);
-const url = new URL(ADMIN);
-url.pathname = `/${DB}`;
-const db = new pg.Client({ connectionString: url.toString() });
-await db.connect();
+const { client: db, drop } = await freshDatabase(ADMIN, DB);
 await db.query(
   `CREATE TABLE source AS SELECT g::bigint AS id, 'User' || g || '@X' AS email, md5(g::text) AS payload,
      lower('User' || g || '@X') AS email_address FROM generate_series(1, ${ROWS}) g`,
@@ -83,6 +76,4 @@ for (let i = 0; i < VARIANTS.length; i++) {
   );
 }
 console.log(`  runs (ms): ${runs.map((r) => r.map((ms) => ms.toFixed(0)).join('/')).join(' | ')}`);
-await db.end();
-await admin.query(`DROP DATABASE IF EXISTS "${DB}" WITH (FORCE)`);
-await admin.end();
+await drop();

@@ -19,24 +19,17 @@
 // Any dual-write trigger must at least call a function per row and assign the computed column.
 // Each configuration runs BENCH_TRIGGER_ROUNDS times (default 3) in a rotating order on a freshly
 // built table; the best run counts and every run is printed.
-import pg from 'pg';
 import { PgDriver } from '../dist/dialects/postgres/pg-driver.js';
 import { defineMigration } from '../dist/index.js';
 import { abortOnline, startOnline } from '../dist/online/index.js';
+import { freshDatabase } from './fresh-db.mjs';
 
 const ADMIN = process.env.SLUICE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROWS = Number(process.env.BENCH_TRIGGER_ROWS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_TRIGGER_ROUNDS ?? 3);
 const DB = 'sluice_bench_trigger';
 
-const admin = new pg.Client({ connectionString: ADMIN });
-await admin.connect();
-await admin.query(`DROP DATABASE IF EXISTS "${DB}" WITH (FORCE)`);
-await admin.query(`CREATE DATABASE "${DB}"`);
-const url = new URL(ADMIN);
-url.pathname = `/${DB}`;
-const client = new pg.Client({ connectionString: url.toString() });
-await client.connect();
+const { url, client, drop } = await freshDatabase(ADMIN, DB);
 
 const definition = defineMigration({
   online: true,
@@ -70,7 +63,7 @@ async function timed(update, mode, indexed) {
   let conn;
   let ctx;
   if (mode !== 'fresh') {
-    conn = await new PgDriver(url.toString()).connect();
+    conn = await new PgDriver(url).connect();
     ctx = { conn, version: '1', name: 'bench', definition, lockTimeoutMs: 5000, lockRetries: 5 };
     await startOnline(ctx); // expand, trigger, backfill: every row has its new column
     // The backfill rewrote every row: vacuum, so every run starts from a table without dead rows.
@@ -148,6 +141,4 @@ for (const [label, update, floors, indexed] of [
   }
   console.log(`          runs (ms): ${modes.map((m) => `${m} ${fmt(runs[m])}`).join(' | ')}`);
 }
-await client.end();
-await admin.query(`DROP DATABASE IF EXISTS "${DB}" WITH (FORCE)`);
-await admin.end();
+await drop();
