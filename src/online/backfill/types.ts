@@ -105,8 +105,9 @@ export interface BackfillOptions {
    * While application sessions queue behind a batch's row locks, the duration aimed at halves per
    * such batch down to this, and climbs back (doubling per 2 s) while batches block nobody. Default
    * 25 ms (never above `targetBatchMs`); set it equal to `targetBatchMs` to turn this off. Lower is
-   * not better: each batch costs the application a commit's worth of WAL flush and CPU, and with
-   * 10 ms the bench's writer saw about twice as many slow writes as with 25 ms.
+   * not better: each batch costs the application a commit's worth of WAL flush and CPU (see the
+   * README's figures: the writer's p99 ratio in `bench/backfill.mjs` was 1.93x with 10 ms, 1.0-1.3x
+   * with 25 ms).
    */
   minTargetBatchMs?: number;
   /** Size of the first batch of a fresh backfill (a resume reuses the last tuned size). Default 1000. */
