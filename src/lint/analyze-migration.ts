@@ -3,9 +3,10 @@
  * statement's locks and effects, with what earlier statements taught (tables created in the
  * migration lock nobody; column types declared earlier), and the migration's class.
  */
+
+import { loadParser, parseSql } from '../dialects/postgres/parser.js';
 import { analyzeNode, migrationClass } from './analyze.js';
 import { tableKey } from './ast.js';
-import { loadParser, parseSql } from './parser.js';
 import { SchemaModel } from './schema.js';
 import { MigrationState } from './state.js';
 import type { ChangeClass, StatementAnalysis } from './types.js';

@@ -4,6 +4,7 @@
  * Used by `sluice plan` and by the lint rules. Pure: no database, only the statement text.
  */
 import type { Node, ObjectType, RangeVar } from 'libpg-query';
+import { loadParser, parseSql } from '../dialects/postgres/parser.js';
 import { type AnalyzeEnv, analyzeAlterTable, type Effects } from './analyze-alter.js';
 import {
   columnConstraints,
@@ -16,7 +17,6 @@ import {
 } from './ast.js';
 import { kindFromType, objectWord } from './kinds.js';
 import { LockSet, lockModeFromNumber } from './locks.js';
-import { loadParser, parseSql } from './parser.js';
 import type { SchemaModel } from './schema.js';
 import type { ChangeClass, PgLockMode, StatementAnalysis } from './types.js';
 import { majorVersion } from './version.js';

@@ -2,6 +2,7 @@
  * The linter's public surface (explicit exports; `src/index.ts` re-exports what it needs).
  */
 
+export { loadParser } from '../dialects/postgres/parser.js';
 export type { AnalyzeOptions } from './analyze.js';
 export { analyzeNode, analyzeStatement, analyzeStatementSync, migrationClass } from './analyze.js';
 export type { MigrationAnalysis, StatementReport } from './analyze-migration.js';
@@ -19,7 +20,6 @@ export { lintPaths, lintSqlFile } from './lint-files.js';
 export type { LintStatementsOptions } from './linter.js';
 export { lintStatements, resolveRules } from './linter.js';
 export { blocks, LOCK_MODES, lockStrength } from './locks.js';
-export { loadParser } from './parser.js';
 export type { Rule } from './rule.js';
 export { RULE_ALIASES, RULES, ruleById } from './rules/index.js';
 export { SchemaModel } from './schema.js';

@@ -3,10 +3,11 @@
  * migration's context, applies ignore comments and reports the directives that are wrong or
  * unused. Pure: no database, no console.
  */
+
+import { loadParser, parseBatch, parseSql } from '../dialects/postgres/parser.js';
 import { ConfigError } from '../errors.js';
 import { analyzeNode } from './analyze.js';
 import { type IgnoreDirective, lineColumn, parseIgnores } from './ignores.js';
-import { loadParser, parseBatch, parseSql } from './parser.js';
 import type { FinishContext, Rule, RuleContext, Violation } from './rule.js';
 import { RULE_ALIASES, RULES, ruleById } from './rules/index.js';
 import type { SchemaModel } from './schema.js';

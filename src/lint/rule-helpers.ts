@@ -3,6 +3,7 @@
  * fixes. A fix made by editing the statement's text is re-parsed and checked before it is offered.
  */
 import type { AlterTableCmd, ColumnDef, Constraint, Node, TypeName } from 'libpg-query';
+import { parseSql } from '../dialects/postgres/parser.js';
 import {
   columnConstraints,
   columnDefs,
@@ -11,7 +12,6 @@ import {
   type TypeInfo,
   typeInfo,
 } from './ast.js';
-import { parseSql } from './parser.js';
 import type { Rule, RuleContext } from './rule.js';
 
 // Many rules ask the same questions of one statement: answers are kept per parsed node.

@@ -74,6 +74,13 @@ export interface LintStatementInput {
   offset?: number;
   /** Comments written before the statement, as written (ignore directives live here). */
   leadingComments: string[];
+  /**
+   * Compiled by sluice from a typed operation, not written by the user: rules about how a
+   * statement should be written for re-runs (`prefer-robust-stmts`) do not apply, since sluice's
+   * runner records each one's completion atomically (or settles it from the catalog) and the user
+   * cannot edit it anyway.
+   */
+  generated?: boolean;
 }
 
 /** The statements of one migration step, as a TypeScript/JavaScript loader returns them. */

@@ -9,8 +9,8 @@
  * identifier at the place the parser reports.
  */
 import type { Node } from 'libpg-query';
+import { parserLoaded, parseSql } from '../dialects/postgres/parser.js';
 import { names } from '../lint/ast.js';
-import { parserLoaded, parseSql } from '../lint/parser.js';
 
 /** One bare column reference: its name as PostgreSQL resolves it, and its span in the expression. */
 export interface ColumnRefSpan {

@@ -20,7 +20,8 @@ export const preferRobustStmts: Rule = {
   severity: 'warning',
   summary: 'Non-idempotent statement in a migration that runs outside a transaction',
   check(ctx) {
-    if (ctx.state.inTransaction()) return;
+    // sluice's own statements: the runner never repeats one that took effect (see LintStatementInput).
+    if (ctx.state.inTransaction() || ctx.input.generated) return;
     const { node } = ctx;
     const sql = ctx.input.sql;
     if ('CreateStmt' in node && !node.CreateStmt.if_not_exists) {

@@ -9,8 +9,8 @@
  * 5. one short-lock transaction: both version schemas, phase `active`.
  */
 import { postgresDialect } from '../../dialects/postgres/dialect.js';
+import { loadParser } from '../../dialects/postgres/parser.js';
 import { MigrationFailedError, RefusedError, SluiceError } from '../../errors.js';
-import { loadParser } from '../../lint/parser.js';
 import { sql } from '../../sql/tag.js';
 import { checkExpressions } from '../check-expressions.js';
 import { run, withShortLocks } from '../db.js';

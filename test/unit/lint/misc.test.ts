@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
+import { loadParser, parseBatch } from '../../../src/dialects/postgres/parser.js';
 import { UsageError } from '../../../src/errors.js';
 import { analyzeMigration } from '../../../src/lint/analyze-migration.js';
 import { lintPaths } from '../../../src/lint/lint-files.js';
-import { loadParser, parseBatch } from '../../../src/lint/parser.js';
 import { majorVersion } from '../../../src/lint/version.js';
 import { lint } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { loadParser, parseSql } from '../../../src/lint/parser.js';
+import { loadParser, parseSql } from '../../../src/dialects/postgres/parser.js';
 import { RULES, ruleById } from '../../../src/lint/rules/index.js';
 import { fixFindings } from './helpers.js';
 

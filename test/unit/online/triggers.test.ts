@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
+import { loadParser } from '../../../src/dialects/postgres/parser.js';
 import { MigrationFileError } from '../../../src/errors.js';
-import { loadParser } from '../../../src/lint/parser.js';
 import { bareColumnRefs } from '../../../src/online/column-refs.js';
 import { opBuilder as op } from '../../../src/online/index.js';
 import type { SchemaInfo } from '../../../src/online/introspect.js';
