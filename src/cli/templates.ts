@@ -27,9 +27,10 @@ export default defineConfig({
   migrations: 'migrations',
   // Each migration runs in its own transaction with its history row.
   transaction: 'each',
-  // DDL waits at most this long for a table lock, then retries with backoff.
-  lockTimeout: '3s',
-  lockRetries: 5,
+  // DDL waits at most this long for a table lock (queries on the table queue behind it meanwhile),
+  // then retries with backoff and jitter, for up to lockRetryBudget.
+  lockTimeout: '250ms',
+  lockRetryBudget: '2min',
 });
 `;
 

@@ -23,10 +23,15 @@ export interface SluiceConfig {
   historySchema?: string;
   /** `each` (default): a transaction per migration; `all`: one for the whole run; `none`: no transactions. */
   transaction?: TransactionMode;
-  /** How long a DDL statement waits for a table lock before giving up and retrying (default `3s`). */
+  /**
+   * How long a DDL statement waits for a table lock before giving up and retrying (default
+   * `250ms`): every query on the table queues behind a waiting DDL statement for this long at most.
+   */
   lockTimeout?: Duration;
-  /** How many times a migration is retried after a lock timeout (default 5). */
+  /** Most retries of a migration or statement after a lock timeout (default 60). */
   lockRetries?: number;
+  /** Retries after lock timeouts stop once this much time has passed (default `2min`). */
+  lockRetryBudget?: Duration;
   /** Limit on any one statement (default 0: none). */
   statementTimeout?: Duration;
   /** How long to wait for another sluice run to release the migration lock (default `5min`). */

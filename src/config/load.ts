@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { DEFAULT_RETRY_POLICY } from '../retry.js';
 import { parseDuration, type SluiceConfig, type TransactionMode } from './define.js';
 import { type DatabaseTarget, parseDatabaseUrl } from './url.js';
 
@@ -27,6 +28,12 @@ export interface ConfigOverrides {
 }
 
 /** A complete configuration: every default filled in, every path absolute, every duration in ms. */
+/**
+ * How long sluice's DDL waits for a table lock by default. Every query on the table queues behind
+ * a waiting DDL statement, so the wait is kept short and retried instead (see `retry.ts`).
+ */
+export const DEFAULT_LOCK_TIMEOUT_MS = 250;
+
 export interface ResolvedConfig {
   /** Where the config came from (absolute path), or null when none was found. */
   configFile: string | null;
@@ -41,6 +48,8 @@ export interface ResolvedConfig {
   transaction: TransactionMode;
   lockTimeoutMs: number;
   lockRetries: number;
+  /** Lock-timeout retries stop once this much time has passed (ms). */
+  lockRetryBudgetMs: number;
   statementTimeoutMs: number;
   lockWaitMs: number;
   outOfOrder: boolean;
@@ -55,6 +64,7 @@ const KNOWN_KEYS = new Set([
   'transaction',
   'lockTimeout',
   'lockRetries',
+  'lockRetryBudget',
   'statementTimeout',
   'lockWait',
   'outOfOrder',
@@ -76,7 +86,8 @@ async function validate(raw: unknown, file: string): Promise<SluiceConfig> {
       historySchema: z.string().min(1).max(63).optional(),
       transaction: z.enum(['each', 'all', 'none']).optional(),
       lockTimeout: duration.optional(),
-      lockRetries: z.number().int().min(0).max(100).optional(),
+      lockRetries: z.number().int().min(0).max(1000).optional(),
+      lockRetryBudget: duration.optional(),
       statementTimeout: duration.optional(),
       lockWait: duration.optional(),
       outOfOrder: z.boolean().optional(),
@@ -213,8 +224,14 @@ export async function loadConfig(
     historyTable: file.historyTable ?? 'sluice_migrations',
     historySchema: file.historySchema ?? 'public',
     transaction: file.transaction ?? 'each',
-    lockTimeoutMs: duration(file.lockTimeout, 3000, 'lockTimeout', configFile),
-    lockRetries: file.lockRetries ?? 5,
+    lockTimeoutMs: duration(file.lockTimeout, DEFAULT_LOCK_TIMEOUT_MS, 'lockTimeout', configFile),
+    lockRetries: file.lockRetries ?? DEFAULT_RETRY_POLICY.retries,
+    lockRetryBudgetMs: duration(
+      file.lockRetryBudget,
+      DEFAULT_RETRY_POLICY.budgetMs,
+      'lockRetryBudget',
+      configFile,
+    ),
     statementTimeoutMs: duration(file.statementTimeout, 0, 'statementTimeout', configFile),
     lockWaitMs: duration(file.lockWait, 300_000, 'lockWait', configFile),
     outOfOrder: overrides.outOfOrder ?? file.outOfOrder ?? false,
