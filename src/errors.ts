@@ -85,8 +85,14 @@ export class DatabaseError extends SluiceError {
 
 /** A migration failed while it ran. `details` names the file, statement, line and SQLSTATE. Exit 1. */
 export class MigrationFailedError extends SluiceError {
-  constructor(message: string, options: { cause?: unknown; details?: ErrorDetails } = {}) {
+  /** The statement could not get a lock within `lock_timeout`: the runner may retry the whole step. */
+  readonly lockTimeout: boolean;
+  constructor(
+    message: string,
+    options: { cause?: unknown; details?: ErrorDetails; lockTimeout?: boolean } = {},
+  ) {
     super('migration-failed', message, { exitCode: 1, ...options });
+    this.lockTimeout = options.lockTimeout ?? false;
   }
 }
 

@@ -38,6 +38,13 @@ export interface RunnerLock {
 }
 
 export interface AcquireLockOptions {
+  /**
+   * The session that will run the migrations. Where the lock is a server lock it is taken on this
+   * very session, so it lasts exactly as long as the server-side work of the run: if the client
+   * dies, the lock is freed only when the server has finished (committed or rolled back) whatever
+   * the session had already sent, and a runner that takes over can never race a dead one's commit.
+   */
+  session: Connection;
   /** Lock key: one per history table, so two projects in one database do not block each other. */
   key: string;
   /** Give up after this many milliseconds. */
@@ -55,9 +62,9 @@ export interface Driver {
   readonly separateSessions: boolean;
   connect(): Promise<Connection>;
   /**
-   * Takes the lock that allows one runner at a time. Waiting must not hold a snapshot or a
-   * transaction open in the target database: a `CREATE INDEX CONCURRENTLY` run by the lock holder
-   * waits for every older snapshot, so a blocked waiter would deadlock it.
+   * Takes the lock that allows one runner at a time, on `options.session`. Waiting must not hold a
+   * snapshot or a transaction open in the target database: a `CREATE INDEX CONCURRENTLY` run by the
+   * lock holder waits for every older snapshot, so a blocked waiter would deadlock it.
    */
   acquireRunnerLock(options: AcquireLockOptions): Promise<RunnerLock>;
   /** Closes every session and frees the driver's resources. */
@@ -87,7 +94,20 @@ export interface DatabaseErrorInfo {
   lockTimeout: boolean;
   /** The connection itself failed (refused, reset, authentication). */
   connection: boolean;
+  /** The statement refused to run inside a transaction block (e.g. `CREATE INDEX CONCURRENTLY`). */
+  needsNoTransaction: boolean;
+  /** A unique constraint or primary key was violated. */
+  uniqueViolation: boolean;
 }
+
+/** What a statement does to the transaction it runs in, if it is a transaction-control statement. */
+export type TransactionControl = 'begin' | 'end' | 'other' | null;
+
+/** What to do with a statement that ran outside a transaction and whose outcome is unknown. */
+export type Settlement =
+  | { outcome: 'done'; reason: string }
+  | { outcome: 'redo'; reason: string; cleanup: string[] }
+  | { outcome: 'unknown'; reason: string };
 
 export interface SessionSettings {
   /** Milliseconds to wait for a table lock before giving up; 0 means wait forever. */
@@ -106,8 +126,8 @@ export interface OperationStatement {
   rewrites: boolean;
   scans: boolean;
   note?: string;
-  /** Run before retrying this statement after it failed (drops an invalid index left behind). */
-  cleanup?: string[];
+  /** The user's own SQL (a `sql` operation), passed through as written rather than generated. */
+  written?: boolean;
 }
 
 /** Opaque per-migration compile state (e.g. which tables the migration created). */
@@ -157,4 +177,23 @@ export interface Dialect {
   readonly serverVersionQuery: string;
   /** Typed operations support, loaded on first use (it is not needed by `status`). */
   operations(): Promise<OperationSupport>;
+  /**
+   * Whether a statement controls transactions (`BEGIN`, `COMMIT`, …): the runner must not wrap it
+   * in a transaction of its own.
+   */
+  transactionControl(statement: string): TransactionControl;
+  /**
+   * True for statements that wait for other transactions without making anyone wait for them
+   * (a concurrent index build waits for older snapshots, and blocks no reads or writes): they run
+   * without `lock_timeout`, since their waits queue nobody, and a build cut short by one would have
+   * to start over.
+   */
+  waitsWithoutBlocking(statement: string): boolean;
+  /**
+   * Settles a statement that ran outside a transaction and whose outcome is unknown: `inFlight`
+   * when the runner died while it ran (it may have taken effect), else it failed. Called only once
+   * the session that ran it has ended. Reads the catalog; runs nothing that changes it (the cleanup
+   * it returns is run by the caller).
+   */
+  settleInterrupted(conn: Connection, statement: string, inFlight: boolean): Promise<Settlement>;
 }

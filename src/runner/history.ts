@@ -58,6 +58,8 @@ function parseJson<T>(text: string | null, fallback: T): T {
   }
 }
 
+const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
+
 /** A row to write. */
 export interface HistoryWrite {
   version: string;
@@ -127,18 +129,81 @@ export class HistoryStore {
     }));
   }
 
-  /** The statement that records a row (insert or replace). */
+  /**
+   * The statement that records a row, replacing one of the same version. For bookkeeping outside a
+   * migration's own run (baseline, the online phases); a run claims its version with {@link claim}.
+   */
   upsert(row: HistoryWrite): SqlFragment {
-    const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
-    return sql`INSERT INTO ${this.table}
-  (version, name, kind, checksum, status, applied_at, duration_ms, applied_by, statements_done, statements_total, progress, failure, down_info, class)
-VALUES (${row.version}, ${row.name}, ${row.kind}, ${row.checksum}, ${row.status}, now(), ${Math.round(row.durationMs)}, ${currentActor()},
-  ${row.statementsDone ?? 0}, ${row.statementsTotal ?? 0}, ${json(row.progress)}, ${json(row.failure)}, ${json(row.downInfo)}, ${row.class ?? null})
+    return sql`${this.insert(row, sql`now()`)}
 ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, checksum = EXCLUDED.checksum,
   status = EXCLUDED.status, applied_at = EXCLUDED.applied_at, duration_ms = EXCLUDED.duration_ms,
   applied_by = EXCLUDED.applied_by, statements_done = EXCLUDED.statements_done,
   statements_total = EXCLUDED.statements_total, progress = EXCLUDED.progress, failure = EXCLUDED.failure,
   down_info = EXCLUDED.down_info, class = EXCLUDED.class`;
+  }
+
+  private insert(row: HistoryWrite, appliedAt: SqlFragment): SqlFragment {
+    return sql`INSERT INTO ${this.table}
+  (version, name, kind, checksum, status, applied_at, duration_ms, applied_by, statements_done, statements_total, progress, failure, down_info, class)
+VALUES (${row.version}, ${row.name}, ${row.kind}, ${row.checksum}, ${row.status}, ${appliedAt}, ${Math.round(row.durationMs)}, ${currentActor()},
+  ${row.statementsDone ?? 0}, ${row.statementsTotal ?? 0}, ${json(row.progress)}, ${json(row.failure)}, ${json(row.downInfo)}, ${row.class ?? null})`;
+  }
+
+  /**
+   * The statement that claims a version for `up`, first thing in the migration's own transaction
+   * (or, outside one, before its first statement): a plain INSERT of a `partial` row, never an
+   * upsert. A second runner applying the same version waits on the primary key for the first one's
+   * commit, then fails there, before any of the migration's statements run: nothing is applied
+   * twice. `applied_at` is the claim's own clock, so {@link finish} can measure the duration.
+   */
+  claim(row: Omit<HistoryWrite, 'status' | 'durationMs'>): SqlFragment {
+    return this.insert({ ...row, status: 'partial', durationMs: 0 }, sql`clock_timestamp()`);
+  }
+
+  /** Forgets a partly applied row that a transactional re-run takes over (never an applied row). */
+  dropPartial(version: string): SqlFragment {
+    return sql`DELETE FROM ${this.table} WHERE version = ${version} AND status = 'partial'`;
+  }
+
+  /**
+   * The statement that marks a claimed version applied, last in its transaction: the duration is
+   * measured by the server from the claim unless given, with what the automatic down needs.
+   */
+  finish(
+    version: string,
+    outcome: { checksum: string; durationMs?: number; downInfo?: unknown; class?: string | null },
+  ): SqlFragment {
+    const duration =
+      outcome.durationMs === undefined
+        ? sql`round(extract(epoch FROM clock_timestamp() - applied_at) * 1000)`
+        : sql`${Math.round(outcome.durationMs)}`;
+    return sql`UPDATE ${this.table} SET status = 'applied', checksum = ${outcome.checksum}, duration_ms = ${duration},
+  statements_done = statements_total,
+  progress = NULL, failure = NULL, down_info = ${json(outcome.downInfo)}, class = ${outcome.class ?? null}
+WHERE version = ${version} AND status = 'partial'`;
+  }
+
+  /**
+   * The statement that records how far a partly applied (non-transactional) migration got, with
+   * the checksum of the file that got it there (a failed statement may be fixed before a re-run).
+   */
+  progress(
+    version: string,
+    state: { checksum: string; done: readonly string[]; total: number; failure: FailureInfo | null },
+  ): SqlFragment {
+    return sql`UPDATE ${this.table} SET checksum = ${state.checksum}, statements_done = ${state.done.length}, statements_total = ${state.total},
+  progress = ${json(state.done)}, failure = ${json(state.failure)}
+WHERE version = ${version} AND status = 'partial'`;
+  }
+
+  /**
+   * The statement that claims a version for `down`, first in its transaction: it deletes the row
+   * and fails (division by zero, SQLSTATE 22012) when there was none, so a migration another runner
+   * already reverted is never reverted twice.
+   */
+  claimRevert(version: string): SqlFragment {
+    return sql`WITH gone AS (DELETE FROM ${this.table} WHERE version = ${version} RETURNING 1)
+SELECT 1 / count(*)::int AS claimed FROM gone`;
   }
 
   /** The statement that removes a row (after a revert, or to forget a deleted migration). */

@@ -12,6 +12,7 @@ import type { Finding } from '../lint/types.js';
 import { loadMigration } from '../migrations/load.js';
 import { compareVersions, listMigrations } from '../migrations/source.js';
 import type { MigrationFile } from '../migrations/types.js';
+import { DEFAULT_RETRY_POLICY } from '../retry.js';
 import type { Direction, ExecContext, RunnerEvent } from './execute.js';
 import { HistoryStore } from './history.js';
 import { type AcceptResult, acceptChange, markApplied } from './history-admin.js';
@@ -80,8 +81,8 @@ export async function createMigrator(options: MigratorOptions = {}): Promise<Mig
 export class Migrator {
   private driverPromise: Promise<Driver> | null = null;
   private readonly history: HistoryStore;
-  /** Backoff base for lock-timeout retries (ms). */
-  retryBaseMs = 500;
+  /** First delay between lock-timeout retries (ms); it doubles per retry. Tests lower it. */
+  retryBaseMs = DEFAULT_RETRY_POLICY.baseMs;
 
   constructor(
     readonly config: ResolvedConfig,
@@ -127,22 +128,27 @@ export class Migrator {
     return computeStatus(files, await this.historyRows());
   }
 
-  /** Runs `fn` holding the runner lock, with history ensured. */
+  /**
+   * Runs `fn` holding the runner lock, with history ensured. The lock is taken on the session that
+   * runs the migrations (see {@link Driver.acquireRunnerLock}), so it cannot outlive or be outlived
+   * by the work it guards.
+   */
   private async locked<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
     const driver = await this.driver();
-    const lock = await driver.acquireRunnerLock({
-      key: `${this.config.historySchema}.${this.config.historyTable}`,
-      timeoutMs: this.config.lockWaitMs,
-      onWait: (holder) => this.onEvent({ type: 'lock-wait', holder: holder?.description ?? null }),
-    });
-    try {
-      return await this.withConnection(async (conn) => {
-        await this.history.ensure(conn);
-        return fn(conn);
+    return this.withConnection(async (conn) => {
+      const lock = await driver.acquireRunnerLock({
+        session: conn,
+        key: `${this.config.historySchema}.${this.config.historyTable}`,
+        timeoutMs: this.config.lockWaitMs,
+        onWait: (holder) => this.onEvent({ type: 'lock-wait', holder: holder?.description ?? null }),
       });
-    } finally {
-      await lock.release();
-    }
+      try {
+        await this.history.ensure(conn);
+        return await fn(conn);
+      } finally {
+        await lock.release();
+      }
+    });
   }
 
   private context(env: RunEnv): ExecContext {
@@ -154,9 +160,13 @@ export class Migrator {
         lockTimeoutMs: this.config.lockTimeoutMs,
         statementTimeoutMs: this.config.statementTimeoutMs,
       },
-      lockRetries: this.config.lockRetries,
+      retry: {
+        ...DEFAULT_RETRY_POLICY,
+        retries: this.config.lockRetries,
+        budgetMs: this.config.lockRetryBudgetMs,
+        baseMs: this.retryBaseMs,
+      },
       onEvent: this.onEvent,
-      retryBaseMs: this.retryBaseMs,
       conn: env.conn,
       serverVersion: env.serverVersion,
     };
@@ -202,7 +212,7 @@ export class Migrator {
       transactionMode: this.config.transaction,
       onEvent: this.onEvent,
       onlineEnv: () => this.onlineEnv(env.conn!),
-      classes: new Map(reports.map((r) => [r.unit, r.class])),
+      reports: new Map(reports.map((r) => [r.unit, r])),
     });
   }
 

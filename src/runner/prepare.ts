@@ -31,6 +31,8 @@ export interface RecordedStatement {
   leadingComments: string[];
   /** From the operations compiler, for typed operations. */
   meta?: OperationStatement;
+  /** True for statements a typed operation compiled to (see `LintStatementInput.generated`). */
+  generated?: boolean;
 }
 
 export interface PrepareEnv {
@@ -69,7 +71,16 @@ export async function recordStep(
       step,
       'up',
       async (sql, values, origin) => {
-        out.push({ sql, values, line: origin.line ?? 1, column: 1, leadingComments: [], meta: origin.meta });
+        const generated = origin.meta !== undefined && origin.meta.written !== true;
+        out.push({
+          sql,
+          values,
+          line: origin.line ?? 1,
+          column: 1,
+          leadingComments: [],
+          meta: origin.meta,
+          generated,
+        });
         return { rows: [], rowCount: 0 };
       },
     );

@@ -4,18 +4,15 @@
  * and `transaction:false` steps). An online migration expands and stops the run.
  */
 import type { TransactionMode } from '../config/define.js';
-import {
-  type Direction,
-  type ExecContext,
-  type RunnerEvent,
-  runNonTransactional,
-  runTransactional,
-} from './execute.js';
+import type { Direction, ExecContext, RunnerEvent } from './execute.js';
 import type { RunResult } from './migrator.js';
+import { runNonTransactional } from './non-transactional.js';
 import { type OnlineEnv, startUnit } from './online-runner.js';
 import type { OperationsRecord } from './operations-step.js';
 import type { Unit } from './prepare.js';
+import type { UnitReport } from './safety.js';
 import { DryRunSink } from './sink.js';
+import { runTransactional, type TransactionalUnit } from './transactional.js';
 
 export interface RunUnitsOptions {
   ctx: ExecContext;
@@ -23,44 +20,45 @@ export interface RunUnitsOptions {
   onEvent: (event: RunnerEvent) => void;
   /** The session an online migration expands on (live runs only). */
   onlineEnv: () => OnlineEnv;
-  /** Class of change of each unit, kept with its history row. */
-  classes: Map<Unit, string>;
+  /** What the linter and analyzer said of each unit (`up` only): its class, each statement's needs. */
+  reports: Map<Unit, UnitReport>;
 }
 
 /**
  * Runs the units and writes their history rows.
  *
  * @example
- * const result = await runUnits(units, 'up', { ctx, transactionMode: 'each', onEvent, onlineEnv, classes });
+ * const result = await runUnits(units, 'up', { ctx, transactionMode: 'each', onEvent, onlineEnv, reports });
  */
 export async function runUnits(
   units: Unit[],
   direction: Direction,
   options: RunUnitsOptions,
 ): Promise<RunResult> {
-  const { ctx, classes, onEvent } = options;
+  const { ctx, reports, onEvent } = options;
   const result: RunResult = { direction, migrations: [] };
-  const historyAction = (u: Unit, durationMs: number, record: OperationsRecord | null) => {
-    if (direction === 'down') return { kind: 'remove', version: u.file.version } as const;
-    // Typed operations without a hand-written down: keep what the automatic down needs.
-    const downInfo =
+  // What `up` records with the history row: what the automatic down needs (typed operations
+  // without a hand-written down) and the class of change.
+  const outcome = (u: Unit, record: OperationsRecord | null) => ({
+    downInfo:
       u.loaded.down === null && record && record.operations.length > 0
         ? { operations: record.operations, captured: record.captured }
-        : undefined;
+        : undefined,
+    class: reports.get(u)?.class ?? null,
+  });
+  const transactional = (u: Unit): TransactionalUnit => {
     const { version, name, kind, checksum } = u.file;
+    const base = { file: u.file, step: u.step, direction };
+    if (direction === 'down')
+      return { ...base, claim: [ctx.history.claimRevert(version)], finish: () => null };
+    // A partly applied row (the file ran outside a transaction before) is taken over in the same
+    // transaction; an applied row is never touched, so the claim below fails on it instead.
+    const takeOver = u.entry.row?.status === 'partial' ? [ctx.history.dropPartial(version)] : [];
     return {
-      kind: 'upsert',
-      row: {
-        version,
-        name,
-        kind,
-        checksum,
-        status: 'applied',
-        durationMs,
-        downInfo,
-        class: classes.get(u) ?? null,
-      },
-    } as const;
+      ...base,
+      claim: [...takeOver, ctx.history.claim({ version, name, kind, checksum })],
+      finish: (record) => ctx.history.finish(version, { ...outcome(u, record), checksum }),
+    };
   };
   const dry = ctx.sink instanceof DryRunSink ? ctx.sink : null;
   const inTransaction = (u: Unit) => u.step.transaction && options.transactionMode !== 'none';
@@ -68,12 +66,7 @@ export async function runUnits(
   if (options.transactionMode === 'all' && units.length > 0) {
     const started = performance.now();
     for (const u of units) dry?.comment(`${u.file.path} (${direction})`);
-    const history = (u: Unit) => (record: OperationsRecord | null) =>
-      historyAction(u, performance.now() - started, record);
-    await runTransactional(
-      ctx,
-      units.map((u) => ({ file: u.file, step: u.step, direction, history: history(u) })),
-    );
+    await runTransactional(ctx, units.map(transactional));
     const durationMs = performance.now() - started;
     for (const u of units) result.migrations.push({ version: u.file.version, name: u.file.name, durationMs });
     return result;
@@ -101,18 +94,17 @@ export async function runUnits(
     }
     if (!dry) onEvent({ type: 'migration-start', direction, version, name, file: path });
     dry?.comment(`${path} (${direction}${inTransaction(u) ? '' : ', outside a transaction'})`);
-    const history = (record: OperationsRecord | null) =>
-      historyAction(u, performance.now() - started, record);
     if (inTransaction(u)) {
       const durable = u === units[units.length - 1];
-      await runTransactional(ctx, [{ file: u.file, step: u.step, direction, history }], { durable });
+      await runTransactional(ctx, [transactional(u)], { durable });
     } else {
       await runNonTransactional(ctx, {
         file: u.file,
         step: u.step,
         direction,
         previous: u.entry.row,
-        history,
+        outcome: (record) => outcome(u, record),
+        mayRunInTransaction: (index) => reports.get(u)?.analyses?.[index]?.analysis?.transactional,
       });
     }
     const durationMs = performance.now() - started;

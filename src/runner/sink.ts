@@ -113,6 +113,7 @@ export function migrationError(
   const code = info.code ? ` [${info.code}]` : '';
   return new MigrationFailedError(`${label} failed at ${where}: ${info.message}${code}`, {
     cause: error,
+    lockTimeout: info.lockTimeout,
     details: {
       file: origin.file,
       line,

@@ -173,7 +173,10 @@ export function createIndex(
 ): CompiledStatement {
   const fresh = isNew(ctx, t);
   const conc = !fresh && concurrently !== false;
-  const head = raw(`CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${conc ? 'CONCURRENTLY ' : ''}`);
+  // IF NOT EXISTS: a concurrent build runs outside a transaction, so a run that dies can leave it
+  // built; the runner settles an interrupted build from the catalog (an invalid index is dropped
+  // first, see dialects/postgres/interrupted.ts), and the statement itself is safe to repeat.
+  const head = raw(`CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${conc ? 'CONCURRENTLY IF NOT EXISTS ' : ''}`);
   const f = sql`${head}${id(name)} ON ${q(t)} ${tail}`;
   if (!conc)
     return st(f, [lock('SHARE', t)], {
@@ -184,7 +187,6 @@ export function createIndex(
     transactional: false,
     scans: true,
     note: 'built CONCURRENTLY outside a transaction: reads and writes continue during the build',
-    cleanup: [renderInline(sql`DROP INDEX CONCURRENTLY IF EXISTS ${inSchema(t, name)}`, postgresQuoting)],
   });
 }
 
@@ -312,9 +314,6 @@ export function alterColumnStatements(
       { add: [lock(AE, t)], validate: [lock(SUE, t)] },
       ctx,
     );
-    add!.cleanup = [
-      renderInline(sql`ALTER TABLE ${q(t)} DROP CONSTRAINT IF EXISTS ${id(name)}`, postgresQuoting),
-    ];
     out.push(add!, validate!);
     out.push(
       st(sql`ALTER TABLE ${q(t)} ${col} SET NOT NULL`, [lock(AE, t)], {

@@ -55,12 +55,8 @@ export interface CompiledStatement {
   scans: boolean;
   /** Why it is done this way, for plan output. */
   note?: string;
-  /**
-   * Statements to run before retrying this one after it failed (e.g. drop the invalid index a failed
-   * `CREATE INDEX CONCURRENTLY` leaves). They drop an object of this statement's name: run them only
-   * for a retry of this statement.
-   */
-  cleanup?: string[];
+  /** The user's own SQL (a `sql` operation), passed through as written rather than generated. */
+  written?: boolean;
 }
 
 /** PostgreSQL table lock modes sluice statements take. */
@@ -224,6 +220,7 @@ const compilers: { readonly [K in OperationKind]: Compile<OperationOf<K>> } = {
         rewrites: false,
         scans: false,
         note: 'raw SQL: sluice does not know what it locks or rewrites',
+        written: true,
       },
     ];
   },

@@ -3,10 +3,14 @@
  * (embedded), which speak the same SQL.
  */
 import { postgresQuoting, type SqlFragment, sql } from '../../sql/tag.js';
-import type { DatabaseErrorInfo, Dialect, SessionSettings } from '../dialect.js';
+import type { DatabaseErrorInfo, Dialect, SessionSettings, TransactionControl } from '../dialect.js';
 
 /** SQLSTATE 55P03: lock_not_available (what `lock_timeout` raises). */
 const LOCK_NOT_AVAILABLE = '55P03';
+/** SQLSTATE 25001: active_sql_transaction ("… cannot run inside a transaction block"). */
+const ACTIVE_SQL_TRANSACTION = '25001';
+/** SQLSTATE 23505: unique_violation. */
+const UNIQUE_VIOLATION = '23505';
 /** SQLSTATE 42P01: undefined_table. */
 const UNDEFINED_TABLE = '42P01';
 /** SQLSTATE 3F000: invalid_schema_name. */
@@ -20,6 +24,10 @@ const CONNECTION_CODES = new Set([
   'EPIPE',
   'EHOSTUNREACH',
 ]);
+
+/** Builds, drops and rebuilds of indexes CONCURRENTLY: they take no lock that blocks reads or writes. */
+const CONCURRENT_INDEX_WORK =
+  /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*(?:create\s+(?:unique\s+)?index\s+concurrently|drop\s+index\s+concurrently|reindex\s+(?:\([^)]*\)\s*)?(?:index|table|schema)\s+concurrently)\b/i;
 
 function field(error: unknown, name: string): unknown {
   return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[name] : undefined;
@@ -70,6 +78,8 @@ export const postgresDialect: Dialect = {
       hint: str(field(error, 'hint')),
       lockTimeout: code === LOCK_NOT_AVAILABLE,
       connection,
+      needsNoTransaction: code === ACTIVE_SQL_TRANSACTION,
+      uniqueViolation: code === UNIQUE_VIOLATION,
     };
   },
 
@@ -98,6 +108,28 @@ export const postgresDialect: Dialect = {
   serverVersionQuery: 'SHOW server_version_num',
 
   operations: () => import('./operations.js').then((m) => m.postgresOperations),
+
+  transactionControl(statement: string): TransactionControl {
+    const word = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*([a-z]+)(?:\s+([a-z]+))?/i.exec(statement);
+    const first = word?.[1]?.toLowerCase();
+    const second = word?.[2]?.toLowerCase();
+    if (first === 'begin' || (first === 'start' && second === 'transaction')) return 'begin';
+    if (first === 'commit' || first === 'end' || first === 'rollback' || first === 'abort') {
+      // COMMIT PREPARED / ROLLBACK PREPARED end another (prepared) transaction, not this one.
+      // ROLLBACK TO SAVEPOINT stays inside the transaction.
+      return second === 'prepared' || second === 'to' ? 'other' : 'end';
+    }
+    if (first === 'savepoint' || first === 'release' || (first === 'prepare' && second === 'transaction'))
+      return 'other';
+    return null;
+  },
+
+  waitsWithoutBlocking(statement: string): boolean {
+    return CONCURRENT_INDEX_WORK.test(statement);
+  },
+
+  settleInterrupted: (conn, statement, inFlight) =>
+    import('./interrupted.js').then((m) => m.settleInterrupted(conn, statement, inFlight)),
 
   isUndefinedTable(error: unknown): boolean {
     const code = field(error, 'code');

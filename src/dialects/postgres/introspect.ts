@@ -305,19 +305,3 @@ export async function captureDefinition(conn: Connection, op: Operation): Promis
       return null;
   }
 }
-
-/**
- * True when `name` on `table` is an index left invalid by a failed `CREATE INDEX CONCURRENTLY`:
- * the runner checks it before running a statement's `cleanup`, so a valid index is never dropped.
- *
- * @example
- * if (await isInvalidIndex(conn, { name: 'users' }, 'users_email_idx')) for (const s of stmt.cleanup ?? []) await conn.query(s);
- */
-export async function isInvalidIndex(conn: Connection, table: QualifiedName, name: string): Promise<boolean> {
-  const res = await conn.query<{ invalid: boolean }>(
-    `SELECT NOT ix.indisvalid AS invalid FROM pg_index ix JOIN pg_class ci ON ci.oid = ix.indexrelid
-      WHERE ix.indrelid = to_regclass($1) AND ci.relname = $2`,
-    [regName(table), name],
-  );
-  return res.rows[0]?.invalid === true;
-}

@@ -1,6 +1,6 @@
 /**
- * The real PostgreSQL server through `pg`. sluice does not pool: the runner uses one session for
- * migrations and one dedicated session for the runner lock.
+ * The real PostgreSQL server through `pg`. sluice does not pool: a run uses one session, which
+ * holds the runner lock and runs the migrations.
  */
 import { createHash } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
@@ -92,53 +92,54 @@ export class PgDriver implements Driver {
     return new PgConnection(await this.client());
   }
 
+  /**
+   * A session-level advisory lock on the session that runs the migrations. After `kill -9` of the
+   * client the server still runs (and may commit) what that session had sent; the lock is freed
+   * only when that backend ends, so the next runner reads history after that commit or rollback.
+   * (A lock on a separate session died with the client at once, and the next runner re-applied a
+   * migration the orphaned backend was about to commit.)
+   */
   async acquireRunnerLock(options: AcquireLockOptions): Promise<RunnerLock> {
     const [k1, k2] = advisoryKeys(options.key);
-    const client = await this.client();
+    const conn = options.session;
     const deadline = Date.now() + options.timeoutMs;
     let lastHolder: string | undefined;
     let delay = 50;
-    try {
-      for (;;) {
-        // pg_try_advisory_lock, polled: a waiter must not sit inside a statement (with a snapshot)
-        // while the holder runs CREATE INDEX CONCURRENTLY, which waits for older snapshots.
-        const res = await client.query<{ ok: boolean }>(
-          'SELECT pg_try_advisory_lock($1::int, $2::int) AS ok',
-          [k1, k2],
-        );
-        if (res.rows[0]?.ok) break;
-        const holder = await this.lockHolder(client, k1, k2);
-        if (holder?.description !== lastHolder) {
-          lastHolder = holder?.description;
-          options.onWait?.(holder);
-        }
-        if (Date.now() >= deadline) {
-          throw new LockTimeoutError(
-            `Timed out after ${options.timeoutMs} ms waiting for the migration lock${holder ? `, held by ${holder.description}` : ''}.`,
-            { hint: 'Another sluice run is in progress. Wait for it, or raise lockWait in the config.' },
-          );
-        }
-        // Jittered backoff keeps ten waiters from polling in step.
-        await sleep(delay + Math.random() * delay);
-        delay = Math.min(delay * 2, 500);
+    for (;;) {
+      // pg_try_advisory_lock, polled: a waiter must not sit inside a statement (with a snapshot)
+      // while the holder runs CREATE INDEX CONCURRENTLY, which waits for older snapshots.
+      const res = await conn.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, $2::int) AS ok', [
+        k1,
+        k2,
+      ]);
+      if (res.rows[0]?.ok) break;
+      const holder = await this.lockHolder(conn, k1, k2);
+      if (holder?.description !== lastHolder) {
+        lastHolder = holder?.description;
+        options.onWait?.(holder);
       }
-    } catch (error) {
-      await client.end().catch(() => {});
-      throw error;
+      if (Date.now() >= deadline) {
+        throw new LockTimeoutError(
+          `Timed out after ${options.timeoutMs} ms waiting for the migration lock${holder ? `, held by ${holder.description}` : ''}.`,
+          { hint: 'Another sluice run is in progress. Wait for it, or raise lockWait in the config.' },
+        );
+      }
+      // Jittered backoff keeps ten waiters from polling in step.
+      await sleep(delay + Math.random() * delay);
+      delay = Math.min(delay * 2, 500);
     }
     return {
       release: async () => {
-        try {
-          await client.query('SELECT pg_advisory_unlock($1::int, $2::int)', [k1, k2]);
-        } finally {
-          await client.end().catch(() => {});
-        }
+        // A session whose transaction failed must end it before it can unlock; closing the
+        // session frees the lock in any case.
+        await conn.query('ROLLBACK').catch(() => {});
+        await conn.query('SELECT pg_advisory_unlock($1::int, $2::int)', [k1, k2]).catch(() => {});
       },
     };
   }
 
-  private async lockHolder(client: pg.Client, k1: number, k2: number): Promise<LockHolder | null> {
-    const res = await client.query<{
+  private async lockHolder(conn: Connection, k1: number, k2: number): Promise<LockHolder | null> {
+    const res = await conn.query<{
       pid: number;
       application_name: string;
       usename: string;

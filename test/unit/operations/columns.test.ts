@@ -169,7 +169,6 @@ describe('alterColumn', () => {
       "ALTER TABLE "app"."users" ADD CONSTRAINT "users_email_not_null_check" CHECK ("email" IS NOT NULL) NOT VALID
         [tx] locks: ACCESS EXCLUSIVE app.users
         note: NOT VALID: new writes are checked, existing rows not yet
-        cleanup: ALTER TABLE "app"."users" DROP CONSTRAINT IF EXISTS "users_email_not_null_check"
       ALTER TABLE "app"."users" VALIDATE CONSTRAINT "users_email_not_null_check"
         [no-tx scans] locks: SHARE UPDATE EXCLUSIVE app.users
         note: validated after the NOT VALID step has committed: the scan does not block writes

@@ -89,10 +89,9 @@ describe('addUnique', () => {
     const op = await one((db) => db.addUnique('app.users', ['email', 'org_id']));
     expect(op).toMatchObject({ name: 'users_email_org_id_key' });
     expect(show(op)).toMatchInlineSnapshot(`
-      "CREATE UNIQUE INDEX CONCURRENTLY "users_email_org_id_key" ON "app"."users" ("email", "org_id")
+      "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "users_email_org_id_key" ON "app"."users" ("email", "org_id")
         [no-tx scans] locks: SHARE UPDATE EXCLUSIVE app.users
         note: built CONCURRENTLY outside a transaction: reads and writes continue during the build
-        cleanup: DROP INDEX CONCURRENTLY IF EXISTS "app"."users_email_org_id_key"
       ALTER TABLE "app"."users" ADD CONSTRAINT "users_email_org_id_key" UNIQUE USING INDEX "users_email_org_id_key"
         [tx] locks: ACCESS EXCLUSIVE app.users
         note: attaches the built index: brief lock"
@@ -128,10 +127,9 @@ describe('addConstraint (exact definitions, as restored from a capture)', () => 
       db.addConstraint('t', 't_no_overlap', 'EXCLUDE USING gist (r WITH &&)', { type: 'exclusion' }),
     );
     expect(show(pk)).toMatchInlineSnapshot(`
-      "CREATE UNIQUE INDEX CONCURRENTLY "t_pkey" ON "t" USING btree (id)
+      "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "t_pkey" ON "t" USING btree (id)
         [no-tx scans] locks: SHARE UPDATE EXCLUSIVE t
         note: built CONCURRENTLY outside a transaction: reads and writes continue during the build
-        cleanup: DROP INDEX CONCURRENTLY IF EXISTS "t_pkey"
       ALTER TABLE "t" ADD CONSTRAINT "t_pkey" PRIMARY KEY USING INDEX "t_pkey"
         [tx] locks: ACCESS EXCLUSIVE t
         note: attaches the built index: brief lock"

@@ -36,7 +36,6 @@ export function show(op: Operation, ctx: CompileContext = existing): string {
       const lines = [s.sql, `  [${flags}] locks: ${locks}`];
       if (s.values) lines.push(`  values: ${JSON.stringify(s.values)}`);
       if (s.note) lines.push(`  note: ${s.note}`);
-      if (s.cleanup) lines.push(`  cleanup: ${s.cleanup.join('; ')}`);
       return lines.join('\n');
     })
     .join('\n');

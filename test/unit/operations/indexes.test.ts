@@ -8,10 +8,9 @@ describe('addIndex', () => {
     const op = await one((db) => db.addIndex('app.users', ['email']));
     expect(op).toMatchObject({ name: 'users_email_idx' });
     expect(show(op)).toMatchInlineSnapshot(`
-      "CREATE INDEX CONCURRENTLY "users_email_idx" ON "app"."users" ("email")
+      "CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_email_idx" ON "app"."users" ("email")
         [no-tx scans] locks: SHARE UPDATE EXCLUSIVE app.users
-        note: built CONCURRENTLY outside a transaction: reads and writes continue during the build
-        cleanup: DROP INDEX CONCURRENTLY IF EXISTS "app"."users_email_idx""
+        note: built CONCURRENTLY outside a transaction: reads and writes continue during the build"
     `);
     expect(classifyOperation(op)).toBe('additive');
   });
@@ -45,10 +44,9 @@ describe('addIndex', () => {
       }),
     );
     expect(show(op)).toMatchInlineSnapshot(`
-      "CREATE UNIQUE INDEX CONCURRENTLY "users_org_email_idx" ON "users" USING btree ("org_id", (lower(email))) INCLUDE ("name") WHERE deleted_at IS NULL
+      "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "users_org_email_idx" ON "users" USING btree ("org_id", (lower(email))) INCLUDE ("name") WHERE deleted_at IS NULL
         [no-tx scans] locks: SHARE UPDATE EXCLUSIVE users
         note: built CONCURRENTLY outside a transaction: reads and writes continue during the build
-        cleanup: DROP INDEX CONCURRENTLY IF EXISTS "users_org_email_idx"
       COMMENT ON INDEX "users_org_email_idx" IS 'login lookup'
         [tx] locks: SHARE UPDATE EXCLUSIVE users"
     `);
@@ -64,10 +62,9 @@ describe('addIndex', () => {
     };
     validateOperation(op);
     expect(show(op)).toMatchInlineSnapshot(`
-      "CREATE INDEX CONCURRENTLY "users_tags_idx" ON "users" USING gin (tags) WHERE (n > 0)
+      "CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_tags_idx" ON "users" USING gin (tags) WHERE (n > 0)
         [no-tx scans] locks: SHARE UPDATE EXCLUSIVE users
-        note: built CONCURRENTLY outside a transaction: reads and writes continue during the build
-        cleanup: DROP INDEX CONCURRENTLY IF EXISTS "users_tags_idx""
+        note: built CONCURRENTLY outside a transaction: reads and writes continue during the build"
     `);
   });
 

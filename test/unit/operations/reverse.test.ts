@@ -137,11 +137,11 @@ describe('reverse from a capture', () => {
         "ALTER TABLE "app"."users" ADD COLUMN "email" character varying(255) COLLATE "C"",
         "COMMENT ON COLUMN "app"."users"."email" IS 'mail'",
         "ALTER TABLE "app"."users" ALTER COLUMN "email" SET DEFAULT 'n/a'::character varying",
-        "CREATE UNIQUE INDEX CONCURRENTLY "users_email_key" ON "app"."users" USING btree (email)",
+        "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "users_email_key" ON "app"."users" USING btree (email)",
         "ALTER TABLE "app"."users" ADD CONSTRAINT "users_email_key" UNIQUE USING INDEX "users_email_key"",
         "ALTER TABLE "app"."users" ADD CONSTRAINT "users_email_fkey" FOREIGN KEY (email) REFERENCES app.emails(address) NOT VALID",
         "ALTER TABLE "app"."users" VALIDATE CONSTRAINT "users_email_fkey"",
-        "CREATE INDEX CONCURRENTLY "users_lower_email_idx" ON "app"."users" USING btree (lower((email)::text))",
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_lower_email_idx" ON "app"."users" USING btree (lower((email)::text))",
       ]
     `);
   });
@@ -253,7 +253,7 @@ describe('reverse from a capture', () => {
       COMMENT ON VIEW "app"."v" IS 'v'
       ALTER TABLE "app"."users" ADD CONSTRAINT "users_email_check" CHECK ((email <> ''::text)) NOT VALID
       ALTER TABLE "app"."users" VALIDATE CONSTRAINT "users_email_check"
-      CREATE INDEX CONCURRENTLY "users_email_idx" ON "app"."users" USING hash (email)"
+      CREATE INDEX CONCURRENTLY IF NOT EXISTS "users_email_idx" ON "app"."users" USING hash (email)"
     `);
   });
 
