@@ -235,6 +235,25 @@ describe('loadConfig: invalid config files', () => {
     expect(error.details).toMatchObject({ file: 'sluice.config.json', line: 4 });
   });
 
+  it('a JSON syntax error next to the URL: the line, never the text around it', async () => {
+    // V8's own message quotes the text around a bad token: `..."ase": 'postgres:/"...`.
+    write('sluice.config.json', `{\n  "migrations": "m",\n  "database": 'postgres://u:hunter2@h/db'\n}\n`);
+    const quoted = await configError(loadConfig({ cwd: dir, env: {} }));
+    expect(quoted.message).toBe('Invalid JSON in sluice.config.json at line 3: Unexpected token.');
+    expect(quoted.cause).toBeUndefined();
+    write('sluice.config.json', '{"database": "postgres://u:hunter2@h/db" "x": 1}');
+    const positioned = await configError(loadConfig({ cwd: dir, env: {} }));
+    expect(positioned.message).toBe(
+      "Invalid JSON in sluice.config.json at line 1: Expected ',' or '}' after property value.",
+    );
+  });
+
+  it('masks a URL quoted by a config that throws', async () => {
+    write('sluice.config.mjs', 'throw new Error("no postgres://u:hun ter2@h/db for you");\n');
+    const error = await configError(loadConfig({ cwd: dir, env: {} }));
+    expect(error.message).toBe('Cannot load config sluice.config.mjs: no postgres://u:***@h/db for you');
+  });
+
   it('names the file of a TypeScript syntax error', async () => {
     write('sluice.config.ts', 'export default {\n  database: "pglite:memory"\n  lockRetries: 1,\n};\n');
     const error = await configError(loadConfig({ cwd: dir, env: {} }));
