@@ -95,18 +95,26 @@ function decodes(part: string): boolean {
 }
 
 function parsePostgresUrl(url: string): DatabaseTarget {
-  const rest = url.slice(url.indexOf('//') + 2);
-  const at = rest.lastIndexOf('@');
-  // The user info runs to the last `@`; `/`, `#` or `?` in it would end the authority early,
-  // so the URL parser would read part of the password as host, path or query.
-  if (at !== -1 && /[/?#]/.test(rest.slice(0, at))) {
-    throw invalid(url, 'the user or password contains an unencoded "/", "#" or "?"');
-  }
-  let parsed: URL;
+  let parsed: URL | undefined;
   try {
     parsed = new URL(url);
   } catch {
-    throw invalid(url, 'it cannot be parsed');
+    // Reported below, without the parser's error: it carries the raw input.
+  }
+  if (!parsed || parsed.hash) {
+    // An `@` after the end of the authority (`/`, `?` or `#`): most likely a password with one of
+    // those unencoded, which ended the authority early. (`?application_name=a@b` parses fine.)
+    const rest = url.slice(url.indexOf('//') + 2);
+    const end = rest.search(/[/?#]/);
+    const split = end !== -1 && rest.lastIndexOf('@') > end;
+    throw invalid(
+      url,
+      split
+        ? 'the user or password contains an unencoded "/", "#" or "?"'
+        : parsed
+          ? 'it has a "#" fragment, which a database URL cannot have'
+          : 'it cannot be parsed',
+    );
   }
   if (!decodes(parsed.username) || !decodes(parsed.password)) {
     throw invalid(url, 'the user or password has a "%" that is not a valid percent-encoded UTF-8 sequence');

@@ -132,6 +132,8 @@ describe('parseDatabaseUrl', () => {
     ['postgres://u:hunter2/app', 'postgres://u:***', 'it cannot be parsed'],
     ['postgres://u:hunter2%zz@host/app', 'postgres://u:***@host/app', 'a "%" that is not a valid'],
     ['postgres://u:hunter2%C3%28@host/app', 'postgres://u:***@host/app', 'a "%" that is not a valid'],
+    ['postgres://u:12#hunter2@host/app', 'postgres://u:***@host/app', 'an unencoded "/", "#" or "?"'],
+    ['postgres://u:hunter2@host/app#x', 'postgres://u:***@host/app#x', 'a "#" fragment'],
   ])('rejects %j naming what is wrong, without any of the password', (url, shown, why) => {
     const error = configError(() => parseDatabaseUrl(url));
     expect(error.message).toContain(`Invalid database URL ${shown}: `);
@@ -139,6 +141,11 @@ describe('parseDatabaseUrl', () => {
     expect(error.details.hint).toContain('percent-encoded (%2F, %23, %3F, %40, %3A, %25)');
     expect(JSON.stringify(error.toJSON())).not.toMatch(/hun|ter2|unter/);
     expect(error.cause).toBeUndefined();
+  });
+
+  it('accepts an "@" in the query of a valid URL', () => {
+    const url = 'postgres://u:pw@host/app?application_name=me@laptop';
+    expect(parseDatabaseUrl(url)).toEqual({ kind: 'postgres', url });
   });
 
   it('accepts a host given as a query parameter (a Unix socket)', () => {
