@@ -2,7 +2,7 @@
  * Finds, loads and validates the config file, then applies env and flags over it.
  * Precedence: flags > environment (`DATABASE_URL`) > config file > defaults.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError, errorMessage } from '../errors.js';
 import { parseDuration, type SluiceConfig, type TransactionMode } from './define.js';
@@ -157,10 +157,25 @@ export function sluiceEntry(): string {
   return new URL('../index.js', import.meta.url).pathname;
 }
 
+/**
+ * True when `path` is a config file, false when nothing is there. Anything else there (a
+ * directory, a dangling symlink) is an error: silently skipping it would run with defaults.
+ */
+function isConfigFile(path: string, shown: string): boolean {
+  const entry = lstatSync(path, { throwIfNoEntry: false });
+  if (!entry) return false;
+  const target = statSync(path, { throwIfNoEntry: false });
+  if (target?.isFile()) return true;
+  const what = target ? 'is not a file' : `is a symbolic link to ${readlinkSync(path)}, which does not exist`;
+  throw new ConfigError(`Config file ${shown} ${what}.`, {
+    details: { file: shown, hint: 'Point it (or --config) at the config file, or remove it.' },
+  });
+}
+
 function findConfig(cwd: string, explicit?: string): string | null {
   if (explicit) {
     const path = resolve(cwd, explicit);
-    if (!existsSync(path)) {
+    if (!isConfigFile(path, explicit)) {
       throw new ConfigError(`Config file ${explicit} does not exist.`, {
         details: { file: explicit, hint: 'Check the --config path, or run `sluice init` to create one.' },
       });
@@ -169,7 +184,7 @@ function findConfig(cwd: string, explicit?: string): string | null {
   }
   for (const name of CONFIG_FILES) {
     const path = resolve(cwd, name);
-    if (existsSync(path)) return path;
+    if (isConfigFile(path, name)) return path;
   }
   return null;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -252,6 +252,20 @@ describe('loadConfig: invalid config files', () => {
     write('sluice.config.mjs', 'throw new Error("no postgres://u:hun ter2@h/db for you");\n');
     const error = await configError(loadConfig({ cwd: dir, env: {} }));
     expect(error.message).toBe('Cannot load config sluice.config.mjs: no postgres://u:***@h/db for you');
+  });
+
+  it('a config "file" that is a directory or a dangling symlink: exit 2 naming it, not a crash or the defaults', async () => {
+    mkdirSync(join(dir, 'sluice.config.json'));
+    const folder = await configError(loadConfig({ cwd: dir, env: {} }));
+    expect(folder.message).toBe('Config file sluice.config.json is not a file.');
+    rmSync(join(dir, 'sluice.config.json'), { recursive: true });
+    symlinkSync('nowhere.ts', join(dir, 'sluice.config.ts'));
+    const link = await configError(loadConfig({ cwd: dir, env: {} }));
+    expect(link.message).toBe(
+      'Config file sluice.config.ts is a symbolic link to nowhere.ts, which does not exist.',
+    );
+    const explicit = await configError(loadConfig({ cwd: dir, env: {}, overrides: { config: '.' } }));
+    expect(explicit.message).toBe('Config file . is not a file.');
   });
 
   it('names the file of a TypeScript syntax error', async () => {
