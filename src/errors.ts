@@ -69,10 +69,26 @@ export class ConfigError extends SluiceError {
   }
 }
 
-/** A migration file cannot be read, parsed or loaded. Exit 2. */
+/**
+ * Codes of {@link MigrationFileError}: `migration-file` (a file cannot be parsed or loaded),
+ * `migrations-dir` (the migrations directory is missing, not a directory or unreadable),
+ * `migration-unreadable` (an entry named like a migration is a directory, a dangling symlink or
+ * unreadable), `migration-encoding` (a file is not valid UTF-8).
+ */
+export type MigrationFileCode =
+  | 'migration-file'
+  | 'migrations-dir'
+  | 'migration-unreadable'
+  | 'migration-encoding';
+
+/** A migration file (or the migrations directory) cannot be read, parsed or loaded. Exit 2. */
 export class MigrationFileError extends SluiceError {
-  constructor(message: string, options: { cause?: unknown; details?: ErrorDetails } = {}) {
-    super('migration-file', message, { exitCode: 2, ...options });
+  constructor(
+    message: string,
+    options: { cause?: unknown; details?: ErrorDetails; code?: MigrationFileCode } = {},
+  ) {
+    const { code = 'migration-file', ...rest } = options;
+    super(code, message, { exitCode: 2, ...rest });
   }
 }
 

@@ -2,6 +2,7 @@
  * argv → command → exit code. The only place that maps errors to exit codes.
  */
 import { Command, CommanderError } from 'commander';
+import { maskSecrets } from '../config/url.js';
 import { SluiceError } from '../errors.js';
 import { commands } from './commands/index.js';
 import { createOutput } from './output.js';
@@ -28,7 +29,9 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.configureOutput({
-    writeErr: (s) => process.stderr.write(s),
+    // commander quotes the arguments it rejects (`too many arguments`, an unknown command): a URL
+    // typed in the wrong place must come out masked like everything else.
+    writeErr: (s) => process.stderr.write(maskSecrets(s)),
     writeOut: (s) => process.stdout.write(s),
   });
   for (const register of commands) register(program);

@@ -2,12 +2,12 @@
  * Finds, loads and validates the config file, then applies env and flags over it.
  * Precedence: flags > environment (`DATABASE_URL`) > config file > defaults.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, errorMessage } from '../errors.js';
 import { DEFAULT_RETRY_POLICY } from '../retry.js';
 import { parseDuration, type SluiceConfig, type TransactionMode } from './define.js';
-import { type DatabaseTarget, parseDatabaseUrl } from './url.js';
+import { type DatabaseTarget, maskSecrets, parseDatabaseUrl } from './url.js';
 
 /** The config file names looked for, in order. */
 export const CONFIG_FILES = [
@@ -114,21 +114,36 @@ function lineOfOffset(text: string, offset: number): number {
   return text.slice(0, offset).split('\n').length;
 }
 
+/**
+ * V8's JSON.parse message without the text it quotes (`Unexpected token 'p', ..."abase": po"... is
+ * not valid JSON`), which may hold a password, and the offset of the error where it can be told:
+ * `at position N`, or the 10 characters of context V8 shows before the bad token.
+ */
+function jsonSyntaxError(text: string, message: string): { reason: string; offset?: number } {
+  const position = /^(.*) in JSON at position (\d+)/.exec(message);
+  if (position) return { reason: position[1]!, offset: Number(position[2]) };
+  const quoted = /^(Unexpected token)\b.*?, (\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON$/.exec(
+    message,
+  );
+  if (quoted) {
+    const at = text.indexOf(quoted[3]!);
+    return { reason: quoted[1]!, offset: quoted[2] && at !== -1 ? at + 10 : undefined };
+  }
+  return { reason: message.includes('"') ? 'the file is not valid JSON' : message };
+}
+
 async function readConfigFile(path: string, shown: string): Promise<unknown> {
   if (path.endsWith('.json')) {
     const text = readFileSync(path, 'utf8');
     try {
       return JSON.parse(text);
     } catch (cause) {
-      const pos = /position (\d+)/.exec(String(cause));
-      const line = pos ? lineOfOffset(text, Number(pos[1])) : undefined;
-      throw new ConfigError(
-        `Invalid JSON in ${shown}${line ? ` at line ${line}` : ''}: ${String((cause as Error).message)}`,
-        {
-          cause,
-          details: { file: shown, line, hint: 'Fix the JSON syntax.' },
-        },
-      );
+      const { reason, offset } = jsonSyntaxError(text, (cause as Error).message);
+      const line = offset === undefined ? undefined : lineOfOffset(text, offset);
+      // No `cause`: V8's message quotes the text around the error, which may be a password.
+      throw new ConfigError(`Invalid JSON in ${shown}${line ? ` at line ${line}` : ''}: ${reason}.`, {
+        details: { file: shown, line, hint: 'Fix the JSON syntax.' },
+      });
     }
   }
   try {
@@ -137,7 +152,8 @@ async function readConfigFile(path: string, shown: string): Promise<unknown> {
     const mod = await jiti.import<Record<string, unknown>>(path);
     return mod.default ?? mod;
   } catch (cause) {
-    throw new ConfigError(`Cannot load config ${shown}: ${String((cause as Error)?.message ?? cause)}`, {
+    // The message may quote the config's text (a URL in a thrown error): masked here, at the source.
+    throw new ConfigError(`Cannot load config ${shown}: ${maskSecrets(errorMessage(cause))}`, {
       cause,
       details: {
         file: shown,
@@ -152,10 +168,25 @@ export function sluiceEntry(): string {
   return new URL('../index.js', import.meta.url).pathname;
 }
 
+/**
+ * True when `path` is a config file, false when nothing is there. Anything else there (a
+ * directory, a dangling symlink) is an error: silently skipping it would run with defaults.
+ */
+function isConfigFile(path: string, shown: string): boolean {
+  const entry = lstatSync(path, { throwIfNoEntry: false });
+  if (!entry) return false;
+  const target = statSync(path, { throwIfNoEntry: false });
+  if (target?.isFile()) return true;
+  const what = target ? 'is not a file' : `is a symbolic link to ${readlinkSync(path)}, which does not exist`;
+  throw new ConfigError(`Config file ${shown} ${what}.`, {
+    details: { file: shown, hint: 'Point it (or --config) at the config file, or remove it.' },
+  });
+}
+
 function findConfig(cwd: string, explicit?: string): string | null {
   if (explicit) {
     const path = resolve(cwd, explicit);
-    if (!existsSync(path)) {
+    if (!isConfigFile(path, explicit)) {
       throw new ConfigError(`Config file ${explicit} does not exist.`, {
         details: { file: explicit, hint: 'Check the --config path, or run `sluice init` to create one.' },
       });
@@ -164,7 +195,7 @@ function findConfig(cwd: string, explicit?: string): string | null {
   }
   for (const name of CONFIG_FILES) {
     const path = resolve(cwd, name);
-    if (existsSync(path)) return path;
+    if (isConfigFile(path, name)) return path;
   }
   return null;
 }

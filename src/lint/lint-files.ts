@@ -6,6 +6,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { MigrationFileError, UsageError } from '../errors.js';
+import { decodeMigration } from '../migrations/read.js';
 import { parseSqlMigration } from '../migrations/sql-file.js';
 import { splitStatements } from '../sql/split.js';
 import { lintStatements, resolveRules } from './linter.js';
@@ -131,10 +132,12 @@ export async function lintPaths(paths: readonly string[], options: LintOptions =
   const report: LintReport = { findings: [], files: [], skipped, statements: 0, sources: new Map() };
   const pgVersion = majorVersion(options.pgVersion);
   // Read ahead in parallel, lint in order (the schema model depends on the order).
-  const texts = files.map((f) => (extname(f) === '.sql' ? readFile(f, 'utf8') : Promise.resolve(null)));
+  const bytes = files.map((f) => (extname(f) === '.sql' ? readFile(f) : Promise.resolve(null)));
   for (const [i, file] of files.entries()) {
-    const text = await texts[i];
-    if (text !== null && text !== undefined) {
+    const read = await bytes[i];
+    // Strict UTF-8: a lenient decode would lint U+FFFD in place of the bytes the server gets.
+    const text = read ? decodeMigration(read, file) : null;
+    if (text !== null) {
       report.sources.set(file, text);
       const result = await lintSqlText(text, file, { ...options, schema });
       report.findings.push(...result.findings);

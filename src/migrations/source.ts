@@ -1,10 +1,10 @@
 /**
  * Finds migration files in a directory: `<version>_<slug>.<ext>`, sorted by version.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { MigrationFileError } from '../errors.js';
 import { checksum } from './checksum.js';
+import { readMigrationsDir, readMigrationText } from './read.js';
 import type { MigrationFile, MigrationKind } from './types.js';
 
 const EXTENSIONS: Record<string, MigrationKind> = { sql: 'sql', ts: 'ts', mts: 'ts', js: 'js', mjs: 'js' };
@@ -32,27 +32,13 @@ export function displayPath(path: string): string {
 /**
  * Lists the migrations in `dir`. Files that are not migrations by extension (README.md, .gitkeep)
  * are ignored; a `.sql`/`.ts`/`.js` file with a malformed name is an error, so a typo never
- * silently skips a migration.
+ * silently skips a migration. Files are read as strict UTF-8; see `read.ts` for the errors.
  *
  * @example
  * const files = listMigrations('migrations');
  */
 export function listMigrations(dir: string): MigrationFile[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new MigrationFileError(`Migrations directory ${displayPath(dir)} does not exist.`, {
-        cause,
-        details: {
-          file: displayPath(dir),
-          hint: 'Run `sluice init`, or point --dir / "migrations" in the config at it.',
-        },
-      });
-    }
-    throw cause;
-  }
+  const names = readMigrationsDir(dir, displayPath(dir));
   const files: MigrationFile[] = [];
   const seen = new Map<string, string>();
   for (const entry of names) {
@@ -82,7 +68,7 @@ export function listMigrations(dir: string): MigrationFile[] {
       });
     }
     seen.set(key, entry);
-    const text = readFileSync(path, 'utf8');
+    const text = readMigrationText(path, displayPath(path));
     files.push({
       version,
       name: m[2]!,

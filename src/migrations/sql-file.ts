@@ -10,7 +10,7 @@
  *
  * Markers are found line by line, as dbmate does (a marker line inside a dollar-quoted body still
  * counts; the splitter then reports the body as unterminated). Where dbmate silently ignores
- * something, sluice refuses: unknown options, duplicate markers, and lines that look like a marker
+ * something, sluice refuses: unknown or repeated options, duplicate markers, and lines that look like a marker
  * but are not one (`-- migrate:Down`, an indented marker), which dbmate would take as a comment and
  * so run the down statements as part of up.
  */
@@ -57,7 +57,7 @@ function fail(file: string, message: string, details: { line?: number; hint: str
 }
 
 function parseOptions(text: string | undefined, file: string, line: number): boolean {
-  let transaction = true;
+  let transaction: boolean | undefined;
   for (const option of (text ?? '').split(/\s+/)) {
     if (option === '') continue;
     const colon = option.indexOf(':');
@@ -75,9 +75,16 @@ function parseOptions(text: string | undefined, file: string, line: number): boo
         hint: 'Write transaction:false or transaction:true.',
       });
     }
+    // dbmate lets the last one win; a second value is a mistake either way (a conflict, or noise).
+    if (transaction !== undefined) {
+      fail(file, `the option "transaction" is given twice ("${option}" after transaction:${transaction})`, {
+        line,
+        hint: 'Keep one: transaction:false to run the section outside a transaction, or nothing (the default, true).',
+      });
+    }
     transaction = value === 'true';
   }
-  return transaction;
+  return transaction ?? true;
 }
 
 function findMarkers(text: string, file: string): Marker[] {

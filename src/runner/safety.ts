@@ -107,11 +107,11 @@ export function assertSafe(reports: UnitReport[]): void {
  */
 export function scriptStatementsLoader(serverVersion: number) {
   return async (path: string) => {
-    const { readFileSync } = await import('node:fs');
+    const { readMigrationText } = await import('../migrations/read.js');
     const { loadMigration } = await import('../migrations/load.js');
     const { postgresDialect } = await import('../dialects/postgres/dialect.js');
     const { recordStep } = await import('./prepare.js');
-    const text = readFileSync(path, 'utf8');
+    const text = readMigrationText(path, path);
     const kind = /\.m?ts$/.test(path) ? 'ts' : 'js';
     const file = { version: '', name: path, path, kind, checksum: '', text } as const;
     const loaded = await loadMigration(file);

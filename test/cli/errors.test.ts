@@ -2,7 +2,7 @@
  * Bad input and failures through the built binary on the real server (see SERVER_TARGETS): each names the
  * file (and line), exits with its code, and leaves nothing applied that should not be.
  */
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -133,6 +133,95 @@ describe.each(SERVER_TARGETS)('CLI errors on $label', { timeout: SLOW }, ({ crea
     rmSync(join(project.dir, 'migrations/2-misnamed.sql'));
     expect(await states()).toEqual(['1:pending']);
     expect(await tables(db.url)).toEqual(['sluice_migrations']);
+  });
+
+  it('what is on disk: --dir at a file, a directory or a dangling symlink named like a migration, invalid UTF-8, conflicting marker options: exit 2, the path, what to do, no stack trace', async () => {
+    project.write('migrations/1_first.sql', tableMigration('first'));
+    const noStack = (r: { stdout: string; stderr: string }) =>
+      expect(`${r.stdout}${r.stderr}`).not.toMatch(/internal error|^\s+at .+:\d+/m);
+
+    const file = await run('status', '--dir', 'migrations/1_first.sql');
+    expect(file.code).toBe(2);
+    expect(file.stderr).toBe(
+      'error Migrations directory migrations/1_first.sql is not a directory.\n' +
+        '  hint: Point --dir / "migrations" in the config at the directory that holds the migration files, not at a file.\n',
+    );
+    const fileJson = await run('up', '--json', '--dir', 'migrations/1_first.sql');
+    expect(fileJson.code).toBe(2);
+    expect(json(fileJson)).toMatchObject({ error: 'migrations-dir', file: 'migrations/1_first.sql' });
+
+    mkdirSync(join(project.dir, 'migrations/2_folder.sql'));
+    const folder = await run('up');
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toMatch(
+      /^error Migration file migrations\/2_folder\.sql is a directory, not a file\.\n {2}hint: Rename or move the directory/,
+    );
+    noStack(folder);
+    rmSync(join(project.dir, 'migrations/2_folder.sql'), { recursive: true });
+
+    symlinkSync('nowhere/3_gone.sql', join(project.dir, 'migrations/3_link.sql'));
+    const link = await run('status', '--json');
+    expect(link.code).toBe(2);
+    expect(json(link)).toEqual({
+      error: 'migration-unreadable',
+      message:
+        'Migration file migrations/3_link.sql is a symbolic link to nowhere/3_gone.sql, which does not exist.',
+      file: 'migrations/3_link.sql',
+      hint: 'Point the link at the migration file, or remove it.',
+    });
+    rmSync(join(project.dir, 'migrations/3_link.sql'));
+
+    // Latin-1 "é" (0xe9) in a string on line 3: once silently applied as U+FFFD.
+    const head = "-- migrate:up\nCREATE TABLE named (name text);\nINSERT INTO named VALUES ('caf";
+    writeFileSync(
+      join(project.dir, 'migrations/2_latin1.sql'),
+      Buffer.concat([Buffer.from(head), Buffer.from([0xe9]), Buffer.from("');\n")]),
+    );
+    const latin1 = await run('up', '--json');
+    expect(latin1.code).toBe(2);
+    expect(json(latin1)).toMatchObject({
+      error: 'migration-encoding',
+      message: `migrations/2_latin1.sql:3: not valid UTF-8: byte 0xe9 at byte offset ${head.length} (byte 31 of line 3).`,
+      file: 'migrations/2_latin1.sql',
+      line: 3,
+      byteOffset: head.length,
+    });
+    rmSync(join(project.dir, 'migrations/2_latin1.sql'));
+
+    project.write(
+      'migrations/2_options.sql',
+      '-- migrate:up transaction:false transaction:true\nCREATE INDEX CONCURRENTLY first_id ON first (id);\n',
+    );
+    const options = await run('up');
+    expect(options.code).toBe(2);
+    expect(options.stderr).toMatch(
+      /^error migrations\/2_options\.sql:1: the option "transaction" is given twice \("transaction:true" after transaction:false\)\n/,
+    );
+    noStack(options);
+    rmSync(join(project.dir, 'migrations/2_options.sql'));
+
+    // Nothing was applied by any of them.
+    expect(await states()).toEqual(['1:pending']);
+    expect(await tables(db.url)).toEqual(['sluice_migrations']);
+  });
+
+  it('a URL pg cannot use (an ssl file that is missing), or typed where a command goes: masked, no stack trace', async () => {
+    project.write('migrations/1_first.sql', tableMigration('first'));
+    const base = new URL(db.url);
+    const url = `postgres://postgres:hun%2Fter2@${base.host}${base.pathname}?sslmode=require&sslrootcert=/nonexistent/ca.pem`;
+    for (const args of [['status'], ['up', '--json']]) {
+      const r = await run(...args, '--url', url);
+      expect(r.code).toBe(2);
+      const output = r.stdout + r.stderr;
+      expect(output).toContain(
+        `Invalid database URL postgres://postgres:***@${base.host}${base.pathname}?sslmode=require`,
+      );
+      expect(output).toContain("ENOENT: no such file or directory, open '/nonexistent/ca.pem'");
+      expect(output).not.toMatch(/hun|ter2|internal error|^\s+at /m);
+    }
+    const misplaced = await run('postgres://u:hunter2@h/db');
+    expect(misplaced.code).toBe(2);
+    expect(misplaced.stderr).toContain("unknown command 'postgres://u:***@h/db'");
   });
 
   it('unknown targets: exit 2, nothing applied or reverted', async () => {

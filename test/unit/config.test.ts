@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -235,6 +235,39 @@ describe('loadConfig: invalid config files', () => {
     const error = await configError(loadConfig({ cwd: dir, env: {} }));
     expect(error.message).toMatch(/^Invalid JSON in sluice\.config\.json at line 4: /);
     expect(error.details).toMatchObject({ file: 'sluice.config.json', line: 4 });
+  });
+
+  it('a JSON syntax error next to the URL: the line, never the text around it', async () => {
+    // V8's own message quotes the text around a bad token: `..."ase": 'postgres:/"...`.
+    write('sluice.config.json', `{\n  "migrations": "m",\n  "database": 'postgres://u:hunter2@h/db'\n}\n`);
+    const quoted = await configError(loadConfig({ cwd: dir, env: {} }));
+    expect(quoted.message).toBe('Invalid JSON in sluice.config.json at line 3: Unexpected token.');
+    expect(quoted.cause).toBeUndefined();
+    write('sluice.config.json', '{"database": "postgres://u:hunter2@h/db" "x": 1}');
+    const positioned = await configError(loadConfig({ cwd: dir, env: {} }));
+    expect(positioned.message).toBe(
+      "Invalid JSON in sluice.config.json at line 1: Expected ',' or '}' after property value.",
+    );
+  });
+
+  it('masks a URL quoted by a config that throws', async () => {
+    write('sluice.config.mjs', 'throw new Error("no postgres://u:hun ter2@h/db for you");\n');
+    const error = await configError(loadConfig({ cwd: dir, env: {} }));
+    expect(error.message).toBe('Cannot load config sluice.config.mjs: no postgres://u:***@h/db for you');
+  });
+
+  it('a config "file" that is a directory or a dangling symlink: exit 2 naming it, not a crash or the defaults', async () => {
+    mkdirSync(join(dir, 'sluice.config.json'));
+    const folder = await configError(loadConfig({ cwd: dir, env: {} }));
+    expect(folder.message).toBe('Config file sluice.config.json is not a file.');
+    rmSync(join(dir, 'sluice.config.json'), { recursive: true });
+    symlinkSync('nowhere.ts', join(dir, 'sluice.config.ts'));
+    const link = await configError(loadConfig({ cwd: dir, env: {} }));
+    expect(link.message).toBe(
+      'Config file sluice.config.ts is a symbolic link to nowhere.ts, which does not exist.',
+    );
+    const explicit = await configError(loadConfig({ cwd: dir, env: {}, overrides: { config: '.' } }));
+    expect(explicit.message).toBe('Config file . is not a file.');
   });
 
   it('names the file of a TypeScript syntax error', async () => {

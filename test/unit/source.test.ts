@@ -1,9 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MigrationFileError } from '../../src/errors.js';
 import { checksum } from '../../src/migrations/checksum.js';
+import { firstInvalidUtf8 } from '../../src/migrations/read.js';
 import { compareVersions, listMigrations, newVersion } from '../../src/migrations/source.js';
 
 let dir: string;
@@ -129,5 +131,93 @@ describe('listMigrations', () => {
     const error = fileError(() => listMigrations(missing));
     expect(error.message).toBe(`Migrations directory ${missing} does not exist.`);
     expect(error.details.hint).toContain('sluice init');
+  });
+});
+
+describe('listMigrations: what is on disk', () => {
+  it('a migrations "directory" that is a file: code migrations-dir, and what to do', () => {
+    write('not-a-dir');
+    const error = fileError(() => listMigrations(join(dir, 'not-a-dir')));
+    expect(error.code).toBe('migrations-dir');
+    expect(error.message).toBe(`Migrations directory ${join(dir, 'not-a-dir')} is not a directory.`);
+    expect(error.details.hint).toContain('--dir');
+  });
+
+  it('a directory named like a migration: code migration-unreadable', () => {
+    write('1_ok.sql');
+    mkdirSync(join(dir, '2_folder.sql'));
+    const error = fileError(() => listMigrations(dir));
+    expect(error.code).toBe('migration-unreadable');
+    expect(error.message).toBe(`Migration file ${join(dir, '2_folder.sql')} is a directory, not a file.`);
+    expect(error.details.file).toBe(join(dir, '2_folder.sql'));
+  });
+
+  it('a dangling symlink named like a migration: names the link and its target', () => {
+    symlinkSync(join(dir, 'gone.sql'), join(dir, '3_link.sql'));
+    const error = fileError(() => listMigrations(dir));
+    expect(error.code).toBe('migration-unreadable');
+    expect(error.message).toBe(
+      `Migration file ${join(dir, '3_link.sql')} is a symbolic link to ${join(dir, 'gone.sql')}, which does not exist.`,
+    );
+    expect(error.details.hint).toContain('link');
+  });
+
+  it('invalid UTF-8: code migration-encoding naming the line and the byte offset', () => {
+    // "café" in Latin-1 on line 3: byte 0xe9 then "'" is not a UTF-8 sequence.
+    const head = Buffer.from("-- migrate:up\nCREATE TABLE t (name text);\nINSERT INTO t VALUES ('caf");
+    writeFileSync(
+      join(dir, '1_latin1.sql'),
+      Buffer.concat([head, Buffer.from([0xe9]), Buffer.from("');\n")]),
+    );
+    const error = fileError(() => listMigrations(dir));
+    expect(error.code).toBe('migration-encoding');
+    expect(error.message).toBe(
+      `${join(dir, '1_latin1.sql')}:3: not valid UTF-8: byte 0xe9 at byte offset ${head.length} (byte 27 of line 3).`,
+    );
+    expect(error.details).toMatchObject({ line: 3, byteOffset: head.length });
+  });
+
+  it('valid UTF-8 (with a byte-order mark) is read as before', () => {
+    const text = "\uFEFF-- migrate:up\nINSERT INTO t VALUES ('café 中 😀');\n";
+    write('1_utf8.sql', text);
+    const [file] = listMigrations(dir);
+    expect(file?.text).toBe(text);
+    expect(file?.checksum).toBe(checksum(text));
+  });
+});
+
+describe('firstInvalidUtf8', () => {
+  it.each<[string, number[], number]>([
+    ['ASCII', [0x61, 0x62], -1],
+    ['2-, 3- and 4-byte sequences', [0xc3, 0xa9, 0xe4, 0xb8, 0xad, 0xf0, 0x9f, 0x98, 0x80], -1],
+    ['a lone continuation byte', [0x61, 0x80], 1],
+    ['an overlong "/"', [0xc0, 0xaf], 0],
+    ['an overlong 3-byte form', [0xe0, 0x80, 0xaf], 0],
+    ['a surrogate', [0x61, 0xed, 0xa0, 0x80], 1],
+    ['past U+10FFFF', [0xf4, 0x90, 0x80, 0x80], 0],
+    ['0xff', [0x61, 0x62, 0xff], 2],
+    ['a sequence cut short by the end', [0x61, 0xe4, 0xb8], 1],
+    ['a sequence cut short by ASCII', [0xe4, 0x61, 0x62], 0],
+  ])('%s', (_name, bytes, offset) => {
+    expect(firstInvalidUtf8(Uint8Array.from(bytes))).toBe(offset);
+  });
+
+  it('agrees with the strict TextDecoder on random bytes (fast-check seed 7, 2000 runs)', () => {
+    const strict = new TextDecoder('utf-8', { fatal: true });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 12 }), (bytes) => {
+        let valid = true;
+        try {
+          strict.decode(bytes);
+        } catch {
+          valid = false;
+        }
+        expect(firstInvalidUtf8(bytes) === -1).toBe(valid);
+        // Everything before the reported byte is valid.
+        const at = firstInvalidUtf8(bytes);
+        if (at !== -1) expect(() => strict.decode(bytes.subarray(0, at))).not.toThrow();
+      }),
+      { seed: 7, numRuns: 2000 },
+    );
   });
 });

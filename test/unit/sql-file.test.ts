@@ -239,6 +239,18 @@ describe('parseSqlMigration: errors', () => {
       1,
     ],
     [
+      'conflicting options (dbmate lets the last win)',
+      '-- migrate:up transaction:false transaction:true\nCREATE INDEX CONCURRENTLY i ON t (c);',
+      `${FILE}:1: the option "transaction" is given twice ("transaction:true" after transaction:false)`,
+      1,
+    ],
+    [
+      'the same option twice, on the down marker',
+      '-- migrate:up\nSELECT 1;\n-- migrate:down transaction:false  transaction:false\nSELECT 2;',
+      `${FILE}:3: the option "transaction" is given twice ("transaction:false" after transaction:false)`,
+      3,
+    ],
+    [
       'marker in the wrong case',
       '-- migrate:up\nCREATE TABLE t (id int);\n-- migrate:Down\nDROP TABLE t;',
       `${FILE}:3: "-- migrate:Down" looks like a migration marker but is not one`,

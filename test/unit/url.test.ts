@@ -31,6 +31,15 @@ describe('maskUrl', () => {
     ['postgres://db/prod?user=u&pwd=s3cret', 'postgres://db/prod?user=u&pwd=***'],
     ['host=db user=app password=s3cret dbname=prod', 'host=db user=app password=*** dbname=prod'],
     ['pglite:./.sluice/db', 'pglite:./.sluice/db'],
+    // Masking does not depend on the URL parsing: the password runs to the last `@`.
+    ['postgres://app:s3/cret@db/prod', 'postgres://app:***@db/prod'],
+    ['postgres://app:s3#cret@db/prod', 'postgres://app:***@db/prod'],
+    ['postgres://app:s3?cret@db/prod', 'postgres://app:***@db/prod'],
+    ['postgres://app:12/s3cret@db/prod', 'postgres://app:***@db/prod'],
+    ['postgres://app:s3%zzcret@db/prod', 'postgres://app:***@db/prod'],
+    ['postgres:app:s3cret@db/prod', 'postgres:app:***@db/prod'],
+    ['postgres:/app:s3cret@db/prod', 'postgres:/app:***@db/prod'],
+    ["host=db password='s3 \\'cret' dbname=prod", 'host=db password=*** dbname=prod'],
   ])('%s', (url, masked) => {
     expect(maskUrl(url)).toBe(masked);
     expect(maskUrl(url)).not.toContain('s3cret');
@@ -46,6 +55,19 @@ describe('maskSecrets', () => {
     ).toBe(
       'Cannot connect to postgres://u:***@127.0.0.1:1/x: refused, was postgresql://v:***@h/y?password=*** before',
     );
+  });
+
+  it('masks a password with spaces, quotes or a second URL on the line', () => {
+    expect(maskSecrets(`bad postgres://u:s3 "cr'et@h/db here`)).toBe('bad postgres://u:***@h/db here');
+    expect(maskSecrets('a postgres://u:s3 cret@h/a and postgres://v:p4 ss@g/b')).toBe(
+      'a postgres://u:***@h/a and postgres://v:***@g/b',
+    );
+    expect(maskSecrets("at postgres://h/db?password=s3'cret today")).toBe(
+      'at postgres://h/db?password=*** today',
+    );
+    // Already masked: left as it is, whatever follows on the line.
+    const masked = 'Cannot connect to postgres://u:***@h/db: role "a@b" does not exist';
+    expect(maskSecrets(masked)).toBe(masked);
   });
 
   it('leaves text without URLs unchanged', () => {
@@ -99,6 +121,31 @@ describe('parseDatabaseUrl', () => {
       'Invalid database URL postgres://u:***@host:notaport/app: it cannot be parsed.',
     );
     expect(JSON.stringify(error.toJSON())).not.toContain('hunter2');
+  });
+
+  it.each([
+    ['postgres://u:hun/ter2@host/app', 'postgres://u:***@host/app', 'an unencoded "/", "#" or "?"'],
+    ['postgres://u:hun#ter2@host/app', 'postgres://u:***@host/app', 'an unencoded "/", "#" or "?"'],
+    ['postgres://u:hun?ter2@host/app', 'postgres://u:***@host/app', 'an unencoded "/", "#" or "?"'],
+    ['postgres:u:hunter2@host/app', 'postgres:u:***@host/app', 'there is no "//" after the scheme'],
+    ['postgresql:/u:hunter2@host/app', 'postgresql:/u:***@host/app', 'there is no "//" after the scheme'],
+    ['postgres://u:hunter2/app', 'postgres://u:***', 'it cannot be parsed'],
+    ['postgres://u:hunter2%zz@host/app', 'postgres://u:***@host/app', 'a "%" that is not a valid'],
+    ['postgres://u:hunter2%C3%28@host/app', 'postgres://u:***@host/app', 'a "%" that is not a valid'],
+    ['postgres://u:12#hunter2@host/app', 'postgres://u:***@host/app', 'an unencoded "/", "#" or "?"'],
+    ['postgres://u:hunter2@host/app#x', 'postgres://u:***@host/app#x', 'a "#" fragment'],
+  ])('rejects %j naming what is wrong, without any of the password', (url, shown, why) => {
+    const error = configError(() => parseDatabaseUrl(url));
+    expect(error.message).toContain(`Invalid database URL ${shown}: `);
+    expect(error.message).toContain(why);
+    expect(error.details.hint).toContain('percent-encoded (%2F, %23, %3F, %40, %3A, %25)');
+    expect(JSON.stringify(error.toJSON())).not.toMatch(/hun|ter2|unter/);
+    expect(error.cause).toBeUndefined();
+  });
+
+  it('accepts an "@" in the query of a valid URL', () => {
+    const url = 'postgres://u:pw@host/app?application_name=me@laptop';
+    expect(parseDatabaseUrl(url)).toEqual({ kind: 'postgres', url });
   });
 
   it('accepts a host given as a query parameter (a Unix socket)', () => {

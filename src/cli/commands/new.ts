@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { UsageError } from '../../errors.js';
+import { migrationsDirError, readMigrationsDir } from '../../migrations/read.js';
 import { displayPath, newVersion } from '../../migrations/source.js';
 import { commandContext } from '../context.js';
 import { SQL_TEMPLATE, TS_TEMPLATE } from '../templates.js';
@@ -32,8 +33,16 @@ export function register(program: Command): void {
           `Invalid migration name "${name}": use letters and digits, e.g. add_users_email.`,
         );
       const config = await loadConfig({ overrides: { config: ctx.options.config, dir: ctx.options.dir } });
-      mkdirSync(config.migrationsDir, { recursive: true });
-      const taken = new Set(readdirSync(config.migrationsDir).map((f) => f.split('_')[0]));
+      try {
+        mkdirSync(config.migrationsDir, { recursive: true });
+      } catch (cause) {
+        throw migrationsDirError(cause, displayPath(config.migrationsDir));
+      }
+      const taken = new Set(
+        readMigrationsDir(config.migrationsDir, displayPath(config.migrationsDir)).map(
+          (f) => f.split('_')[0],
+        ),
+      );
       // Two `new` in the same second get distinct versions.
       let when = Date.now();
       while (taken.has(newVersion(new Date(when)))) when += 1000;

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import pg from 'pg';
 import { maskSecrets, maskUrl } from '../../config/url.js';
-import { DatabaseError, LockTimeoutError } from '../../errors.js';
+import { ConfigError, DatabaseError, errorMessage, LockTimeoutError } from '../../errors.js';
 import type {
   AcquireLockOptions,
   Connection,
@@ -71,7 +71,16 @@ export class PgDriver implements Driver {
   }
 
   private async client(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: this.url, application_name: applicationName() });
+    let client: pg.Client;
+    try {
+      // pg parses the URL here, and reads sslcert/sslkey/sslrootcert files named in it: its errors
+      // are about the URL, not the server.
+      client = new pg.Client({ connectionString: this.url, application_name: applicationName() });
+    } catch (cause) {
+      throw new ConfigError(`Invalid database URL ${this.description}: ${maskSecrets(errorMessage(cause))}`, {
+        details: { hint: 'Fix the URL (or the files its ssl parameters name).' },
+      });
+    }
     // An idle session that errors (server restart) must not crash the process; the next query fails instead.
     client.on('error', () => {});
     try {
