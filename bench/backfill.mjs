@@ -235,13 +235,14 @@ async function startWriter(url, table, rows) {
 async function writerLatency(conn, url, rows, rounds) {
   const base = [];
   const paced = [
-    { label: 'default pacing', options: {}, during: [], rowsPerSecond: [], notes: [] },
+    { label: 'default pacing', options: {}, during: [], rowsPerSecond: [], writerRates: [], notes: [] },
     {
       label: 'yieldRatio 0: flat out, no yielding',
       options: { yieldRatio: 0 },
       reference: true,
       during: [],
       rowsPerSecond: [],
+      writerRates: [],
       notes: [],
     },
   ];
@@ -258,6 +259,7 @@ async function writerLatency(conn, url, rows, rounds) {
       base.push(...alone.latencies);
       p.during.push(...busy.latencies);
       p.rowsPerSecond.push(rows / (bf.ms / 1000));
+      p.writerRates.push(busy.rate);
       p.notes.push(
         `${fmt(pct(alone.latencies, 99), 2)} -> ${fmt(pct(busy.latencies, 99), 2)} ms at ${fmt(busy.rate)}/s`,
       );
@@ -284,6 +286,11 @@ async function writerLatency(conn, url, rows, rounds) {
     } else {
       console.log(`  REF   writer p99 with / without backfill (${p.label}): ${measured}`);
     }
+    // The other side of the same rounds: what the backfill achieved while that writer ran.
+    const slowest = Math.min(...p.rowsPerSecond);
+    console.log(
+      `  INFO  ${`backfill throughput during that writer (${p.label})`.padEnd(76)} ${`${fmt(slowest)} rows/s`.padEnd(30)} slowest of ${p.rowsPerSecond.length} rounds of ${fmt(rows)} rows; writer at ${p.writerRates.map((x) => fmt(x)).join(', ')}/s`,
+    );
   }
 }
 

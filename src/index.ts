@@ -36,9 +36,13 @@ export type { OnlineOperation } from './online/index.js';
 export {
   activeOnlineMigrations,
   latestVersionSchema,
+  localSearchPathStatement,
   searchPathHook,
+  searchPathOptions,
+  searchPathStatement,
   usePgSearchPath,
   versionSchemaName,
+  withSearchPathTransaction,
 } from './online/index.js';
 export type { RunnerEvent } from './runner/execute.js';
 export type { MigratorOptions, RunOptions, RunResult } from './runner/migrator.js';

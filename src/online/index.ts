@@ -29,7 +29,14 @@ export { abortOnline } from './phases/abort.js';
 export { completeOnline } from './phases/complete.js';
 export { startOnline } from './phases/start.js';
 export { type OpBuilder, opBuilder } from './registry.js';
-export { searchPathHook, searchPathStatement, usePgSearchPath } from './search-path.js';
+export {
+  localSearchPathStatement,
+  searchPathHook,
+  searchPathOptions,
+  searchPathStatement,
+  usePgSearchPath,
+  withSearchPathTransaction,
+} from './search-path.js';
 export type { OnlineContext, OnlineOperation, OnlinePlan } from './types.js';
 export { validateOnlineMigration } from './validate.js';
 

@@ -14,7 +14,7 @@ import {
   runBackfill,
 } from '../../src/online/backfill/index.js';
 import { catchError, makeUsers, touchedCounts, users } from '../helpers/backfill.js';
-import { createPgDatabase, type TestDatabase } from '../helpers/databases.js';
+import { createPgDatabase, pgClient, type TestDatabase } from '../helpers/databases.js';
 
 describe('backfill on postgres (server only)', () => {
   let db: TestDatabase;
@@ -126,11 +126,57 @@ describe('backfill on postgres (server only)', () => {
     const batch = events.find((e) => e.state === 'batch');
     expect(batch).toMatchObject({ waiters: 1, targetBatchMs: 25 });
     // The waiting session is inside a transaction too: the backfill yields as long as the batch took
-    // (0.4 s and more). Other test files may add their own sessions to the count, never remove one.
+    // (0.4 s and more). Only sessions of this test's database count.
     expect(batch?.busySessions).toBeGreaterThanOrEqual(1);
     expect(batch?.pauseMs).toBeGreaterThanOrEqual(400);
     expect(events[0]).toMatchObject({ state: 'start', waiters: 0, targetBatchMs: 50 });
     expect(await touchedCounts(conn)).toEqual({ 1: 300 });
+  });
+
+  it('counts busy sessions of its own database only: one idle in a transaction elsewhere does not slow it', async () => {
+    await makeUsers(conn, 3000);
+    // A neighbour database on the same server, with a session left idle inside a transaction.
+    const other = await createPgDatabase('bfother');
+    const neighbour = await pgClient(other.url);
+    const batches = async (id: string) => {
+      const events: BackfillProgress[] = [];
+      const spec = users(id);
+      await runBackfill(conn, spec, {
+        // Six batches of 500 whatever the machine's speed.
+        initialBatchSize: 500,
+        minBatchSize: 500,
+        maxBatchSize: 500,
+        onProgress: (p) => events.push(p),
+      });
+      return events.filter((e) => e.state === 'batch');
+    };
+    try {
+      await neighbour.query('BEGIN');
+      await neighbour.query('SELECT 1');
+      const elsewhere = await batches('neighbour-busy');
+      expect(elsewhere.length).toBe(6);
+      // Not counted, so no yield: every sleep is the configured pauseMs (0).
+      expect(elsewhere.map((e) => [e.busySessions, e.pauseMs])).toEqual(elsewhere.map(() => [0, 0]));
+
+      // The same kind of session in the backfill's own database is counted, and the backfill yields.
+      const app = await pgClient(db.url);
+      try {
+        await app.query('BEGIN');
+        await app.query('SELECT 1');
+        const here = await batches('own-busy');
+        expect(here.length).toBe(6);
+        expect(here.every((e) => e.busySessions === 1)).toBe(true);
+        expect(here.slice(0, -1).every((e) => e.pauseMs > 0)).toBe(true);
+        await app.query('COMMIT');
+      } finally {
+        await app.end();
+      }
+      await neighbour.query('COMMIT');
+    } finally {
+      await neighbour.end();
+      await other.drop();
+    }
+    expect(await touchedCounts(conn)).toEqual({ 2: 3000 });
   });
 
   it('pauses while replicas lag beyond the limit', async () => {

@@ -83,9 +83,11 @@ describe('backfill SQL', () => {
         FROM (SELECT count(*) FILTER (WHERE NOT l.granted AND l.locktype = 'transactionid'
                        AND l.transactionid = pg_catalog.pg_current_xact_id_if_assigned()::xid)::int AS waiters,
                      count(DISTINCT l.pid) FILTER (WHERE l.locktype = 'virtualxid' AND l.pid <> pg_catalog.pg_backend_pid()
-                       AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a
-                                        WHERE a.pid = l.pid AND a.backend_type <> 'client backend'))::int AS busy
-                FROM pg_catalog.pg_locks l WHERE EXISTS (SELECT 1 FROM sluice_done)) sluice_locks"
+                       AND coalesce(a.backend_type, 'client backend') = 'client backend')::int AS busy
+                FROM pg_catalog.pg_locks l
+                JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+               WHERE a.datid = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
+                 AND EXISTS (SELECT 1 FROM sluice_done)) sluice_locks"
     `);
     expect(q.values).toEqual(['m1:users', ['41'], '41', '541', ['541'], 500, 500, 'm1:users']);
   });
@@ -314,6 +316,20 @@ describe('backfill plan summary', () => {
       keyRange: false,
       joins: ['Hash Join'],
     });
+  });
+  it('ignores joins that do not read the walked table (the read of pg_locks and pg_stat_activity)', () => {
+    const catalog = (name: string) => ({ 'Node Type': 'Function Scan', 'Function Name': name });
+    const locks = {
+      'Node Type': 'Hash Join',
+      Plans: [catalog('pg_lock_status'), { 'Node Type': 'Hash', Plans: [catalog('pg_stat_get_activity')] }],
+    };
+    expect(
+      summarizePlan(
+        plan(node('Index Only Scan', pk), { 'Node Type': 'Aggregate', Plans: [locks] }),
+        update,
+        'users_pkey',
+      ),
+    ).toMatchObject({ keyRange: true, joins: [] });
   });
 });
 

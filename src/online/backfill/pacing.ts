@@ -67,7 +67,7 @@ export function nextTargetMs(
 export const YIELD_WINDOW_MS = 1000;
 
 /**
- * The sleep after a batch: `pauseMs` at least; while other sessions of the server were
+ * The sleep after a batch: `pauseMs` at least; while other sessions of the same database were
  * seen inside a transaction at the end of a batch in the last second, `yieldRatio` times the
  * batch's own duration. A backfill running flat out keeps a core busy and fills the WAL that every
  * other session's commit must flush first; on a small server that is what stretches the

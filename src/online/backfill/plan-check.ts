@@ -25,9 +25,12 @@ export interface BatchPlan {
   plan: unknown[];
   /** Every node that reads the walked table. */
   scans: ScanNode[];
-  /** Node types of joins anywhere in the plan (none expected). */
+  /**
+   * Node types of joins that read the walked table (none expected). Joins elsewhere, such as the
+   * batch's read of `pg_locks` against `pg_stat_activity`, do not touch the table's rows.
+   */
   joins: string[];
-  /** True when every read of the walked table is an index range scan of its primary key, and nothing joins. */
+  /** True when every read of the walked table is an index range scan of its primary key, and no join reads it. */
   keyRange: boolean;
 }
 
@@ -48,11 +51,21 @@ export function summarizePlan(plan: unknown[], r: ResolvedSpec, pkIndex: string)
   const scans: ScanNode[] = [];
   const joins: string[] = [];
   const roots = (Array.isArray(plan) ? plan : []).map((p) => (p as { Plan?: PlanNode }).Plan ?? {});
+  const readsTable = (n: PlanNode) =>
+    n['Relation Name'] === r.keyTable.name &&
+    n.Schema === r.keyTable.schema &&
+    /Scan/.test(String(n['Node Type']));
   for (const root of roots)
     walk(root, (n) => {
       const type = String(n['Node Type']);
-      if (/Join|Nested Loop/.test(type)) joins.push(type);
-      if (n['Relation Name'] === r.keyTable.name && n.Schema === r.keyTable.schema && /Scan/.test(type)) {
+      if (/Join|Nested Loop/.test(type)) {
+        let reads = false;
+        walk(n, (child) => {
+          reads ||= readsTable(child);
+        });
+        if (reads) joins.push(type);
+      }
+      if (readsTable(n)) {
         // A bitmap heap scan reads the range its bitmap index scan (the only child) found.
         const source = type === 'Bitmap Heap Scan' && n.Plans?.length === 1 ? n.Plans[0]! : n;
         scans.push({

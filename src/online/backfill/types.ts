@@ -78,7 +78,7 @@ export interface BackfillProgress {
   targetBatchMs: number;
   /** Sessions that were waiting on the last batch's row locks when it committed (0 before any batch). */
   waiters: number;
-  /** Other client sessions of the server inside a transaction as the last batch ended (0 before any batch). */
+  /** Other client sessions of the backfill's database inside a transaction as the last batch ended (0 before any batch). */
   busySessions: number;
   /** Sleep before the next batch: `pauseMs`, or more while the backfill yields to busy sessions. */
   pauseMs: number;
@@ -119,11 +119,12 @@ export interface BackfillOptions {
   /** Sleep between batches, to leave headroom to other work. Default 0. */
   pauseMs?: number;
   /**
-   * While other client sessions of the server were seen inside a transaction at the end of a batch
-   * in the last second, sleep this many times the batch's duration after each batch (at least
-   * `pauseMs`). Default 2: while the application works, the backfill runs a third of the time
-   * (on a small server, a backfill running flat out is what stretches the application's slowest
-   * requests); on an otherwise idle database it runs flat out. 0 turns it off.
+   * While other client sessions of the backfill's database (not of other databases on the server)
+   * were seen inside a transaction at the end of a batch in the last second, sleep this many times
+   * the batch's duration after each batch (at least `pauseMs`). Default 2: while the application
+   * works, the backfill runs a third of the time (on a small server, a backfill running flat out is
+   * what stretches the application's slowest requests); on an otherwise idle database it runs flat
+   * out. 0 turns yielding off.
    */
   yieldRatio?: number;
   /** Pause while a replica (`pg_stat_replication`) lags more than this many bytes of WAL. Default: no limit. */
