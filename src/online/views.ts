@@ -131,18 +131,40 @@ $sluice$`,
  * for (const s of dropVersionViewsStatements(plan, 'new')) await run(conn, s);
  */
 export function dropVersionViewsStatements(plan: OnlinePlan, version: 'old' | 'new'): SqlFragment[] {
-  if (version === 'old') {
-    return plan.tables.flatMap((t) =>
-      t.oldName === null ? [] : [sql`DROP VIEW IF EXISTS ${ident(plan.oldSchema, t.oldName)}`],
-    );
-  }
-  const names = [
-    ...plan.tables.flatMap((t) => (t.newName === null ? [] : [t.newName])),
-    ...goneTables(plan).map((g) => g.name),
-  ];
+  const views = versionViews(plan, version).map((v) => sql`DROP VIEW IF EXISTS ${ident(v.schema, v.name)}`);
+  if (version === 'old') return views;
   return [
-    ...names.map((n) => sql`DROP VIEW IF EXISTS ${ident(plan.newSchema, n)}`),
+    ...views,
     sql`DROP FUNCTION IF EXISTS ${ident(plan.newSchema, GONE_WRITE)}()`,
     sql`DROP FUNCTION IF EXISTS ${ident(plan.newSchema, GONE_READ)}(text)`,
+  ];
+}
+
+/** A view sluice puts in a version schema, and the physical table it reads (null for a stand-in). */
+export interface VersionView {
+  schema: string;
+  name: string;
+  table: string | null;
+}
+
+/**
+ * The views a version schema holds while its migration is active: one per table of that version
+ * and, in the new version, the stand-ins for tables it dropped or renamed. `complete` and `abort`
+ * lock them before their tables (see phases/locking.ts): applications reach a view first.
+ *
+ * @example
+ * versionViews(plan, 'old') // [{ schema: 'sluice_base', name: 'users', table: 'users' }]
+ */
+export function versionViews(plan: OnlinePlan, version: 'old' | 'new'): VersionView[] {
+  if (version === 'old') {
+    return plan.tables.flatMap((t) =>
+      t.oldName === null ? [] : [{ schema: plan.oldSchema, name: t.oldName, table: t.physical }],
+    );
+  }
+  return [
+    ...plan.tables.flatMap((t) =>
+      t.newName === null ? [] : [{ schema: plan.newSchema, name: t.newName, table: t.physical }],
+    ),
+    ...goneTables(plan).map((g) => ({ schema: plan.newSchema, name: g.name, table: null })),
   ];
 }
