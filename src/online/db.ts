@@ -139,7 +139,7 @@ export async function withShortLocks<T>(
         throw new LockTimeoutError(
           `${label}: could not get the locks it needs within ${timeout} ms after ${attempt + 1} attempts.`,
           {
-            hint: 'A long transaction holds the table; end it, or raise lockTimeout/lockRetries, and run again.',
+            hint: 'A long transaction holds a table or version-schema view it needs, or traffic never left them all free at once; end long transactions, or raise lockRetries, and run again (each lock wait is lockTimeout, at most 30% of deadlock_timeout).',
           },
         );
       }

@@ -10,10 +10,10 @@
 import { ident, sql } from '../../sql/tag.js';
 import { lockRelationsInOrder } from '../db.js';
 import type { OperationHandler, PhaseContext } from '../operation.js';
-import type { PlannedStep } from '../types.js';
-import { versionViews } from '../views.js';
+import type { OnlinePlan, PlannedStep } from '../types.js';
+import { type VersionView, versionViews } from '../views.js';
 
-type Hook = 'expand' | 'contract' | 'dropOld' | 'rollback';
+export type Hook = 'expand' | 'contract' | 'dropOld' | 'rollback';
 
 /** The tables (physical names) the transaction changes, in locking order. */
 async function tablesToLock(
@@ -35,11 +35,15 @@ async function tablesToLock(
 
 /**
  * The views `contract` and `abort` drop (both version schemas'), those over the tables they change
- * first: the first lock is the one sluice waits for, and it drains that table's traffic.
+ * first, in `tables` order: the first lock is the one sluice waits for, and it drains that table's
+ * traffic. Other hooks drop no view.
+ *
+ * @example
+ * viewsToLock(plan, ['users'], 'contract') // [{ schema: 'sluice_base', name: 'users', … }, { schema: 'sluice_2_x', name: 'users', … }, …]
  */
-function viewsToLock(x: PhaseContext, tables: string[], hook: Hook): { schema: string; name: string }[] {
+export function viewsToLock(plan: OnlinePlan, tables: string[], hook: Hook): VersionView[] {
   if (hook !== 'contract' && hook !== 'rollback') return [];
-  const all = [...versionViews(x.plan, 'old'), ...versionViews(x.plan, 'new')];
+  const all = [...versionViews(plan, 'old'), ...versionViews(plan, 'new')];
   const rank = (table: string | null) => {
     const i = table === null ? -1 : tables.indexOf(table);
     return i < 0 ? tables.length : i;
@@ -62,7 +66,7 @@ export async function lockFirst(
 ): Promise<void> {
   const tables = await tablesToLock(x, steps, hook);
   const wanted = [
-    ...viewsToLock(x, tables, hook),
+    ...viewsToLock(x.plan, tables, hook),
     ...tables.map((name) => ({ schema: x.plan.schema, name })),
   ];
   // One catalog read for which of them exist (a view of an emptied schema, a table not made yet).
