@@ -66,6 +66,8 @@ export async function lockRelationsInOrder(
  * statement takes), all within `deadlock_timeout` of its first request; an application statement
  * caught in a cycle with sluice started waiting after that request, so sluice's own statement times
  * out before the application's deadlock check runs, and the application is never the victim.
+ * (Not covered: a cycle that also runs through a row lock one application was already waiting for
+ * before sluice's first request; that application's one deadlock check may fall inside the window.)
  *
  * @example
  * lockWaitMs(3000, 1000) // 300

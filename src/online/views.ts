@@ -140,6 +140,30 @@ export function dropVersionViewsStatements(plan: OnlinePlan, version: 'old' | 'n
   ];
 }
 
+/**
+ * True when both versions see `t` exactly as the table is: same name, every column under its own
+ * name, nothing computed, no temporary column. Its views in both version schemas then add nothing,
+ * and dropping them changes nothing an application sees (the name resolves to the table, next on
+ * the search path).
+ *
+ * @example
+ * isPassThrough(plan.tables.find((t) => t.physical === 'audit')!) // true when no operation names it
+ */
+export function isPassThrough(t: TablePlan): boolean {
+  const same = (a: TablePlan['oldColumns'], b: TablePlan['newColumns']) =>
+    a.length === b.length &&
+    a.every((c, i) => c.name === c.physical && c.name === b[i]?.name && c.physical === b[i]?.physical);
+  return (
+    t.oldName === t.physical &&
+    t.newName === t.physical &&
+    t.touched.length === 0 &&
+    t.up.length === 0 &&
+    t.down.length === 0 &&
+    t.tempColumns.length === 0 &&
+    same(t.oldColumns, t.newColumns)
+  );
+}
+
 /** A view sluice puts in a version schema, and the physical table it reads (null for a stand-in). */
 export interface VersionView {
   schema: string;

@@ -2,29 +2,39 @@
  * Which relations a short-lock transaction locks first, and in what order (see
  * lockRelationsInOrder). Application statements reach a version-schema view, then its table, then
  * the table a sync trigger writes; so `complete` and `abort`, which drop the views, lock the views
- * first (the views of the tables the migration changes leading), then the tables in the order
- * operations ask for (a blue-green swap: the table application writes reach first), then every
- * other table the migration changes. All of it before any DDL: sluice never waits for a lock while
- * holding one (the first LOCK waits, the rest are NOWAIT), so it is never half of a deadlock.
+ * first (those over the tables the migration changes leading, in the order operations ask for),
+ * then the tables (a blue-green swap: the table application writes reach first), all before any
+ * DDL, the first LOCK waiting and the rest NOWAIT: sluice does not wait for one of them while
+ * holding another, so it is never half of a deadlock over them.
+ *
+ * PostgreSQL locks a view's tables with the view. So that `complete` and `abort` do not lock every
+ * table of the schema (NOWAIT would then fail whenever any of them is in use), the views of the
+ * tables the migration leaves as they are, which add nothing, are dropped first, each in a
+ * transaction of its own that holds nothing else (dropPassThroughViews).
  */
 import { ident, sql } from '../../sql/tag.js';
-import { lockRelationsInOrder } from '../db.js';
+import { lockRelationsInOrder, withShortLocks } from '../db.js';
 import type { OperationHandler, PhaseContext } from '../operation.js';
 import type { OnlinePlan, PlannedStep } from '../types.js';
-import { type VersionView, versionViews } from '../views.js';
+import { isPassThrough, type VersionView, versionViews } from '../views.js';
 
 export type Hook = 'expand' | 'contract' | 'dropOld' | 'rollback';
+type Steps = (PlannedStep & { h: OperationHandler })[];
 
 /** The tables (physical names) the transaction changes, in locking order. */
-async function tablesToLock(
-  x: PhaseContext,
-  steps: (PlannedStep & { h: OperationHandler })[],
-  hook: Hook,
-): Promise<string[]> {
+async function tablesToLock(x: PhaseContext, steps: Steps, hook: Hook): Promise<string[]> {
   const names: string[] = [];
   if (hook !== 'expand')
     for (const s of steps) names.push(...((await s.h.lockOrder?.(s.op, s.resolved, x, hook)) ?? []));
-  if (hook !== 'dropOld') {
+  if (hook === 'contract' || hook === 'rollback') {
+    // Every table an operation names (an index attached as a constraint, a rename), then every
+    // table whose versions differ.
+    for (const s of steps) {
+      const table = (s.resolved as { table?: unknown }).table;
+      if (typeof table === 'string') names.push(table);
+    }
+    for (const t of x.plan.tables) if (t.oldName !== null && !isPassThrough(t)) names.push(t.physical);
+  } else if (hook === 'expand') {
     for (const t of x.plan.tables) {
       if ((t.touched.length > 0 || t.up.length > 0 || t.down.length > 0) && t.oldName !== null)
         names.push(t.physical);
@@ -34,16 +44,35 @@ async function tablesToLock(
 }
 
 /**
- * The views `contract` and `abort` drop (both version schemas'), those over the tables they change
- * first, in `tables` order: the first lock is the one sluice waits for, and it drains that table's
- * traffic. Other hooks drop no view.
+ * The views of tables that are the same in both versions and that no operation names: both
+ * version schemas' views of them.
  *
  * @example
- * viewsToLock(plan, ['users'], 'contract') // [{ schema: 'sluice_base', name: 'users', … }, { schema: 'sluice_2_x', name: 'users', … }, …]
+ * passThroughViews(plan, ['users']) // [{ schema: 'sluice_base', name: 'audit', table: 'audit' }, …]
+ */
+export function passThroughViews(plan: OnlinePlan, changed: string[]): VersionView[] {
+  const same = new Set(
+    plan.tables.filter((t) => isPassThrough(t) && !changed.includes(t.physical)).map((t) => t.physical),
+  );
+  return [...versionViews(plan, 'old'), ...versionViews(plan, 'new')].filter(
+    (v) => v.table !== null && same.has(v.table),
+  );
+}
+
+/**
+ * The views `contract` and `abort` drop (both version schemas'), except the pass-through ones
+ * (dropped before), those over the tables they change first, in `tables` order: the first lock is
+ * the one sluice waits for, and it drains that table's traffic. Other hooks drop no view.
+ *
+ * @example
+ * viewsToLock(plan, ['users'], 'contract') // [{ schema: 'sluice_base', name: 'users', … }, { schema: 'sluice_2_x', name: 'users', … }]
  */
 export function viewsToLock(plan: OnlinePlan, tables: string[], hook: Hook): VersionView[] {
   if (hook !== 'contract' && hook !== 'rollback') return [];
-  const all = [...versionViews(plan, 'old'), ...versionViews(plan, 'new')];
+  const skip = new Set(passThroughViews(plan, tables));
+  const all = [...versionViews(plan, 'old'), ...versionViews(plan, 'new')].filter(
+    (v) => ![...skip].some((p) => p.schema === v.schema && p.name === v.name),
+  );
   const rank = (table: string | null) => {
     const i = table === null ? -1 : tables.indexOf(table);
     return i < 0 ? tables.length : i;
@@ -55,12 +84,30 @@ export function viewsToLock(plan: OnlinePlan, tables: string[], hook: Hook): Ver
 }
 
 /**
+ * Drops the pass-through views of `complete` or `abort` ahead of its main transaction, one view a
+ * transaction: each waits only for that view (PostgreSQL's DROP VIEW locks no table), so traffic on
+ * tables the migration does not change neither blocks nor is blocked by the main transaction.
+ * Idempotent; applications see no difference (the names resolve to the same tables).
+ *
+ * @example
+ * await dropPassThroughViews(x, steps, 'contract');
+ */
+export async function dropPassThroughViews(x: PhaseContext, steps: Steps, hook: 'contract' | 'rollback') {
+  const views = passThroughViews(x.plan, await tablesToLock(x, steps, hook));
+  for (const v of views) {
+    await withShortLocks(x, `drop unchanged view ${v.schema}.${v.name}`, () =>
+      x.run(sql`DROP VIEW IF EXISTS ${ident(v.schema, v.name)}`),
+    );
+  }
+}
+
+/**
  * @example
  * await withShortLocks(ctx, 'contract', (tx) => x.batch(async () => { await lockFirst(x, steps, 'contract', tx); … }));
  */
 export async function lockFirst(
   x: PhaseContext,
-  steps: (PlannedStep & { h: OperationHandler })[],
+  steps: Steps,
   hook: Hook,
   tx?: { locked(): void },
 ): Promise<void> {

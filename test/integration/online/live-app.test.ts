@@ -51,32 +51,47 @@ const SWAP: (op: OpBuilder) => OnlineOperation[] = (op) => [
   }),
 ];
 
-async function setup(seed: number): Promise<{ x: Harness; old: LiveApp; next: LiveApp }> {
+async function setup(seed: number): Promise<{ x: Harness; live: LiveApp[] }> {
   h = await harness();
   await h.admin.query(
     `CREATE TABLE accounts (id serial PRIMARY KEY, owner text NOT NULL, balance int NOT NULL, note text)`,
   );
-  // A second table: version schemas hold a view of every table, and applications use it too.
+  // A table the migrations do not change: version schemas hold a view of it too, which complete and
+  // abort drop, and each application version uses it as well.
   await h.admin.query(`CREATE TABLE audit (id serial PRIMARY KEY, what text)`);
   await h.admin.query(
     `INSERT INTO accounts (owner, balance, note) SELECT 'seed' || g, g, NULL FROM generate_series(1, 2000) g`,
   );
-  const app = (name: string, searchPath: string[], s: number) =>
+  const url = h.db.url;
+  // Before `up` the version schemas do not exist yet: both applications then use public.
+  const versions: [string, string[]][] = [
+    ['old', ['sluice_base', 'public']],
+    ['new', [NEW_SCHEMA, 'public']],
+  ];
+  const live = versions.flatMap(([name, searchPath], i) => [
     startLiveApp({
-      url: h!.db.url,
+      url,
       name,
       searchPath,
       table: 'accounts',
       columns: { owner: (n) => `${name}-${n}`, balance: (n) => (n * 7919) % 100_000, note: (n) => `n${n}` },
       connections: 4,
       rate: 150,
-      seed: s,
-    });
-  // Before `up` the version schemas do not exist yet: both applications then use public.
-  const old = app('old', ['sluice_base', 'public'], seed);
-  const next = app('new', [NEW_SCHEMA, 'public'], seed + 1);
-  apps = [old, next];
-  return { x: h, old, next };
+      seed: seed + i,
+    }),
+    startLiveApp({
+      url,
+      name: `${name}/audit`,
+      searchPath,
+      table: 'audit',
+      columns: { what: (n) => `${name}-${n}` },
+      connections: 2,
+      rate: 50,
+      seed: seed + 10 + i,
+    }),
+  ]);
+  apps = live;
+  return { x: h, live };
 }
 
 function ctx(x: Harness, ops: (op: OpBuilder) => OnlineOperation[], lockTimeoutMs: number): OnlineContext {
@@ -105,12 +120,12 @@ async function phases(list: [string, () => Promise<void>][], live: LiveApp[]): P
   return undefined;
 }
 
-async function finish(x: Harness, live: LiveApp[]): Promise<LiveAppReport[]> {
+async function finish(x: Harness, live: LiveApp[], labels: string[]): Promise<LiveAppReport[]> {
   const reports: LiveAppReport[] = [];
   for (const a of live) reports.push(await a.stop());
   for (const [i, a] of live.entries()) {
     const check = await a.verify(x.db.url);
-    expect(check.checked).toBeGreaterThan(50);
+    expect(check.checked).toBeGreaterThan(0);
     expect({ app: reports[i]!.name, lost: check.lost, wrong: check.wrong }).toEqual({
       app: reports[i]!.name,
       lost: [],
@@ -118,8 +133,11 @@ async function finish(x: Harness, live: LiveApp[]): Promise<LiveAppReport[]> {
     });
   }
   for (const r of reports) {
-    // Enough traffic to have met every phase.
-    expect(r.writes).toBeGreaterThan(100);
+    // Traffic during every phase.
+    expect({ app: r.name, ran: labels.filter((l) => (r.latencies.get(l)?.length ?? 0) > 0) }).toEqual({
+      app: r.name,
+      ran: labels,
+    });
     expect({ app: r.name, errors: r.errors }).toEqual({ app: r.name, errors: [] });
   }
   return reports;
@@ -180,13 +198,17 @@ describe.each(SCENARIOS)('$name', (s) => {
     `old and new applications live: 0 errors, 0 lost or wrong writes; lockTimeout %i ms (seed ${s.seed})`,
     { timeout: 120_000 },
     async (ms) => {
-      const { x, old, next } = await setup(s.seed);
+      const { x, live } = await setup(s.seed);
       const c = ctx(x, s.ops, ms);
       const failed = await phases(
         s.phases.map(([label, phase]) => [label, () => RUN[phase](c)]),
-        [old, next],
+        live,
       );
-      await finish(x, [old, next]);
+      await finish(
+        x,
+        live,
+        s.phases.map(([label]) => label),
+      );
       expect(failed).toBeUndefined();
       const t = await x.admin.query(
         `SELECT data_type FROM information_schema.columns WHERE table_name = 'accounts' AND column_name = $1`,

@@ -2,7 +2,7 @@ import { expect, test } from 'vitest';
 import { lockWaitMs } from '../../../src/online/db.js';
 import { opBuilder as op } from '../../../src/online/index.js';
 import type { SchemaInfo } from '../../../src/online/introspect.js';
-import { viewsToLock } from '../../../src/online/phases/locking.js';
+import { passThroughViews, viewsToLock } from '../../../src/online/phases/locking.js';
 import { buildPlan } from '../../../src/online/plan.js';
 import { handlerFor } from '../../../src/online/registry.js';
 
@@ -34,21 +34,26 @@ const plan = buildPlan({
   file: 'x.ts',
 });
 
-test('contract and abort lock every view they drop, the views of the tables they change first', () => {
+test('contract and abort lock the views of the tables they change first, in their order, not those of other tables', () => {
   const names = (hook: 'contract' | 'rollback') =>
     viewsToLock(plan, ['users', 'old_logs'], hook).map((v) => `${v.schema}.${v.name}`);
   const expected = [
     'sluice_base.users',
     'sluice_2_x.users',
     'sluice_base.old_logs',
-    'sluice_base.audit',
-    'sluice_2_x.audit',
     // The new version's stand-in for the dropped table reads no table.
     'sluice_2_x.old_logs',
   ];
   expect(names('contract')).toEqual(expected);
   expect(names('rollback')).toEqual(expected);
   expect(viewsToLock(plan, ['users'], 'expand')).toEqual([]);
+  // The views of a table both versions see as it is are dropped before, on their own.
+  expect(passThroughViews(plan, ['users', 'old_logs']).map((v) => `${v.schema}.${v.name}`)).toEqual([
+    'sluice_base.audit',
+    'sluice_2_x.audit',
+  ]);
+  // Unless an operation names that table (it is then locked with its views).
+  expect(passThroughViews(plan, ['users', 'old_logs', 'audit'])).toEqual([]);
   expect(viewsToLock(plan, ['users'], 'dropOld')).toEqual([]);
 });
 
