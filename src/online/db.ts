@@ -40,21 +40,54 @@ function sqlState(error: unknown): string | undefined {
 }
 
 /**
- * Takes ACCESS EXCLUSIVE locks on `tables` (schema-qualified) up front, in order: the first waits up
- * to `lock_timeout`, the others are taken NOWAIT. sluice then never waits for a lock while holding
- * one, so it cannot be half of a deadlock with application writes that touch the same tables in the
- * other order (sync triggers write two tables); a NOWAIT miss is a lock timeout and is retried.
+ * Takes ACCESS EXCLUSIVE locks on `relations` (schema-qualified tables and views) up front, in
+ * order: the first waits up to `lock_timeout`, the others are taken NOWAIT. sluice then never waits
+ * for a lock while holding one, so it cannot be half of a deadlock with application statements
+ * (which lock a version-schema view, then its table, then the table a sync trigger writes); a
+ * NOWAIT miss fails like a lock timeout, and the transaction is rolled back and retried. PostgreSQL
+ * also locks the tables a view reads when the view is locked, with the same mode and wait.
  *
  * @example
- * await lockTablesInOrder((f) => run(conn, f), [ident('public', '_sluice_users'), ident('public', 'users')]);
+ * await lockRelationsInOrder((f) => run(conn, f), [ident('sluice_base', 'users'), ident('public', 'users')]);
  */
-export async function lockTablesInOrder(
+export async function lockRelationsInOrder(
   exec: (f: SqlFragment) => Promise<unknown>,
-  tables: SqlFragment[],
+  relations: SqlFragment[],
 ): Promise<void> {
-  for (const [i, t] of tables.entries()) {
+  for (const [i, t] of relations.entries()) {
     await exec(sql`LOCK TABLE ${t} IN ACCESS EXCLUSIVE MODE${raw(i > 0 ? ' NOWAIT' : '')}`);
   }
+}
+
+/**
+ * The longest sluice waits for one lock inside a short-lock transaction: `lockTimeoutMs`, but at
+ * most 30% of the server's `deadlock_timeout`. A transaction waits at most three times while it
+ * could hold something (a view, then the table PostgreSQL locks with it, then one lock a DDL
+ * statement takes), all within `deadlock_timeout` of its first request; an application statement
+ * caught in a cycle with sluice started waiting after that request, so sluice's own statement times
+ * out before the application's deadlock check runs, and the application is never the victim.
+ * (Not covered: a cycle that also runs through a row lock one application was already waiting for
+ * before sluice's first request; that application's one deadlock check may fall inside the window.)
+ *
+ * @example
+ * lockWaitMs(3000, 1000) // 300
+ */
+export function lockWaitMs(lockTimeoutMs: number, deadlockTimeoutMs: number): number {
+  return Math.max(1, Math.floor(Math.min(lockTimeoutMs, deadlockTimeoutMs * 0.3)));
+}
+
+const deadlockTimeouts = new WeakMap<Connection, number>();
+
+/** The server's `deadlock_timeout` as this session sees it (read once per connection). */
+async function deadlockTimeoutMs(conn: Connection): Promise<number> {
+  const known = deadlockTimeouts.get(conn);
+  if (known !== undefined) return known;
+  const r = await conn.query<{ ms: number }>(
+    "SELECT setting::int AS ms FROM pg_settings WHERE name = 'deadlock_timeout'",
+  );
+  const ms = r.rows[0]?.ms ?? 1000;
+  deadlockTimeouts.set(conn, ms);
+  return ms;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -66,9 +99,9 @@ export function checkSignal(s: Session): void {
 }
 
 /**
- * Runs `fn` in a transaction whose lock waits are capped at `lockTimeoutMs`; on a lock timeout or a
- * deadlock the transaction is rolled back and retried after an exponential, jittered delay, at most
- * `lockRetries` more times. Everything `fn` does must be catalog-only (no scans, no backfill): the
+ * Runs `fn` in a transaction whose lock waits are capped at {@link lockWaitMs} (`lockTimeoutMs`, at
+ * most 30% of `deadlock_timeout`); on a lock timeout or a deadlock the transaction is rolled back
+ * and retried after an exponential, jittered delay, at most `lockRetries` more times. Everything `fn` does must be catalog-only (no scans, no backfill): the
  * locks it takes are held until commit. Reports `{type: 'lock', progress: {label, heldMs, attempts}}`.
  *
  * @example
@@ -81,7 +114,7 @@ export async function withShortLocks<T>(
   label: string,
   fn: (tx: { locked(): void }) => Promise<T>,
 ): Promise<T> {
-  const timeout = Math.max(1, Math.floor(s.lockTimeoutMs));
+  const timeout = lockWaitMs(s.lockTimeoutMs, await deadlockTimeoutMs(s.conn));
   for (let attempt = 0; ; attempt++) {
     checkSignal(s);
     await s.conn.query('BEGIN');
@@ -108,7 +141,7 @@ export async function withShortLocks<T>(
         throw new LockTimeoutError(
           `${label}: could not get the locks it needs within ${timeout} ms after ${attempt + 1} attempts.`,
           {
-            hint: 'A long transaction holds the table; end it, or raise lockTimeout/lockRetries, and run again.',
+            hint: 'A long transaction holds a table or version-schema view it needs, or traffic never left them all free at once; end long transactions, or raise lockRetries, and run again (each lock wait is lockTimeout, at most 30% of deadlock_timeout).',
           },
         );
       }

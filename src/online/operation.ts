@@ -62,7 +62,7 @@ export interface OperationHandler<O extends OnlineOperation = any, R = any> {
   rollback?(op: O, r: R, x: PhaseContext): Promise<void>;
   /**
    * Tables (current physical names) to lock before `contract`, `dropOld` or `rollback` touch them,
-   * in the order application writes take them; see lockTablesInOrder.
+   * in the order application writes take them; see lockRelationsInOrder.
    */
   lockOrder?(op: O, r: R, x: PhaseContext, hook: 'contract' | 'dropOld' | 'rollback'): Promise<string[]>;
   /**

@@ -131,18 +131,64 @@ $sluice$`,
  * for (const s of dropVersionViewsStatements(plan, 'new')) await run(conn, s);
  */
 export function dropVersionViewsStatements(plan: OnlinePlan, version: 'old' | 'new'): SqlFragment[] {
-  if (version === 'old') {
-    return plan.tables.flatMap((t) =>
-      t.oldName === null ? [] : [sql`DROP VIEW IF EXISTS ${ident(plan.oldSchema, t.oldName)}`],
-    );
-  }
-  const names = [
-    ...plan.tables.flatMap((t) => (t.newName === null ? [] : [t.newName])),
-    ...goneTables(plan).map((g) => g.name),
-  ];
+  const views = versionViews(plan, version).map((v) => sql`DROP VIEW IF EXISTS ${ident(v.schema, v.name)}`);
+  if (version === 'old') return views;
   return [
-    ...names.map((n) => sql`DROP VIEW IF EXISTS ${ident(plan.newSchema, n)}`),
+    ...views,
     sql`DROP FUNCTION IF EXISTS ${ident(plan.newSchema, GONE_WRITE)}()`,
     sql`DROP FUNCTION IF EXISTS ${ident(plan.newSchema, GONE_READ)}(text)`,
+  ];
+}
+
+/**
+ * True when both versions see `t` exactly as the table is: same name, every column under its own
+ * name, nothing computed, no temporary column. Its views in both version schemas then add nothing,
+ * and dropping them changes nothing an application sees (the name resolves to the table, next on
+ * the search path).
+ *
+ * @example
+ * isPassThrough(plan.tables.find((t) => t.physical === 'audit')!) // true when no operation names it
+ */
+export function isPassThrough(t: TablePlan): boolean {
+  const same = (a: TablePlan['oldColumns'], b: TablePlan['newColumns']) =>
+    a.length === b.length &&
+    a.every((c, i) => c.name === c.physical && c.name === b[i]?.name && c.physical === b[i]?.physical);
+  return (
+    t.oldName === t.physical &&
+    t.newName === t.physical &&
+    t.touched.length === 0 &&
+    t.up.length === 0 &&
+    t.down.length === 0 &&
+    t.tempColumns.length === 0 &&
+    same(t.oldColumns, t.newColumns)
+  );
+}
+
+/** A view sluice puts in a version schema, and the physical table it reads (null for a stand-in). */
+export interface VersionView {
+  schema: string;
+  name: string;
+  table: string | null;
+}
+
+/**
+ * The views a version schema holds while its migration is active: one per table of that version
+ * and, in the new version, the stand-ins for tables it dropped or renamed. `complete` and `abort`
+ * lock them before their tables (see phases/locking.ts): applications reach a view first.
+ *
+ * @example
+ * versionViews(plan, 'old') // [{ schema: 'sluice_base', name: 'users', table: 'users' }]
+ */
+export function versionViews(plan: OnlinePlan, version: 'old' | 'new'): VersionView[] {
+  if (version === 'old') {
+    return plan.tables.flatMap((t) =>
+      t.oldName === null ? [] : [{ schema: plan.oldSchema, name: t.oldName, table: t.physical }],
+    );
+  }
+  return [
+    ...plan.tables.flatMap((t) =>
+      t.newName === null ? [] : [{ schema: plan.newSchema, name: t.newName, table: t.physical }],
+    ),
+    ...goneTables(plan).map((g) => ({ schema: plan.newSchema, name: g.name, table: null })),
   ];
 }

@@ -12,6 +12,7 @@ import type { Connection } from '../../src/dialects/dialect.js';
 import { PgDriver } from '../../src/dialects/postgres/pg-driver.js';
 import { type BackfillSpec, pendingBackfills, runBackfill } from '../../src/online/backfill/index.js';
 import { createPgDatabase, type TestDatabase } from '../helpers/databases.js';
+import { seededRandom } from '../helpers/seeded.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const ROWS = 3000;
@@ -23,18 +24,6 @@ const spec: BackfillSpec = {
   table: { schema: 'public', name: 'items' },
   set: { hits: 'hits + 1', label: "'item ' || id" },
 };
-
-/** mulberry32: a tiny seeded PRNG, so a failing seed can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The child: runs the backfill and prints one line per committed batch. */
 const CHILD = `
@@ -138,7 +127,7 @@ describe('backfill crash safety (postgres)', () => {
   it.each([11, 23, 37, 52])(
     'resumes after SIGKILL at a random batch without skipping or repeating a row (seed %i)',
     async (seed) => {
-      const random = prng(seed);
+      const random = seededRandom(seed);
       await makeItems(conn);
       const total = (await conn.query<{ n: number }>('SELECT count(*)::int AS n FROM items')).rows[0]!.n;
       const batches = Math.ceil(total / BATCH);

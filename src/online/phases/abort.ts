@@ -16,7 +16,7 @@ import type { OnlineContext } from '../types.js';
 import { dropVersionViewsStatements } from '../views.js';
 import { backfillIds } from './complete.js';
 import { phaseContext } from './context.js';
-import { lockFirst } from './locking.js';
+import { dropPassThroughViews, lockFirst } from './locking.js';
 
 /**
  * Aborts an online migration; a no-op when it is unknown (already aborted, or never started).
@@ -46,6 +46,7 @@ export async function abortOnline(ctx: OnlineContext): Promise<void> {
   for (const s of steps) await s.h.unbuild?.(s.op, s.resolved, x);
   ctx.onEvent?.({ type: 'step', message: 'removing the new version' });
 
+  await dropPassThroughViews(x, steps, 'rollback');
   await withShortLocks(ctx, 'abort', (tx) =>
     x.batch(async () => {
       await lockFirst(x, steps, 'rollback', tx);

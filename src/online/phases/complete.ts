@@ -16,7 +16,7 @@ import { dropTriggerStatements, needsTrigger } from '../triggers.js';
 import type { OnlineContext, OnlineOperation, OnlinePlan } from '../types.js';
 import { dropVersionViewsStatements } from '../views.js';
 import { phaseContext } from './context.js';
-import { lockFirst } from './locking.js';
+import { dropPassThroughViews, lockFirst } from './locking.js';
 
 /** Every backfill checkpoint id a plan may have left. */
 export function backfillIds(plan: OnlinePlan): string[] {
@@ -101,6 +101,7 @@ export async function completeOnline(ctx: OnlineContext & { dropOld?: boolean })
   ctx.onEvent?.({ type: 'step', message: 'contract: drop the old version, rename and swap into place' });
 
   const keeps = !ctx.dropOld && steps.some((s) => s.h.dropOld);
+  await dropPassThroughViews(x, steps, 'contract');
   await withShortLocks(ctx, 'contract', (tx) =>
     x.batch(async () => {
       await lockFirst(x, steps, 'contract', tx);

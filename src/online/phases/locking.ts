@@ -1,13 +1,105 @@
 /**
- * Which tables a short-lock transaction locks first, and in what order (see lockTablesInOrder):
- * the order operations ask for (a blue-green swap: the table application writes reach first), then
- * every other table the migration changes. Locking tables before dropping a version schema also
- * keeps sluice from holding a view while waiting for its table.
+ * Which relations a short-lock transaction locks first, and in what order (see
+ * lockRelationsInOrder). Application statements reach a version-schema view, then its table, then
+ * the table a sync trigger writes; so `complete` and `abort`, which drop the views, lock the views
+ * first (those over the tables the migration changes leading, in the order operations ask for),
+ * then the tables (a blue-green swap: the table application writes reach first), all before any
+ * DDL, the first LOCK waiting and the rest NOWAIT: sluice does not wait for one of them while
+ * holding another, so it is never half of a deadlock over them.
+ *
+ * PostgreSQL locks a view's tables with the view. So that `complete` and `abort` do not lock every
+ * table of the schema (NOWAIT would then fail whenever any of them is in use), the views of the
+ * tables the migration leaves as they are, which add nothing, are dropped first, each in a
+ * transaction of its own that holds nothing else (dropPassThroughViews).
  */
-import { ident } from '../../sql/tag.js';
-import { lockTablesInOrder } from '../db.js';
+import { ident, sql } from '../../sql/tag.js';
+import { lockRelationsInOrder, withShortLocks } from '../db.js';
 import type { OperationHandler, PhaseContext } from '../operation.js';
-import type { PlannedStep } from '../types.js';
+import type { OnlinePlan, PlannedStep } from '../types.js';
+import { isPassThrough, type VersionView, versionViews } from '../views.js';
+
+export type Hook = 'expand' | 'contract' | 'dropOld' | 'rollback';
+type Steps = (PlannedStep & { h: OperationHandler })[];
+
+/** The tables (physical names) the transaction changes, in locking order. */
+async function tablesToLock(x: PhaseContext, steps: Steps, hook: Hook): Promise<string[]> {
+  const names: string[] = [];
+  if (hook !== 'expand')
+    for (const s of steps) names.push(...((await s.h.lockOrder?.(s.op, s.resolved, x, hook)) ?? []));
+  if (hook === 'contract' || hook === 'rollback') {
+    // Every table an operation names (an index attached as a constraint, a rename), then every
+    // table whose versions differ.
+    for (const s of steps) {
+      const table = (s.resolved as { table?: unknown }).table;
+      if (typeof table === 'string') names.push(table);
+    }
+    for (const t of x.plan.tables) if (t.oldName !== null && !isPassThrough(t)) names.push(t.physical);
+  } else if (hook === 'expand') {
+    for (const t of x.plan.tables) {
+      if ((t.touched.length > 0 || t.up.length > 0 || t.down.length > 0) && t.oldName !== null)
+        names.push(t.physical);
+    }
+  }
+  return [...new Set(names)];
+}
+
+/**
+ * The views of tables that are the same in both versions and that no operation names: both
+ * version schemas' views of them.
+ *
+ * @example
+ * passThroughViews(plan, ['users']) // [{ schema: 'sluice_base', name: 'audit', table: 'audit' }, …]
+ */
+export function passThroughViews(plan: OnlinePlan, changed: string[]): VersionView[] {
+  const same = new Set(
+    plan.tables.filter((t) => isPassThrough(t) && !changed.includes(t.physical)).map((t) => t.physical),
+  );
+  return [...versionViews(plan, 'old'), ...versionViews(plan, 'new')].filter(
+    (v) => v.table !== null && same.has(v.table),
+  );
+}
+
+/**
+ * The views `contract` and `abort` drop (both version schemas'), except the pass-through ones
+ * (dropped before), those over the tables they change first, in `tables` order: the first lock is
+ * the one sluice waits for, and it drains that table's traffic. Other hooks drop no view.
+ *
+ * @example
+ * viewsToLock(plan, ['users'], 'contract') // [{ schema: 'sluice_base', name: 'users', … }, { schema: 'sluice_2_x', name: 'users', … }]
+ */
+export function viewsToLock(plan: OnlinePlan, tables: string[], hook: Hook): VersionView[] {
+  if (hook !== 'contract' && hook !== 'rollback') return [];
+  const skip = new Set(passThroughViews(plan, tables));
+  const all = [...versionViews(plan, 'old'), ...versionViews(plan, 'new')].filter(
+    (v) => ![...skip].some((p) => p.schema === v.schema && p.name === v.name),
+  );
+  const rank = (table: string | null) => {
+    const i = table === null ? -1 : tables.indexOf(table);
+    return i < 0 ? tables.length : i;
+  };
+  return all
+    .map((v, i) => ({ v, i }))
+    .sort((a, b) => rank(a.v.table) - rank(b.v.table) || a.i - b.i)
+    .map((e) => e.v);
+}
+
+/**
+ * Drops the pass-through views of `complete` or `abort` ahead of its main transaction, one view a
+ * transaction: each waits only for that view (PostgreSQL's DROP VIEW locks no table), so traffic on
+ * tables the migration does not change neither blocks nor is blocked by the main transaction.
+ * Idempotent; applications see no difference (the names resolve to the same tables).
+ *
+ * @example
+ * await dropPassThroughViews(x, steps, 'contract');
+ */
+export async function dropPassThroughViews(x: PhaseContext, steps: Steps, hook: 'contract' | 'rollback') {
+  const views = passThroughViews(x.plan, await tablesToLock(x, steps, hook));
+  for (const v of views) {
+    await withShortLocks(x, `drop unchanged view ${v.schema}.${v.name}`, () =>
+      x.run(sql`DROP VIEW IF EXISTS ${ident(v.schema, v.name)}`),
+    );
+  }
+}
 
 /**
  * @example
@@ -15,24 +107,24 @@ import type { PlannedStep } from '../types.js';
  */
 export async function lockFirst(
   x: PhaseContext,
-  steps: (PlannedStep & { h: OperationHandler })[],
-  hook: 'expand' | 'contract' | 'dropOld' | 'rollback',
+  steps: Steps,
+  hook: Hook,
   tx?: { locked(): void },
 ): Promise<void> {
-  const names: string[] = [];
-  if (hook !== 'expand')
-    for (const s of steps) names.push(...((await s.h.lockOrder?.(s.op, s.resolved, x, hook)) ?? []));
-  if (hook !== 'dropOld') {
-    for (const t of x.plan.tables) {
-      if ((t.touched.length > 0 || t.up.length > 0 || t.down.length > 0) && t.oldName !== null)
-        names.push(t.physical);
-    }
-  }
-  const unique: string[] = [];
-  for (const n of names) if (!unique.includes(n) && (await x.tableExists(n))) unique.push(n);
-  await lockTablesInOrder(
+  const tables = await tablesToLock(x, steps, hook);
+  const wanted = [
+    ...viewsToLock(x.plan, tables, hook),
+    ...tables.map((name) => ({ schema: x.plan.schema, name })),
+  ];
+  // One catalog read for which of them exist (a view of an emptied schema, a table not made yet).
+  const quote = (n: string) => `"${n.replace(/"/g, '""')}"`;
+  const found = await x.run<{ i: number }>(
+    sql`SELECT i::int AS i FROM unnest(${wanted.map((r) => `${quote(r.schema)}.${quote(r.name)}`)}::text[])
+          WITH ORDINALITY AS u(name, i) WHERE to_regclass(name) IS NOT NULL ORDER BY i`,
+  );
+  await lockRelationsInOrder(
     (f) => x.run(f),
-    unique.map((n) => ident(x.plan.schema, n)),
+    found.rows.map(({ i }) => wanted[i - 1]!).map((r) => ident(r.schema, r.name)),
   );
   // Send the LOCKs now: the hold is measured from when they return.
   await x.flush();

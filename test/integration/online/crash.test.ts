@@ -8,22 +8,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, test } from 'vitest';
 import { activeOnlineMigrations } from '../../../src/online/index.js';
+import { seededRandom } from '../../helpers/seeded.js';
 import { fingerprint, type Harness, harness } from './harness.js';
 
 const ROWS = 20_000;
 const SEEDS = [11, 23, 42];
-
-/** mulberry32: small, seedable, good enough to pick kill points. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs the worker; kills it after `killAfter` events (+ `delayMs`). Resolves how it ended. */
 function runWorker(
@@ -140,7 +129,7 @@ const one = async (x: Harness, text: string) => (await x.admin.query(text)).rows
 describe.each(SEEDS)('seed %i', (seed) => {
   test('columns: crashes during start and complete converge', async () => {
     const x = await setup();
-    const rand = rng(seed);
+    const rand = seededRandom(seed);
     seedLabel = `columns/${seed}`;
     const writer = oldWriter(x);
     const log = await crashThenFinish(x, 'start', 'columns', rand, 40);
@@ -170,7 +159,7 @@ describe.each(SEEDS)('seed %i', (seed) => {
   test('columns: a crashed start, then a crashed abort, restore the schema', async () => {
     const x = await setup();
     const before = await fingerprint(x);
-    const rand = rng(seed * 13);
+    const rand = seededRandom(seed * 13);
     seedLabel = `abort/${seed}`;
     const writer = oldWriter(x);
     const at = 1 + Math.floor(rand() * 25);
@@ -189,7 +178,7 @@ describe.each(SEEDS)('seed %i', (seed) => {
   test('replaceTable: crashes during copy, swap and abort converge', async () => {
     const x = await setup();
     const before = await fingerprint(x);
-    const rand = rng(seed * 7);
+    const rand = seededRandom(seed * 7);
     seedLabel = `replace/${seed}`;
     const writer = oldWriter(x);
     const log = await crashThenFinish(x, 'start', 'replace', rand, 40);
