@@ -290,7 +290,12 @@ export const replaceTableHandler: OperationHandler<ReplaceTableOp, Resolved> = {
   },
 };
 
-/** (Re)installs both sync directions between the old table and the new one, by their current names. */
+/**
+ * (Re)installs both sync directions between the old table and the new one, by their current names.
+ * Before the swap, the old table's BEFORE triggers (the new one's are disabled until then) change
+ * rows written through the new version on their way into the old table: with `echo`, the result is
+ * written back into the new table, so both hold the same row.
+ */
 async function installSync(
   x: PhaseContext,
   op: ReplaceTableOp,
@@ -316,6 +321,7 @@ async function installSync(
       columns: r.reverse,
       functionName: n.revFn,
       triggerName: n.rev,
+      ...(oldTable === r.table && r.carry?.echo ? { echo: r.copy } : {}),
     }),
   ];
   for (const f of stmts) await x.run(f);

@@ -54,6 +54,11 @@ export interface Carry {
   constraints: { name: string; def: string; comment: string | null }[];
   /** Created disabled; enabled as on the old table at the swap. */
   triggers: { name: string; head: string; tail: string; enabled: string; comment: string | null }[];
+  /**
+   * The old table has BEFORE ROW triggers that may change rows: until the swap, a row written
+   * through the new version is written back from what the old table's triggers made of it.
+   */
+  echo?: boolean;
   /** Every user trigger of the old table and its state: disabled there at the swap, restored by abort. */
   oldTriggers: { name: string; enabled: string }[];
   policies: {
@@ -147,6 +152,13 @@ export function carryDefinition(
       if (c.notNull === false) refuse(`column "${c.name}"`, 'is an identity column, which is NOT NULL');
       col.notNull = true;
       const seq = o?.identity ? def.identities.find((i) => i.column === o.name) : undefined;
+      // Without the old identity's sequence, only max(key) (one index probe) says where to start.
+      if (!seq && op.primaryKey[0] !== c.name)
+        refuse(
+          `column "${c.name}"`,
+          'can only become an identity column if it was one or leads the primary key',
+          'Add the identity in a later migration.',
+        );
       // Until the swap both tables draw keys from one sequence, so they never collide.
       if (seq)
         col.default = `nextval('${`${quotedName(seq.schema)}.${quotedName(seq.sequence)}`.replace(/'/g, "''")}'::regclass)`;
@@ -250,6 +262,7 @@ export function carryDefinition(
       constraints,
       triggers,
       oldTriggers: def.triggers.map((t) => ({ name: t.name, enabled: t.enabled })),
+      echo: def.triggers.some((t) => t.rowBefore && t.enabled !== 'D'),
       policies,
       identities,
       rowSecurity: def.rowSecurity,

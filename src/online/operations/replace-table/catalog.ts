@@ -50,6 +50,8 @@ export interface OldTrigger extends OldObject {
   tail: string;
   /** `pg_trigger.tgenabled`: `O` origin, `D` disabled, `R` replica, `A` always. */
   enabled: string;
+  /** A BEFORE ROW trigger on INSERT or UPDATE (it may change the rows written). */
+  rowBefore: boolean;
 }
 
 export interface OldPolicy extends OldObject {
@@ -182,6 +184,7 @@ export async function readTableDefinition(
   const triggers = await rows<OldTrigger & { oid: string; cols: string[] }>(
     conn,
     sql`SELECT t.tgname AS name, pg_get_triggerdef(t.oid) AS def, t.tgenabled::text AS enabled,
+               (t.tgtype & 3 = 3 AND t.tgtype & 20 <> 0) AS "rowBefore",
                obj_description(t.oid, 'pg_trigger') AS comment, t.oid::text AS oid,
                ARRAY(SELECT a.attname FROM unnest(t.tgattr) k JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k)::text[] AS cols
           FROM pg_trigger t WHERE t.tgrelid = ${oid} AND NOT t.tgisinternal ORDER BY t.tgname`,
@@ -231,7 +234,8 @@ export async function readTableDefinition(
       .map((c) => ({ ...pick(c), type: c.type, columns: uses('pg_constraint', c.oid, c.cols) })),
     triggers: triggers.map((t) => {
       const [head, tail] = splitAt(t.def, ` ON ${rel.qualified} `);
-      return { ...pick(t), def: head, tail, enabled: t.enabled, columns: uses('pg_trigger', t.oid, t.cols) };
+      const columns = uses('pg_trigger', t.oid, t.cols);
+      return { ...pick(t), def: head, tail, enabled: t.enabled, rowBefore: t.rowBefore, columns };
     }),
     policies: policies.map((p) => ({ ...pick(p), ...p, columns: uses('pg_policy', p.oid) })),
     identities,
