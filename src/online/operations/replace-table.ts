@@ -199,7 +199,8 @@ export const replaceTableHandler: OperationHandler<ReplaceTableOp, Resolved> = {
           columns: r.columns.map((c) => ({ name: c.name, physical: c.name })),
         },
       ],
-      { kind: 'table' },
+      // With the owner carried, an ACL never changed stays so (the owner's rights come with it).
+      { kind: 'table', implicitOwnerRights: !r.carry },
     );
     if (grants) await x.run(grants);
     await installSync(x, op, r, r.table, r.temp);
