@@ -314,3 +314,21 @@ test('a view over the table cannot be carried: refused by name', async () => {
   expect(err?.exitCode).toBe(2);
   expect(err?.message).toContain('view cheap_items');
 });
+
+test('the probe waits for a lock at most lock_timeout, then fails with nothing changed', async () => {
+  const { x } = await setup();
+  const schemaBefore = await fingerprint(x);
+  const holder = new pg.Client({ connectionString: x.db.url });
+  await holder.connect();
+  clients.push(holder);
+  // A long transaction on the table the carried foreign key references.
+  await holder.query('BEGIN; LOCK TABLE orgs IN ACCESS EXCLUSIVE MODE');
+  const err = await startOnline(ctx(x)).then(
+    () => null,
+    (e: unknown) => e as { code?: string; message: string },
+  );
+  await holder.query('ROLLBACK');
+  expect(err?.code).toBe('lock-timeout');
+  expect(err?.message).toContain('constraint "items_org_id_fkey"');
+  expect(await fingerprint(x)).toBe(schemaBefore);
+});

@@ -212,6 +212,15 @@ export async function readTableDefinition(
           JOIN pg_sequence q ON q.seqrelid = s.oid
          WHERE a.attrelid = ${oid} AND a.attidentity <> ''`,
   );
+  const blockers = await readBlockers(conn, oid);
+  // Definitions are split around the table's name; one PostgreSQL writes otherwise (`ON ONLY` of a
+  // partitioned table, already refused) is refused rather than guessed at.
+  const split = (what: string, text: string, sep: string): [string, string] => {
+    const at = text.indexOf(sep);
+    if (at >= 0) return [text.slice(0, at), text.slice(at + sep.length)];
+    blockers.push(`${what} (its definition could not be read: ${text})`);
+    return ['', ''];
+  };
   return {
     owner: rel.owner,
     comment: rel.comment,
@@ -223,7 +232,7 @@ export async function readTableDefinition(
     columns: columns.map(({ attrdef, ...c }) => ({ ...c, uses: attrdef ? uses('pg_attrdef', attrdef) : [] })),
     indexes: indexes.map((i) => ({
       name: i.name,
-      def: indexTail(i.full, rel.qualified),
+      def: split(`index "${i.name}"`, i.full, ` ON ${rel.qualified} USING `)[1],
       unique: i.unique,
       comment: i.comment,
       columns: uses('pg_class', i.oid, i.cols),
@@ -233,30 +242,18 @@ export async function readTableDefinition(
       .filter((c) => c.type !== 'p')
       .map((c) => ({ ...pick(c), type: c.type, columns: uses('pg_constraint', c.oid, c.cols) })),
     triggers: triggers.map((t) => {
-      const [head, tail] = splitAt(t.def, ` ON ${rel.qualified} `);
+      const [head, tail] = split(`trigger "${t.name}"`, t.def, ` ON ${rel.qualified} `);
       const columns = uses('pg_trigger', t.oid, t.cols);
       return { ...pick(t), def: head, tail, enabled: t.enabled, rowBefore: t.rowBefore, columns };
     }),
-    policies: policies.map((p) => ({ ...pick(p), ...p, columns: uses('pg_policy', p.oid) })),
+    policies: policies.map(({ oid: policy, ...p }) => ({ ...p, columns: uses('pg_policy', policy) })),
     identities,
-    blockers: await readBlockers(conn, oid),
+    blockers,
   };
 }
 
 function pick(o: OldObject): OldObject {
   return { name: o.name, def: o.def, comment: o.comment, columns: [] };
-}
-
-/** `text` before and after the first `sep` (a deparsed definition always holds it). */
-function splitAt(text: string, sep: string): [string, string] {
-  const at = text.indexOf(sep);
-  if (at < 0) throw new Error(`unexpected definition: ${text}`);
-  return [text.slice(0, at), text.slice(at + sep.length)];
-}
-
-/** The part of `CREATE [UNIQUE] INDEX name ON schema.table USING …` after `USING `. */
-function indexTail(full: string, qualified: string): string {
-  return splitAt(full, ` ON ${qualified} USING `)[1];
 }
 
 /** What the new table could not get, described for the refusal message. */

@@ -5,7 +5,7 @@
  * over a column whose type changed, an expression index a new type has no operator for…) is refused
  * here, naming the object, with exit 2 — never half-way through `start`.
  */
-import { MigrationFileError } from '../../../errors.js';
+import { LockTimeoutError, MigrationFileError } from '../../../errors.js';
 import { ident, raw, sql } from '../../../sql/tag.js';
 import { run, type Session } from '../../db.js';
 import type { Carry, NewColumn } from './carry.js';
@@ -61,7 +61,14 @@ export async function probeNewTable(s: Session, p: ProbeSpec, file: string): Pro
       try {
         await run(s.conn, l.stmt);
       } catch (cause) {
-        if ((cause as { code?: string }).code === '55P03') throw cause;
+        if ((cause as { code?: string }).code === '55P03') {
+          throw new LockTimeoutError(
+            `replaceTable ${p.table}: trying ${l.what} needs a brief lock (a foreign key's referenced table) that was not had within ${s.lockTimeoutMs} ms.`,
+            {
+              hint: 'A long transaction holds that table; end it and run sluice up again (nothing has changed).',
+            },
+          );
+        }
         const message = cause instanceof Error ? cause.message : String(cause);
         throw new MigrationFileError(
           `replaceTable ${p.table}: ${l.what} cannot be carried to the new table: ${message}.`,
