@@ -332,3 +332,45 @@ test('the probe waits for a lock at most lock_timeout, then fails with nothing c
   expect(err?.message).toContain('constraint "items_org_id_fkey"');
   expect(await fingerprint(x)).toBe(schemaBefore);
 });
+
+test('a rename through copy carries the objects over the column under its new name', async () => {
+  const x = await harness();
+  h = x;
+  await x.admin.query(`
+    CREATE TABLE people (id serial PRIMARY KEY, email text NOT NULL, nick text,
+      CONSTRAINT people_email_check CHECK (email LIKE '%@%'));
+    CREATE UNIQUE INDEX people_email_lower ON people (lower(email)) WHERE nick IS NOT NULL;
+    INSERT INTO people (email, nick) SELECT 'p' || g || '@x', 'n' || g FROM generate_series(1, 500) g;`);
+  const c = x.ctx('20250202000000', 'rename_email', (op) => [
+    op.replaceTable('people', {
+      columns: [
+        { name: 'id', type: 'integer' },
+        { name: 'email_address', type: 'text' },
+        { name: 'nick', type: 'text' },
+      ],
+      primaryKey: ['id'],
+      copy: { email_address: 'email' },
+    }),
+  ]);
+  await startOnline(c);
+  await completeOnline({ ...c, dropOld: true });
+  const defs = await x.admin.query(
+    `SELECT pg_get_indexdef(indexrelid) AS d FROM pg_index WHERE indrelid = 'people'::regclass ORDER BY 1`,
+  );
+  expect(defs.rows.map((r) => r.d)).toEqual([
+    'CREATE UNIQUE INDEX people_email_lower ON public.people USING btree (lower(email_address)) WHERE (nick IS NOT NULL)',
+    'CREATE UNIQUE INDEX people_pkey ON public.people USING btree (id)',
+  ]);
+  const check = await x.admin.query(
+    `SELECT pg_get_constraintdef(oid) AS d FROM pg_constraint WHERE conname = 'people_email_check'`,
+  );
+  expect(check.rows).toEqual([{ d: "CHECK ((email_address ~~ '%@%'::text))" }]);
+  // NOT NULL came with the renamed column; the serial default and its sequence with the key.
+  const r = await x.admin.query(`INSERT INTO people (email_address) VALUES ('new@x') RETURNING id`);
+  expect(r.rows[0].id).toBe(501);
+  await expect(x.admin.query(`INSERT INTO people (nick) VALUES ('no-mail')`)).rejects.toMatchObject({
+    code: '23502',
+  });
+  const owned = await x.admin.query(`SELECT pg_get_serial_sequence('people', 'id') AS s`);
+  expect(owned.rows).toEqual([{ s: 'public.people_id_seq' }]);
+});
