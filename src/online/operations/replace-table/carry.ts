@@ -122,10 +122,9 @@ export function carryDefinition(
   def: TableDefinition,
 ): { columns: NewColumn[]; carry: Carry; mapping: Map<string, string> } {
   if (def.blockers.length > 0) {
-    refuse(
+    throw new PlanError(
       `the table cannot be carried whole to the new table: ${def.blockers.join('; ')}`,
-      '',
-      'Remove it first (a foreign key from another table: drop it and add it back NOT VALID, then VALIDATE, after the swap), or change the table with other operations.',
+      'Remove what is listed in a migration before this one and bring it back after the swap (a view: create it again; a foreign key from another table: add it back NOT VALID, then VALIDATE).',
     );
   }
   const omit = new Set(op.omit ?? []);
