@@ -1,13 +1,15 @@
 /**
- * `replaceTable`: blue-green table swap. `start` creates the new table under a temporary name,
- * installs row sync in both directions (see table-sync.ts), copies existing rows in resumable
- * batches and checks that both tables hold the same keys. `complete` swaps the names in one
- * short-lock transaction (renames only) and keeps the old table, still in sync, so `abort` after the
- * swap renames back instantly with every row written in between. `complete --drop-old` (or the next
- * online migration) drops it.
+ * `replaceTable`: blue-green table swap. `start` creates the new table under a temporary name with
+ * everything the old one has (replace-table/: read from the catalog, mapped onto the new columns,
+ * tried in a rolled-back transaction before anything changes), installs row sync in both
+ * directions (see table-sync.ts), copies existing rows in resumable batches and checks that both
+ * tables hold the same keys. `complete` swaps the names in one short-lock, catalog-only transaction
+ * (tables, index names, identities, user triggers: replace-table/swap.ts) and keeps the old table,
+ * still in sync, so `abort` after the swap switches back instantly with every row written in
+ * between. `complete --drop-old` (or the next online migration) drops it.
  *
  * Limits: the primary key keeps its column names; no other table may reference the table by a
- * foreign key (it would keep pointing at the old table); TRUNCATE is not synced.
+ * foreign key (refused: it would keep pointing at the old table); TRUNCATE is not synced.
  */
 import { SluiceError } from '../../errors.js';
 import { ident, join, sql } from '../../sql/tag.js';
