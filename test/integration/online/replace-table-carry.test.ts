@@ -374,3 +374,33 @@ test('a rename through copy carries the objects over the column under its new na
   const owned = await x.admin.query(`SELECT pg_get_serial_sequence('people', 'id') AS s`);
   expect(owned.rows).toEqual([{ s: 'public.people_id_seq' }]);
 });
+
+test('a serial key declared an identity: ids go on past every key after the swap, and again after an abort', async () => {
+  const x = await harness();
+  h = x;
+  await x.admin.query(`
+    CREATE TABLE tickets (id serial PRIMARY KEY, title text NOT NULL);
+    INSERT INTO tickets (title) SELECT 't' || g FROM generate_series(1, 300) g;`);
+  const c = x.ctx('20250303000000', 'identity', (op) => [
+    op.replaceTable('tickets', {
+      columns: [
+        { name: 'id', type: 'integer', identity: 'by default' },
+        { name: 'title', type: 'text' },
+      ],
+      primaryKey: ['id'],
+    }),
+  ]);
+  await startOnline(c);
+  await completeOnline(c);
+  const identity = await x.admin.query(
+    `SELECT attidentity AS i FROM pg_attribute WHERE attrelid = 'tickets'::regclass AND attname = 'id'`,
+  );
+  expect(identity.rows).toEqual([{ i: 'd' }]);
+  const insert = async () =>
+    Number((await x.admin.query(`INSERT INTO tickets (title) VALUES ('x') RETURNING id`)).rows[0].id);
+  expect([await insert(), await insert()]).toEqual([301, 302]);
+  await abortOnline(c);
+  // Back on the serial sequence, past the rows written through the new table.
+  expect(await insert()).toBe(303);
+  expect((await x.admin.query(`SELECT count(*)::int AS n FROM tickets`)).rows[0].n).toBe(303);
+});

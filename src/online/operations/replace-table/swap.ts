@@ -87,7 +87,14 @@ export async function unswapCarried(
     await x.run(sql`ALTER INDEX ${ident(s, r.oldTemp)} RENAME TO ${ident(r.name)}`);
   }
   for (const id of carry.identities) {
-    if (!id.old) continue;
+    if (!id.old) {
+      // A declared identity over a serial key: the serial sequence goes on past every key written
+      // since the swap (the kept old table has them all, through the reverse sync).
+      await x.run(
+        sql`SELECT setval(q.s, greatest(pg_sequence_last_value(q.s), q.v)) FROM (SELECT pg_get_serial_sequence(${literal(`"${s}"."${oldTable}"`)}, ${literal(id.column)})::regclass AS s, (SELECT max(${ident(id.column)}) FROM ${ident(s, oldTable)}) AS v) q WHERE q.s IS NOT NULL AND q.v IS NOT NULL`,
+      );
+      continue;
+    }
     const seq = ident(id.old.schema, id.old.temp);
     // The new identity's sequence took the old one's name at the swap.
     await setPast(x, literal(`"${id.old.schema}"."${id.old.temp}"`), [
@@ -108,7 +115,7 @@ async function setPast(x: PhaseContext, seq: SqlFragment, values: SqlFragment[])
 
 /**
  * `complete --drop-old`: a sequence the old table owns (a serial key the new table's default still
- * draws from) becomes the new table's, by the column it maps to; otherwise it is freed.
+ * draws from) becomes the new table's, by the column it maps to; otherwise it goes with the old table.
  *
  * @example
  * await adoptSequences(x, '_sluice_old_users', 'users', { id: 'id' });
@@ -134,7 +141,8 @@ export async function adoptSequences(
                 WHERE d.adrelid = ${`"${s}"."${table}"`}::regclass AND p.refobjid = ${q.seq}::regclass) AS ok`,
         )
       : null;
-    const owner = to && used?.rows[0]?.ok ? ident(s, table, to) : raw('NONE');
-    await x.run(sql`ALTER SEQUENCE ${raw(q.seq)} OWNED BY ${owner}`);
+    // One the new table does not use is left to be dropped with the old table.
+    if (to && used?.rows[0]?.ok)
+      await x.run(sql`ALTER SEQUENCE ${raw(q.seq)} OWNED BY ${ident(s, table, to)}`);
   }
 }
