@@ -47,6 +47,11 @@ export interface GrantCopyOptions {
   kind: 'view' | 'table';
   /** Also grant `USAGE` on this schema to every role that receives something (version schemas). */
   schemaUsage?: string;
+  /**
+   * Grant the owner's implicit rights (a source whose ACL was never changed) explicitly. Default
+   * true; false for a target that gets the source's owner, so an untouched ACL stays untouched.
+   */
+  implicitOwnerRights?: boolean;
 }
 
 /**
@@ -69,7 +74,7 @@ export function copyGrantsStatement(copies: readonly GrantCopy[], o: GrantCopyOp
   const tableGrants = sql`SELECT m.target, a.privilege_type AS priv, a.is_grantable AS opt, ${who} AS who, NULL::text AS col
       FROM (VALUES ${join(copies.map((c) => sql`(${pair(c)})`))}) AS m(source, target)
       JOIN pg_class c ON c.oid = m.source::regclass
-      CROSS JOIN aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a
+      CROSS JOIN aclexplode(${o.implicitOwnerRights === false ? raw('c.relacl') : raw("coalesce(c.relacl, acldefault('r', c.relowner))")}) a
      WHERE a.privilege_type IN (${list(o.kind === 'view' ? VIEW_PRIVILEGES : TABLE_PRIVILEGES)})`;
   const columns = copies.flatMap((c) =>
     (c.columns ?? []).map((col) => sql`(${pair(c)}, ${literal(col.name)}, ${literal(col.physical)})`),

@@ -10,10 +10,11 @@
  *
  * Every hook must be idempotent: a crash can interrupt any of them and the phase runs them again.
  */
-import type { QueryResult } from '../dialects/dialect.js';
+import type { Connection, QueryResult } from '../dialects/dialect.js';
 import type { SqlFragment } from '../sql/tag.js';
 import type { BackfillSpec } from './backfill/index.js';
 import type { Session } from './db.js';
+import type { SchemaInfo } from './introspect.js';
 import type { PlanBuilder } from './plan.js';
 import type { OnlineOperation, OnlinePlan } from './types.js';
 
@@ -48,8 +49,18 @@ export interface OperationHandler<O extends OnlineOperation = any, R = any> {
   kind: O['kind'];
   /** Pure check of the operation's data: why it cannot run online, or null. */
   check(op: O): string | null;
+  /**
+   * Reads what `plan` needs beyond the introspected schema (before planning, before any change);
+   * its result is `plan`'s third argument.
+   */
+  readCatalog?(op: O, conn: Connection, schema: string, info: SchemaInfo): Promise<unknown>;
   /** Applies the operation to the model of the new version; throws PlanError when it does not fit. */
-  plan(op: O, b: PlanBuilder): R;
+  plan(op: O, b: PlanBuilder, catalog?: any): R;
+  /**
+   * Tries what `expand` will create in a transaction it rolls back, before the plan is stored;
+   * throws (MigrationFileError, exit 2) naming what does not fit.
+   */
+  probe?(op: O, r: R, s: Session & { schema: string }, file: string): Promise<void>;
   expand?(op: O, r: R, x: PhaseContext): Promise<void>;
   /** Copies or fills data after `expand` (the generic column backfills run before it). */
   backfill?(op: O, r: R, x: PhaseContext): Promise<void>;

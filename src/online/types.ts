@@ -9,8 +9,14 @@ export interface ColumnSpec {
   name: string;
   /** SQL type, e.g. `text`, `bigint`, `numeric(10,2)` (trusted text from the migration author). */
   type: string;
-  /** Column default as SQL text. */
-  default?: string;
+  /**
+   * Column default as SQL text. In `replaceTable`, `null` drops the default the old column had (it
+   * is carried otherwise).
+   */
+  default?: string | null;
+  /** In `replaceTable`: make it an identity column (an old identity column stays one without this). */
+  identity?: 'always' | 'by default';
+  /** In `replaceTable`, unset means as the old column of the same data (NOT NULL carried). */
   notNull?: boolean;
 }
 
@@ -113,6 +119,11 @@ export interface ReplaceTableOp {
   copy?: Record<string, string>;
   /** Old column → SQL over the new table's row, for writes through the new version. Same-name columns by default. */
   reverse?: Record<string, string>;
+  /**
+   * Indexes, constraints, triggers and policies of the old table the new one does not get (the
+   * rest is carried; one over a column the new table lacks must be listed here).
+   */
+  omit?: string[];
 }
 
 /** Every operation an online migration can hold. */

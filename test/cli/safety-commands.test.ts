@@ -136,4 +136,24 @@ describe('plan, lint and online commands (real server)', { timeout: SLOW }, () =
       { full_name: 'f4 l4' },
     ]);
   });
+
+  it('refuses, with exit 2, a replaceTable that would lose an index, naming it', async () => {
+    project.write(
+      'migrations/1_users.sql',
+      '-- migrate:up\nCREATE TABLE users (id bigint PRIMARY KEY, email text, nick text);\nCREATE INDEX users_nick_idx ON users (nick);\n',
+    );
+    project.write(
+      'migrations/2_drop_nick.ts',
+      "import { defineMigration } from 'sluice';\nexport default defineMigration({\n  online: true,\n  operations: (op) => [op.replaceTable('users', { columns: [{ name: 'id', type: 'bigint' }, { name: 'email', type: 'text' }], primaryKey: ['id'] })],\n});\n",
+    );
+    const r = await run('up');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(
+      'index "users_nick_idx" uses column "nick", which no column of the new table comes from',
+    );
+    expect(r.stderr).toContain('omit');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(statusRows((await run('status')).stdout)).toEqual(['applied 1 users', 'pending 2 drop_nick']);
+    expect(await query(db.url, `SELECT to_regclass('public._sluice_users') AS t`)).toEqual([{ t: null }]);
+  });
 });

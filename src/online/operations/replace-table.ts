@@ -1,22 +1,29 @@
 /**
- * `replaceTable`: blue-green table swap. `start` creates the new table under a temporary name,
- * installs row sync in both directions (see table-sync.ts), copies existing rows in resumable
- * batches and checks that both tables hold the same keys. `complete` swaps the names in one
- * short-lock transaction (renames only) and keeps the old table, still in sync, so `abort` after the
- * swap renames back instantly with every row written in between. `complete --drop-old` (or the next
- * online migration) drops it.
+ * `replaceTable`: blue-green table swap. `start` creates the new table under a temporary name with
+ * everything the old one has (replace-table/: read from the catalog, mapped onto the new columns,
+ * tried in a rolled-back transaction before anything changes), installs row sync in both
+ * directions (see table-sync.ts), copies existing rows in resumable batches and checks that both
+ * tables hold the same keys. `complete` swaps the names in one short-lock, catalog-only transaction
+ * (tables, index names, identities, user triggers: replace-table/swap.ts) and keeps the old table,
+ * still in sync, so `abort` after the swap switches back instantly with every row written in
+ * between. `complete --drop-old` (or the next online migration) drops it.
  *
  * Limits: the primary key keeps its column names; no other table may reference the table by a
- * foreign key (it would keep pointing at the old table); TRUNCATE is not synced.
+ * foreign key (refused: it would keep pointing at the old table); TRUNCATE is not synced.
  */
 import { SluiceError } from '../../errors.js';
-import { ident, join, raw, sql } from '../../sql/tag.js';
+import { ident, join, sql } from '../../sql/tag.js';
 import { copyGrantsStatement } from '../grants.js';
 import { tempName, triggerFunctionName, triggerName } from '../names.js';
 import type { OperationHandler, PhaseContext } from '../operation.js';
 import { PlanError } from '../plan.js';
-import type { ColumnSpec, ReplaceTableOp } from '../types.js';
+import type { ReplaceTableOp } from '../types.js';
 import { missing, quotedName } from './common.js';
+import { type Carry, carryDefinition, type NewColumn } from './replace-table/carry.js';
+import { readTableDefinition, type TableDefinition } from './replace-table/catalog.js';
+import { carryStatements, createTable, ownerStatement } from './replace-table/ddl.js';
+import { probeNewTable } from './replace-table/probe.js';
+import { adoptSequences, swapCarried, unswapCarried } from './replace-table/swap.js';
 import { SYNC_SETTING, syncStatements } from './table-sync.js';
 
 /**
@@ -35,12 +42,16 @@ interface Resolved {
   table: string;
   temp: string;
   oldTemp: string;
-  columns: ColumnSpec[];
+  columns: NewColumn[];
   copy: Record<string, string>;
   reverse: Record<string, string>;
   pkIndex: string | null;
   /** Name of the new table's primary key while it is the copy. */
   newPk: string;
+  /** What the new table gets besides its columns (absent in plans stored by older versions). */
+  carry?: Carry;
+  /** Old column → the new column it becomes. */
+  mapping?: Record<string, string>;
 }
 
 function names(x: PhaseContext, r: Resolved) {
@@ -63,7 +74,13 @@ export const replaceTableHandler: OperationHandler<ReplaceTableOp, Resolved> = {
     for (const c of op.columns) {
       const cm = missing({ 'column.name': c?.name, 'column.type': c?.type });
       if (cm) return cm;
+      if (c.identity !== undefined && c.identity !== 'always' && c.identity !== 'by default')
+        return `column "${c.name}": \`identity\` must be 'always' or 'by default'`;
+      if (c.default !== undefined && c.default !== null && typeof c.default !== 'string')
+        return `column "${c.name}": \`default\` must be SQL text, or null for none`;
     }
+    if (op.omit !== undefined && (!Array.isArray(op.omit) || op.omit.some((n) => typeof n !== 'string')))
+      return '`omit` must list names of indexes, constraints, triggers or policies';
     if (!Array.isArray(op.primaryKey) || op.primaryKey.length === 0)
       return 'a `primaryKey` is needed (rows are synced by key)';
     const cols = op.columns.map((c) => c.name);
@@ -76,49 +93,43 @@ export const replaceTableHandler: OperationHandler<ReplaceTableOp, Resolved> = {
     if (unknown) return `\`copy\` names "${unknown}", which is not a column of the new table`;
     return null;
   },
-  plan(op, b) {
+  async readCatalog(op, conn, schema, info) {
+    // A missing table is reported by plan, with the other planning errors.
+    return info.has(op.table) ? readTableDefinition(conn, schema, op.table) : undefined;
+  },
+  plan(op, b, def?: TableDefinition) {
     const t = b.table(op.table);
     const info = b.tableInfo(t);
+    if (!def) throw new PlanError(`the definition of table "${op.table}" could not be read`);
     if (info.primaryKey.join(',') !== op.primaryKey.join(',')) {
       throw new PlanError(
         `the primary key must keep its columns (${info.primaryKey.join(', ') || 'none'}), got (${op.primaryKey.join(', ')})`,
         'Rows are matched between the two tables by key; change the key in a separate step.',
       );
     }
-    for (const other of b.info.values()) {
-      const fk = other.constraints.find(
-        (c) => c.type === 'f' && c.refTable === t.physical && other.name !== t.physical,
-      );
-      if (fk) {
-        throw new PlanError(
-          `foreign key "${fk.name}" of table "${other.name}" references it and would keep pointing at the old table`,
-          'Drop that foreign key first and add it back (NOT VALID, then VALIDATE) after the swap.',
-        );
-      }
-    }
+    const { columns, carry, mapping } = carryDefinition(op, def);
     const copy: Record<string, string> = {};
-    const columns = op.columns.map((c) => {
-      const old = info.columns.find((o) => o.name === c.name);
-      const expr = op.copy?.[c.name] ?? (old ? quotedName(c.name) : undefined);
+    for (const c of columns) {
       if (op.primaryKey.includes(c.name) && op.copy?.[c.name] !== undefined) {
         throw new PlanError(`key column "${c.name}" is copied as is; drop it from \`copy\``);
       }
+      if (c.generated) continue; // computed by the new table itself
+      const expr =
+        op.copy?.[c.name] ?? (info.columns.some((o) => o.name === c.name) ? quotedName(c.name) : undefined);
       if (expr !== undefined) copy[c.name] = expr;
       else if (c.notNull && !c.default) {
         throw new PlanError(
           `new column "${c.name}" is NOT NULL but has no default, no copy expression and no old column`,
         );
       }
-      // A serial key keeps drawing from the old table's sequence, so ids never collide.
-      const def = c.default ?? (old?.default && /nextval\s*\(/i.test(old.default) ? old.default : undefined);
-      return { ...c, default: def };
-    });
+    }
     const reverse: Record<string, string> = {};
-    for (const o of info.columns) {
-      const expr =
-        op.reverse?.[o.name] ?? (op.columns.some((c) => c.name === o.name) ? quotedName(o.name) : undefined);
+    for (const o of def.columns) {
+      if (o.generated) continue;
+      const to = mapping.get(o.name);
+      const expr = op.reverse?.[o.name] ?? (to !== undefined ? quotedName(to) : undefined);
       if (expr !== undefined) reverse[o.name] = expr;
-      else if (o.notNull && !o.default) {
+      else if (o.notNull && !o.default && !o.identity) {
         throw new PlanError(
           `old column "${o.name}" is NOT NULL without a default and the new table has no such column`,
           `Say how to fill it from a new row: reverse: { ${o.name}: '<SQL over the new columns>' }.`,
@@ -151,17 +162,34 @@ export const replaceTableHandler: OperationHandler<ReplaceTableOp, Resolved> = {
       reverse,
       pkIndex: pk?.name ?? null,
       newPk: tempName(`${op.table}_pkey`),
+      carry,
+      mapping: Object.fromEntries(mapping),
     };
   },
-  async expand(op, r, x) {
-    const defs = r.columns.map((c) => {
-      const def = c.default ? sql` DEFAULT ${raw(c.default)}` : raw('');
-      return sql`${ident(c.name)} ${raw(c.type)}${def}${raw(c.notNull ? ' NOT NULL' : '')}`;
-    });
-    const pk = join(op.primaryKey.map((k) => ident(k)));
-    await x.run(
-      sql`CREATE TABLE IF NOT EXISTS ${ident(x.plan.schema, r.temp)} (${join(defs)}, CONSTRAINT ${ident(r.newPk)} PRIMARY KEY (${pk}))`,
+  async probe(op, r, s, file) {
+    if (!r.carry) return;
+    await probeNewTable(
+      s,
+      {
+        schema: s.schema,
+        table: r.table,
+        scratch: tempName(r.table, 'probe'),
+        columns: r.columns,
+        primaryKey: op.primaryKey,
+        pkName: tempName(`${r.table}_probe_pkey`),
+        carry: r.carry,
+      },
+      file,
     );
+  },
+  async expand(op, r, x) {
+    const s = x.plan.schema;
+    // One transaction creates the table and everything carried: present means all of it is.
+    const fresh = !(await x.tableExists(r.temp));
+    if (fresh) {
+      await x.run(createTable(s, r.temp, r.columns, r.newPk, op.primaryKey, r.carry));
+      if (r.carry) for (const l of carryStatements(s, r.temp, r.carry, r.columns)) await x.run(l.stmt);
+    }
     // The application's roles write the new table too (the sync trigger runs as the writer), and
     // use it alone after the swap: it gets the old table's grants, table-wide and per column.
     const grants = copyGrantsStatement(
@@ -173,10 +201,12 @@ export const replaceTableHandler: OperationHandler<ReplaceTableOp, Resolved> = {
           columns: r.columns.map((c) => ({ name: c.name, physical: c.name })),
         },
       ],
-      { kind: 'table' },
+      // With the owner carried, an ACL never changed stays so (the owner's rights come with it).
+      { kind: 'table', implicitOwnerRights: !r.carry },
     );
     if (grants) await x.run(grants);
     await installSync(x, op, r, r.table, r.temp);
+    if (fresh && r.carry) await x.run(ownerStatement(s, r.temp, r.carry).stmt);
   },
   async backfill(op, r, x) {
     const schema = x.plan.schema;
@@ -213,6 +243,7 @@ export const replaceTableHandler: OperationHandler<ReplaceTableOp, Resolved> = {
       await x.run(sql`ALTER INDEX ${ident(s, r.pkIndex)} RENAME TO ${ident(tempName(r.pkIndex, 'old'))}`);
       await x.run(sql`ALTER INDEX ${ident(s, r.newPk)} RENAME TO ${ident(r.pkIndex)}`);
     }
+    if (r.carry) await swapCarried(x, r.carry, r.table, r.oldTemp);
     // Trigger bodies name their target table: point them at the tables' new names.
     await installSync(x, op, r, r.oldTemp, r.table);
   },
@@ -236,11 +267,7 @@ export const replaceTableHandler: OperationHandler<ReplaceTableOp, Resolved> = {
     if (await x.tableExists(r.oldTemp)) {
       await x.run(sql`LOCK TABLE ${ident(s, r.oldTemp)} IN ACCESS EXCLUSIVE MODE`);
       // Sequences the old table owns (serial keys) are still used by the new table's defaults.
-      const seqs = await x.run<{ seq: string }>(
-        sql`SELECT d.objid::regclass::text AS seq FROM pg_depend d JOIN pg_class c ON c.oid = d.objid
-             WHERE d.refobjid = ${`"${s}"."${r.oldTemp}"`}::regclass AND d.deptype = 'a' AND c.relkind = 'S'`,
-      );
-      for (const q of seqs.rows) await x.run(sql`ALTER SEQUENCE ${raw(q.seq)} OWNED BY NONE`);
+      await adoptSequences(x, r.oldTemp, r.table, r.mapping ?? {});
       await x.run(sql`DROP TABLE ${ident(s, r.oldTemp)}`);
     }
     await x.run(sql`DROP FUNCTION IF EXISTS ${ident(s, n.fwdFn)}()`);
@@ -251,6 +278,7 @@ export const replaceTableHandler: OperationHandler<ReplaceTableOp, Resolved> = {
     const n = names(x, r);
     if (await x.tableExists(r.oldTemp)) {
       // Abort after the swap: the old table is complete (kept in sync), so switching back is two renames.
+      if (r.carry) await unswapCarried(x, r.carry, r.table, r.oldTemp);
       await x.run(sql`ALTER TABLE ${ident(s, r.table)} RENAME TO ${ident(r.temp)}`);
       await x.run(sql`ALTER TABLE ${ident(s, r.oldTemp)} RENAME TO ${ident(r.table)}`);
       if (r.pkIndex) {
@@ -265,7 +293,12 @@ export const replaceTableHandler: OperationHandler<ReplaceTableOp, Resolved> = {
   },
 };
 
-/** (Re)installs both sync directions between the old table and the new one, by their current names. */
+/**
+ * (Re)installs both sync directions between the old table and the new one, by their current names.
+ * Before the swap, the old table's BEFORE triggers (the new one's are disabled until then) change
+ * rows written through the new version on their way into the old table: with `echo`, the result is
+ * written back into the new table, so both hold the same row.
+ */
 async function installSync(
   x: PhaseContext,
   op: ReplaceTableOp,
@@ -291,6 +324,7 @@ async function installSync(
       columns: r.reverse,
       functionName: n.revFn,
       triggerName: n.rev,
+      ...(oldTable === r.table && r.carry?.echo ? { echo: r.copy } : {}),
     }),
   ];
   for (const f of stmts) await x.run(f);

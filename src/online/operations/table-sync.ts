@@ -24,6 +24,12 @@ export interface SyncSpec {
   key: string[];
   functionName: string;
   triggerName: string;
+  /**
+   * Target column → SQL over the target's row: after writing the target, write the target row
+   * back into the source row through these. For a target whose own BEFORE triggers change the rows
+   * written into it (so the source ends up with what the target's triggers made of the row).
+   */
+  echo?: Record<string, string>;
 }
 
 /**
@@ -43,6 +49,14 @@ export function syncStatements(s: SyncSpec): SqlFragment[] {
   const keyOf = (rec: string) => join(s.key.map((k) => sql`${raw(rec)}.${ident(k)}`));
   const keyCols = join(s.key.map((k) => ident(k)));
   const flag = sql`current_setting(${raw(`'${SYNC_SETTING}'`)}, true)`;
+  const echoCols = Object.keys(s.echo ?? {}).filter((c) => !s.key.includes(c));
+  const echo = echoCols.length
+    ? sql`
+    UPDATE ${ident(s.schema, s.source)} AS sluice_src SET ${join(echoCols.map((c) => sql`${ident(c)} = sluice_echo.${ident(c)}`))}
+      FROM (SELECT ${join(echoCols.map((c) => sql`(${raw(s.echo?.[c] ?? '')}) AS ${ident(c)}`))}
+              FROM ${target} AS sluice_row WHERE (${join(s.key.map((k) => sql`sluice_row.${ident(k)}`))}) = (${keyOf('NEW')})) AS sluice_echo
+     WHERE (${join(s.key.map((k) => sql`sluice_src.${ident(k)}`))}) = (${keyOf('NEW')});`
+    : raw('');
   const fn = ident(s.schema, s.functionName);
   const body = sql`BEGIN
   IF ${flag} = 'on' THEN RETURN NULL; END IF;
@@ -53,7 +67,7 @@ export function syncStatements(s: SyncSpec): SqlFragment[] {
   IF TG_OP <> 'DELETE' THEN
     INSERT INTO ${target} (${join(cols.map((c) => ident(c)))}) OVERRIDING SYSTEM VALUE
       SELECT ${exprs} FROM (SELECT NEW.*) AS sluice_row
-      ON CONFLICT (${keyCols}) ${onConflict};
+      ON CONFLICT (${keyCols}) ${onConflict};${echo}
   END IF;
   PERFORM set_config(${raw(`'${SYNC_SETTING}'`)}, '', true);
   RETURN NULL;

@@ -27,7 +27,7 @@ import {
   setPhaseStatement,
 } from '../state.js';
 import { needsTrigger, triggerStatements } from '../triggers.js';
-import type { OnlineContext, OnlinePlan } from '../types.js';
+import type { OnlineContext, OnlineOperation, OnlinePlan } from '../types.js';
 import { validateOnlineMigration } from '../validate.js';
 import { versionSchemaStatements } from '../views.js';
 import { finishSwapped } from './complete.js';
@@ -80,11 +80,17 @@ async function planMigration(ctx: OnlineContext): Promise<StateRow> {
   const createdOldSchema = !(await schemaExists(ctx, oldSchema));
   const v = await run<{ n: number }>(ctx.conn, sql`SELECT current_setting('server_version_num')::int AS n`);
   const newSchema = versionSchemaName(ctx.version, ctx.name);
+  const catalog = new Map<OnlineOperation, unknown>();
+  for (const op of ops) {
+    const read = handlerFor(op.kind)?.readCatalog;
+    if (read) catalog.set(op, await read(op, ctx.conn, schema, info));
+  }
   const plan = buildPlan({
     schema,
     info,
     ops,
-    planOp: (op, b) => (handlerFor(op.kind) as NonNullable<ReturnType<typeof handlerFor>>).plan(op, b),
+    planOp: (op, b) =>
+      (handlerFor(op.kind) as NonNullable<ReturnType<typeof handlerFor>>).plan(op, b, catalog.get(op)),
     newSchema,
     oldSchema,
     createdOldSchema,
@@ -92,6 +98,8 @@ async function planMigration(ctx: OnlineContext): Promise<StateRow> {
     file,
   });
   await checkExpressions(ctx.conn, plan, file);
+  for (const s of plan.steps)
+    await handlerFor(s.op.kind)?.probe?.(s.op, s.resolved, { ...ctx, schema }, file);
   const row: StateRow = { version: ctx.version, name: ctx.name, phase: 'expanding', schema: newSchema, plan };
   await insertState(ctx.conn, row);
   return row;
