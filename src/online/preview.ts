@@ -22,6 +22,22 @@ export interface OnlinePreview {
   statements: PreviewStatement[];
 }
 
+/**
+ * The plan as `complete` and `abort` read it back: stored as jsonb, whose objects keep their keys
+ * shorter first, then in byte order. Statements built by walking an object (a sync trigger's column
+ * list) then come out in the order the real phases use.
+ */
+function asStored<T>(value: T): T {
+  const order = (a: string, b: string) => a.length - b.length || Buffer.compare(Buffer.from(a), Buffer.from(b));
+  return JSON.parse(
+    JSON.stringify(value, (_k, v) =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => order(a, b)))
+        : v,
+    ),
+  );
+}
+
 /** A step label from the phases' own progress events. */
 function stepOf(e: { type: string; message: string }): string | null {
   if (e.type === 'step') return e.message;
@@ -56,7 +72,7 @@ export async function previewOnline(ctx: OnlineContext, pgVersion: number): Prom
     const state = (await startOnline(recorded)) ?? (await readState(rec, ctx.version));
     if (!state) return { schema: null, statements: rec.statements };
     const afterStart = rec.catalog;
-    const active = { ...state, phase: 'active' as const };
+    const active = { ...state, plan: asStored(state.plan), phase: 'active' as const };
     for (const phase of ['complete', 'abort'] as const) {
       rec.phase = phase;
       rec.step = phase;
