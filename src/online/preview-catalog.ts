@@ -74,7 +74,8 @@ export class PreviewCatalog {
       const rel = this.rel(node.CreateStmt.relation);
       this.setTable(rel, true);
       for (const e of node.CreateStmt.tableElts ?? []) {
-        if ('ColumnDef' in e) this.columns.set(key(rel.schema, `${rel.name}\u0000${e.ColumnDef.colname}`), true);
+        if ('ColumnDef' in e)
+          this.columns.set(key(rel.schema, `${rel.name}\u0000${e.ColumnDef.colname}`), true);
         if ('Constraint' in e && e.Constraint.conname)
           this.constraints.set(key(rel.schema, e.Constraint.conname), { valid: true });
       }
@@ -101,7 +102,8 @@ export class PreviewCatalog {
         this.origins.set(key(rel.schema, to), this.liveName(rel.schema, rel.name));
         for (const [k, v] of [...this.columns]) {
           const prefix = key(rel.schema, `${rel.name}\u0000`);
-          if (k.startsWith(prefix)) this.columns.set(key(rel.schema, `${to}\u0000${k.slice(prefix.length)}`), v);
+          if (k.startsWith(prefix))
+            this.columns.set(key(rel.schema, `${to}\u0000${k.slice(prefix.length)}`), v);
         }
         this.tables.set(key(rel.schema, rel.name), false);
         this.tables.set(key(rel.schema, to), true);
@@ -134,7 +136,8 @@ export class PreviewCatalog {
           break;
         case 'AT_AddConstraint': {
           const con = cmd.def && 'Constraint' in cmd.def ? cmd.def.Constraint : undefined;
-          if (con?.conname) this.constraints.set(key(rel.schema, con.conname), { valid: !con.skip_validation });
+          if (con?.conname)
+            this.constraints.set(key(rel.schema, con.conname), { valid: !con.skip_validation });
           break;
         }
         case 'AT_ValidateConstraint':

@@ -28,7 +28,8 @@ export interface OnlinePreview {
  * list) then come out in the order the real phases use.
  */
 function asStored<T>(value: T): T {
-  const order = (a: string, b: string) => a.length - b.length || Buffer.compare(Buffer.from(a), Buffer.from(b));
+  const order = (a: string, b: string) =>
+    a.length - b.length || Buffer.compare(Buffer.from(a), Buffer.from(b));
   return JSON.parse(
     JSON.stringify(value, (_k, v) =>
       v && typeof v === 'object' && !Array.isArray(v)

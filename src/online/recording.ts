@@ -7,13 +7,13 @@
  * effect is remembered ({@link PreviewCatalog}) for the probes of later steps.
  */
 import type { Node } from 'libpg-query';
-import type { PgLockMode } from '../lint/types.js';
 import type { Connection, QueryResult } from '../dialects/dialect.js';
 import { analyzeNode } from '../lint/analyze.js';
 import { nodeType } from '../lint/ast.js';
 import { lockStrength } from '../lint/locks.js';
 import { parseSql } from '../lint/parser.js';
-import { postgresQuoting, renderInline, sql } from '../sql/tag.js';
+import type { PgLockMode } from '../lint/types.js';
+import { inlineValues, postgresQuoting } from '../sql/tag.js';
 import { STATE_SCHEMA } from './names.js';
 import { PreviewCatalog } from './preview-catalog.js';
 
@@ -57,7 +57,10 @@ function touchesStateSchema(node: Node): boolean {
   let found = false;
   const walk = (x: unknown): void => {
     if (found || !x || typeof x !== 'object') return;
-    if (Array.isArray(x)) return x.forEach(walk);
+    if (Array.isArray(x)) {
+      for (const item of x) walk(item);
+      return;
+    }
     const o = x as Record<string, unknown>;
     if (o.schemaname === STATE_SCHEMA) found = true;
     for (const k in o) walk(o[k]);
@@ -97,12 +100,15 @@ export class RecordingConnection implements Connection {
     await this.live.query('RESET default_transaction_read_only');
   }
 
-  async query<R = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>> {
+  async query<R = Record<string, unknown>>(
+    text: string,
+    values?: readonly unknown[],
+  ): Promise<QueryResult<R>> {
     const parsed = parseSql(text);
     if (parsed.ok && parsed.stmts.length > 0 && parsed.stmts.every((s) => readsOnly(s.node))) {
       return this.live.query<R>(text, values);
     }
-    const shown = inline(text, values);
+    const shown = inlineValues(text.trim(), values ?? [], postgresQuoting);
     if (!parsed.ok || (values && values.length > 0)) {
       // One statement with bound values (the parser cannot split on them anyway).
       this.add(shown, parsed.ok ? parsed.stmts[0]?.node : undefined);
@@ -183,13 +189,4 @@ export class RecordingConnection implements Connection {
   async close(): Promise<void> {
     // The live session belongs to the caller.
   }
-}
-
-/** `$n` placeholders replaced by their values as literals, as `up --dry-run` shows them. */
-function inline(text: string, values?: readonly unknown[]): string {
-  if (!values || values.length === 0) return text.trim();
-  return text.trim().replace(/\$(\d+)/g, (m, n: string) => {
-    const i = Number(n) - 1;
-    return i < values.length ? renderInline(sql`${values[i]}`, postgresQuoting) : m;
-  });
 }

@@ -12,10 +12,10 @@ import type { Finding } from '../lint/types.js';
 import { loadMigration } from '../migrations/load.js';
 import { compareVersions, listMigrations } from '../migrations/source.js';
 import type { MigrationFile } from '../migrations/types.js';
+import type { OnlinePreview } from '../online/index.js';
 import type { Direction, ExecContext, RunnerEvent } from './execute.js';
 import { HistoryStore } from './history.js';
 import { type AcceptResult, acceptChange, markApplied } from './history-admin.js';
-import type { OnlinePreview } from '../online/index.js';
 import { abortActive, completeActive, type OnlineEnv, previewUnit } from './online-runner.js';
 import {
   computeStatus,
@@ -230,7 +230,12 @@ export class Migrator {
         u,
         i > 0
           ? `not previewed: ${i} earlier pending migration(s) change the schema first; plan again once they are applied`
-          : await previewUnit(this.onlineEnv(conn), u.file, u.loaded.definition, this.pgVersion(serverVersion)),
+          : await previewUnit(
+              this.onlineEnv(conn),
+              u.file,
+              u.loaded.definition,
+              this.pgVersion(serverVersion),
+            ),
       );
     }
     return out;

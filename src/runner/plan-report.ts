@@ -76,7 +76,8 @@ async function onlineEntry(
     statements: [], // under `online`, phase by phase
     findings: r.findings,
   };
-  if (typeof preview === 'string') return { ...base, online: { schema: null, statements: null, note: preview } };
+  if (typeof preview === 'string')
+    return { ...base, online: { schema: null, statements: null, note: preview } };
   const statements: ReportedStatement[] = [];
   for (const s of preview.statements) {
     const locks = [];

@@ -4,6 +4,7 @@
  * and `transaction:false` steps). An online migration expands and stops the run.
  */
 import type { TransactionMode } from '../config/define.js';
+import type { OnlinePreview } from '../online/index.js';
 import {
   type Direction,
   type ExecContext,
@@ -11,7 +12,6 @@ import {
   runNonTransactional,
   runTransactional,
 } from './execute.js';
-import type { OnlinePreview } from '../online/index.js';
 import type { RunResult } from './migrator.js';
 import { onlineScript } from './online-report.js';
 import { type OnlineEnv, startUnit } from './online-runner.js';
@@ -88,12 +88,15 @@ export async function runUnits(
     if (u.loaded.definition?.online && direction === 'up') {
       const waiting = units.length - i - 1;
       if (dry) {
-        dry.comment(`${path} (online: \`sluice up\` starts it, then \`sluice complete\` or \`sluice abort\` ends it)`);
+        dry.comment(
+          `${path} (online: \`sluice up\` starts it, then \`sluice complete\` or \`sluice abort\` ends it)`,
+        );
         if (i > 0 || !options.preview) {
           // Planned against the schema the earlier migrations of this run would leave.
           dry.comment(`not previewed: ${i} earlier migration(s) of this run change the schema first`);
         } else dry.lines.push(...onlineScript((await options.preview(u)).statements));
-        if (waiting > 0) dry.comment(`${waiting} later migration(s) wait until the online migration is completed`);
+        if (waiting > 0)
+          dry.comment(`${waiting} later migration(s) wait until the online migration is completed`);
         result.migrations.push({ version, name, durationMs: 0 });
         break;
       }

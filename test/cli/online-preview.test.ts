@@ -65,10 +65,14 @@ describe('online previews and dry-run refusals (real server)', { timeout: SLOW }
     const order = [
       at('-- ==== start: what `sluice up` runs ===='),
       at('-- expand: temporary columns, constraints, triggers'),
-      at('-- locks ACCESS EXCLUSIVE on public.users, held until COMMIT\nLOCK TABLE "public"."users" IN ACCESS EXCLUSIVE MODE;'),
+      at(
+        '-- locks ACCESS EXCLUSIVE on public.users, held until COMMIT\nLOCK TABLE "public"."users" IN ACCESS EXCLUSIVE MODE;',
+      ),
       at('ALTER TABLE "public"."users" ADD COLUMN IF NOT EXISTS "_sluice_full_name" text;'),
       at('-- backfill of public.users: walks public.users by its key (id)'),
-      at('-- locks ROW EXCLUSIVE on sluice.backfill_checkpoints, ROW EXCLUSIVE on public.users\nWITH sluice_cp AS ('),
+      at(
+        '-- locks ROW EXCLUSIVE on sluice.backfill_checkpoints, ROW EXCLUSIVE on public.users\nWITH sluice_cp AS (',
+      ),
       at('WHERE "public"."users"."id" > :last_id AND "public"."users"."id" <= :hi_id'),
       at('CREATE VIEW "sluice_2_full_name"."users"'),
       at('-- ==== complete: what `sluice complete` runs (contract) ===='),
@@ -118,7 +122,9 @@ describe('online previews and dry-run refusals (real server)', { timeout: SLOW }
     );
     const text = await run('plan');
     expect(text.stdout).toContain('2_full_name  online  version schema sluice_2_full_name');
-    expect(text.stdout).toContain('  -- locks ACCESS EXCLUSIVE on public.users (~2000 rows), held until COMMIT');
+    expect(text.stdout).toContain(
+      '  -- locks ACCESS EXCLUSIVE on public.users (~2000 rows), held until COMMIT',
+    );
   });
 
   it('refusal: unsafe lint findings exit 3 on up --dry-run as on up; --allow-unsafe lets both run', async () => {

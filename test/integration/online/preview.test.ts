@@ -10,7 +10,7 @@ import type { Connection } from '../../../src/dialects/dialect.js';
 import { loadParser, parseSql } from '../../../src/lint/parser.js';
 import { previewOnline } from '../../../src/online/index.js';
 import type { PreviewStatement } from '../../../src/online/preview.js';
-import { postgresQuoting, renderInline, sql } from '../../../src/sql/tag.js';
+import { inlineValues, postgresQuoting } from '../../../src/sql/tag.js';
 import { CASES, SETUP } from './cases.js';
 import { abortOnline, completeOnline, fingerprint, type Harness, harness, startOnline } from './harness.js';
 
@@ -24,11 +24,7 @@ afterEach(async () => {
 function logging(conn: Connection, log: string[]): Connection {
   return {
     async query(text, values) {
-      let shown = text.trim();
-      if (values?.length)
-        shown = shown.replace(/\$(\d+)/g, (m, n) =>
-          Number(n) <= values.length ? renderInline(sql`${values[Number(n) - 1]}`, postgresQuoting) : m,
-        );
+      const shown = inlineValues(text.trim(), values ?? [], postgresQuoting);
       const parsed = parseSql(text);
       const parts =
         parsed.ok && !values?.length ? parsed.stmts.map((s) => text.slice(s.start, s.end).trim()) : [shown];
@@ -43,7 +39,8 @@ function logging(conn: Connection, log: string[]): Connection {
  * What the backfill engine sends on its own (its checkpoint table and schema, its batches): not part
  * of the comparison (the start of the state table creates the same schema).
  */
-const engine = (s: string) => s.includes('"backfill_checkpoints"') || s === 'CREATE SCHEMA IF NOT EXISTS "sluice"';
+const engine = (s: string) =>
+  s.includes('"backfill_checkpoints"') || s === 'CREATE SCHEMA IF NOT EXISTS "sluice"';
 
 const previewed = (p: PreviewStatement[], phase: PreviewStatement['phase']) =>
   p.filter((s) => s.phase === phase && !s.backfill && !engine(s.sql)).map((s) => s.sql);
@@ -102,7 +99,11 @@ describe.each([...CASES, REPLACE])('preview of $name', (c) => {
       if (s.kind === 'LOCK') expect(s.locks.map((l) => l.mode)).toEqual(['ACCESS EXCLUSIVE']);
       if (/^CREATE (UNIQUE )?INDEX CONCURRENTLY/.test(s.sql))
         expect(s.locks.map((l) => l.mode)).toEqual(['SHARE UPDATE EXCLUSIVE']);
-      if (s.backfill) expect(s.locks).toContainEqual({ mode: 'ROW EXCLUSIVE', table: s.backfill.target ?? s.backfill.table });
+      if (s.backfill)
+        expect(s.locks).toContainEqual({
+          mode: 'ROW EXCLUSIVE',
+          table: s.backfill.target ?? s.backfill.table,
+        });
     }
 
     // A replaceTable's count of both tables after its copy (a snapshot of reads) is not previewed:
@@ -110,7 +111,11 @@ describe.each([...CASES, REPLACE])('preview of $name', (c) => {
     const real = (log: string[]) =>
       log
         .filter((s) => !engine(s))
-        .filter((s, i, all) => s !== 'BEGIN ISOLATION LEVEL REPEATABLE READ' && all[i - 1] !== 'BEGIN ISOLATION LEVEL REPEATABLE READ');
+        .filter(
+          (s, i, all) =>
+            s !== 'BEGIN ISOLATION LEVEL REPEATABLE READ' &&
+            all[i - 1] !== 'BEGIN ISOLATION LEVEL REPEATABLE READ',
+        );
     const startLog: string[] = [];
     const abortLog: string[] = [];
     const completeLog: string[] = [];
