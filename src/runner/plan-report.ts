@@ -1,7 +1,8 @@
 /**
  * `sluice plan`: for each pending migration, each statement with the locks it takes and on which
  * tables, whether it rewrites or scans, the rows it touches (estimated from the catalog), whether
- * it runs in a transaction, the migration's class, and the linter's findings. Reads only.
+ * it runs in a transaction, the migration's class, and the linter's findings. An online migration
+ * gets its preview instead: what start, complete and abort send, phase by phase. Reads only.
  */
 import type { Connection } from '../dialects/dialect.js';
 import type { Finding } from '../lint/types.js';

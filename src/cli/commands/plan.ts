@@ -30,7 +30,7 @@ export function register(program: Command): void {
         for (const mig of plan) {
           if (mig.online) {
             ctx.out.line(
-              `${c.bold(`${mig.version}_${mig.name}`)}  online  ${mig.online.schema ? `version schema ${mig.online.schema}` : ''}`,
+              `${c.bold(`${mig.version}_${mig.name}`)}  online${mig.online.schema ? `  version schema ${mig.online.schema}` : ''}`,
             );
             if (mig.online.note) ctx.out.line(`  (${mig.online.note})`);
             for (const l of onlineScript(mig.online.statements ?? []))
