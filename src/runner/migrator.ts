@@ -12,7 +12,7 @@ import type { Finding } from '../lint/types.js';
 import { loadMigration } from '../migrations/load.js';
 import { compareVersions, listMigrations } from '../migrations/source.js';
 import type { MigrationFile } from '../migrations/types.js';
-import type { OnlinePreview } from '../online/index.js';
+import type { OnlinePreview, PreviewStatement } from '../online/index.js';
 import type { Direction, ExecContext, RunnerEvent } from './execute.js';
 import { HistoryStore } from './history.js';
 import { type AcceptResult, acceptChange, markApplied } from './history-admin.js';
@@ -57,6 +57,8 @@ export interface RunResult {
   script?: string;
   /** What the linter found in a dry run (a live run refuses on errors instead). */
   findings?: Finding[];
+  /** A dry run's online migration: what start, complete and abort would send (also in `script`). */
+  online?: { version: string; name: string; schema: string | null; statements: PreviewStatement[] }[];
 }
 
 /** What a run works against: the live session (null in a dry run) and the server version. */

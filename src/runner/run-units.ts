@@ -94,7 +94,11 @@ export async function runUnits(
         if (i > 0 || !options.preview) {
           // Planned against the schema the earlier migrations of this run would leave.
           dry.comment(`not previewed: ${i} earlier migration(s) of this run change the schema first`);
-        } else dry.lines.push(...onlineScript((await options.preview(u)).statements));
+        } else {
+          const { schema, statements } = await options.preview(u);
+          dry.lines.push(...onlineScript(statements));
+          result.online = [{ version, name, schema, statements }];
+        }
         if (waiting > 0)
           dry.comment(`${waiting} later migration(s) wait until the online migration is completed`);
         result.migrations.push({ version, name, durationMs: 0 });

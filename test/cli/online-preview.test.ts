@@ -84,11 +84,21 @@ describe('online previews and dry-run refusals (real server)', { timeout: SLOW }
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(out).not.toContain('CREATE TABLE later');
 
-    const j = json<{ dryRun: boolean; migrations: { version: string }[]; sql: string }>(
+    const j = json<{ dryRun: boolean; migrations: { version: string }[]; sql: string; online: any[] }>(
       await run('up', '--dry-run', '--json'),
     );
     expect(j.migrations.map((m) => m.version)).toEqual(['2']);
     expect(j.sql).toBe(out);
+    expect(j.online).toHaveLength(1);
+    expect(j.online[0]).toMatchObject({ version: '2', name: 'full_name', schema: 'sluice_2_full_name' });
+    expect(j.online[0].statements).toContainEqual(
+      expect.objectContaining({
+        phase: 'abort',
+        sql: 'ALTER TABLE "public"."users" DROP COLUMN IF EXISTS "_sluice_full_name"',
+        locks: [{ mode: 'ACCESS EXCLUSIVE', table: 'public.users' }],
+        inTransaction: true,
+      }),
+    );
   });
 
   it('plan shows an online migration by phase with locks and row estimates, as data with --json', async () => {
