@@ -76,7 +76,13 @@ export function printRun(
   }));
   if (result.script !== undefined) {
     ctx.out.line(result.script.trimEnd());
-    ctx.out.result({ dryRun: true, migrations, sql: result.script, findings: result.findings ?? [] });
+    ctx.out.result({
+      dryRun: true,
+      migrations,
+      sql: result.script,
+      findings: result.findings ?? [],
+      ...(result.online ? { online: result.online } : {}),
+    });
     return;
   }
   ctx.out.line(summary(migrations.length));

@@ -28,6 +28,7 @@ export { versionSchemaName } from './names.js';
 export { abortOnline } from './phases/abort.js';
 export { completeOnline } from './phases/complete.js';
 export { startOnline } from './phases/start.js';
+export { type OnlinePreview, type PreviewStatement, previewOnline } from './preview.js';
 export { type OpBuilder, opBuilder } from './registry.js';
 export {
   localSearchPathStatement,

@@ -42,6 +42,11 @@ export interface PhaseContext extends Session {
   backfill(spec: BackfillSpec): Promise<void>;
   /** `complete --drop-old`: remove what a blue-green swap keeps for an instant abort. */
   dropOld: boolean;
+  /**
+   * True in a preview (`sluice plan`, `up --dry-run`): statements are recorded, not run, so a hook
+   * must not act on what a data read returns (there is no copied data to check).
+   */
+  preview: boolean;
 }
 
 /** One operation kind. `O` is its data, `R` what planning resolved for it. */

@@ -98,8 +98,7 @@ export async function setPhase(conn: Connection, version: string, phase: Phase):
   await run(conn, sql`UPDATE ${TABLE} SET phase = ${phase}, updated_at = now() WHERE version = ${version}`);
 }
 
-/** Forgets a migration (after an abort). */
+/** Forgets a migration (after an abort, which ensured the table: no check, so a preview records it too). */
 export async function deleteState(conn: Connection, version: string): Promise<void> {
-  if (!(await stateTableExists(conn))) return;
   await run(conn, sql`DELETE FROM ${TABLE} WHERE version = ${version}`);
 }

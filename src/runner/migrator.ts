@@ -12,11 +12,12 @@ import type { Finding } from '../lint/types.js';
 import { loadMigration } from '../migrations/load.js';
 import { compareVersions, listMigrations } from '../migrations/source.js';
 import type { MigrationFile } from '../migrations/types.js';
+import type { OnlinePreview, PreviewStatement } from '../online/index.js';
 import { DEFAULT_RETRY_POLICY } from '../retry.js';
 import type { Direction, ExecContext, RunnerEvent } from './execute.js';
 import { HistoryStore } from './history.js';
 import { type AcceptResult, acceptChange, markApplied } from './history-admin.js';
-import { abortActive, completeActive, type OnlineEnv } from './online-runner.js';
+import { abortActive, completeActive, type OnlineEnv, previewUnit } from './online-runner.js';
 import {
   computeStatus,
   type HistoryRow,
@@ -57,6 +58,8 @@ export interface RunResult {
   script?: string;
   /** What the linter found in a dry run (a live run refuses on errors instead). */
   findings?: Finding[];
+  /** A dry run's online migration: what start, complete and abort would send (also in `script`). */
+  online?: { version: string; name: string; schema: string | null; statements: PreviewStatement[] }[];
 }
 
 /** What a run works against: the live session (null in a dry run) and the server version. */
@@ -206,6 +209,7 @@ export class Migrator {
     direction: Direction,
     env: RunEnv,
     reports: UnitReport[] = [],
+    preview?: (unit: Unit) => Promise<OnlinePreview>,
   ): Promise<RunResult> {
     return runUnits(units, direction, {
       ctx: this.context(env),
@@ -213,7 +217,40 @@ export class Migrator {
       onEvent: this.onEvent,
       onlineEnv: () => this.onlineEnv(env.conn!),
       reports: new Map(reports.map((r) => [r.unit, r])),
+      preview,
     });
+  }
+
+  private pgVersion(serverVersion: number): number {
+    return this.config.lint.pgVersion ?? Math.floor(serverVersion / 10000);
+  }
+
+  /**
+   * What an online migration would send, recorded by its own phases on `conn` (read-only
+   * meanwhile). Only the first unit of a run is previewed: a later one is planned against the
+   * schema the earlier ones leave, which a preview cannot see.
+   */
+  private async previews(
+    conn: Connection,
+    units: Unit[],
+    serverVersion: number,
+  ): Promise<Map<Unit, OnlinePreview | string>> {
+    const out = new Map<Unit, OnlinePreview | string>();
+    for (const [i, u] of units.entries()) {
+      if (!u.loaded.definition?.online) continue;
+      out.set(
+        u,
+        i > 0
+          ? `not previewed: ${i} earlier pending migration(s) change the schema first; plan again once they are applied`
+          : await previewUnit(
+              this.onlineEnv(conn),
+              u.file,
+              u.loaded.definition,
+              this.pgVersion(serverVersion),
+            ),
+      );
+    }
+    return out;
   }
 
   private onlineEnv(conn: Connection): OnlineEnv {
@@ -260,11 +297,10 @@ export class Migrator {
     return this.withConnection(fn);
   }
 
-  /** Runs `fn` on a dry-run sink, reading status and the server version on a short session. */
   /** Lints what `up` is about to apply, and reports warnings; `down` runs what `up` undid. */
   private async inspect(units: Unit[], direction: Direction, serverVersion: number): Promise<UnitReport[]> {
     if (direction !== 'up' || units.length === 0) return [];
-    const pgVersion = this.config.lint.pgVersion ?? Math.floor(serverVersion / 10000);
+    const pgVersion = this.pgVersion(serverVersion);
     const reports = await inspectUnits(units, { pgVersion, rules: this.config.lint.rules });
     for (const f of reports.flatMap((r) => r.findings)) {
       this.onEvent({
@@ -275,16 +311,29 @@ export class Migrator {
     return reports;
   }
 
-  private async dryRun(direction: Direction, plan: (status: Status) => StatusEntry[]): Promise<RunResult> {
-    const { status, serverVersion } = await this.withConnection(async (conn) => ({
-      status: computeStatus(this.files(), await this.history.read(conn)),
-      serverVersion: await this.serverVersion(conn),
-    }));
-    const units = await this.load(plan(status), direction, serverVersion);
-    const reports = await this.inspect(units, direction, serverVersion);
-    const sink = new DryRunSink(dialectFor(this.config));
-    const result = await this.execute(units, direction, { sink, conn: null, serverVersion }, reports);
-    return { ...result, script: sink.script, findings: reports.flatMap((r) => r.findings) };
+  /**
+   * Runs on a dry-run sink what a live run would, refusing where it would refuse (the linter's
+   * errors too, unless allowed). Status, the server version and an online migration's preview are
+   * read on one session, which the preview makes read-only while it records.
+   */
+  private async dryRun(
+    direction: Direction,
+    plan: (status: Status) => StatusEntry[],
+    options: RunOptions = {},
+  ): Promise<RunResult> {
+    return this.withConnection(async (conn) => {
+      const status = computeStatus(this.files(), await this.history.read(conn));
+      const serverVersion = await this.serverVersion(conn);
+      const units = await this.load(plan(status), direction, serverVersion);
+      const reports = await this.inspect(units, direction, serverVersion);
+      if (!options.allowUnsafe) assertSafe(reports);
+      const sink = new DryRunSink(dialectFor(this.config));
+      const preview = (u: Unit) =>
+        previewUnit(this.onlineEnv(conn), u.file, u.loaded.definition!, this.pgVersion(serverVersion));
+      const env = { sink, conn: null, serverVersion };
+      const result = await this.execute(units, direction, env, reports, preview);
+      return { ...result, script: sink.script, findings: reports.flatMap((r) => r.findings) };
+    });
   }
 
   /** Plans and runs under the runner lock: a runner that waited finds the work already done. */
@@ -315,7 +364,7 @@ export class Migrator {
     const parsed = parseUpTarget(target);
     const outOfOrder = options.allowOutOfOrder ?? this.config.outOfOrder;
     const plan = (status: Status) => planUp(status, parsed, { outOfOrder });
-    return options.dryRun ? this.dryRun('up', plan) : this.live('up', plan, options);
+    return options.dryRun ? this.dryRun('up', plan, options) : this.live('up', plan, options);
   }
 
   /**
@@ -338,9 +387,10 @@ export class Migrator {
       if (entries.length === 0) return [];
       const serverVersion = await this.serverVersion(conn);
       const units = await this.load(entries, 'up', serverVersion);
-      const pgVersion = this.config.lint.pgVersion ?? Math.floor(serverVersion / 10000);
+      const pgVersion = this.pgVersion(serverVersion);
       const reports = await inspectUnits(units, { pgVersion, rules: this.config.lint.rules });
-      return buildPlan(conn, reports, this.config.transaction);
+      const previews = await this.previews(conn, units, serverVersion);
+      return buildPlan(conn, reports, this.config.transaction, previews);
     });
   }
 

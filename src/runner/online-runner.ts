@@ -75,6 +75,23 @@ export async function startUnit(
   });
 }
 
+/**
+ * What `startUnit` (then `complete` or `abort`) would send, recorded by the same phases without
+ * changing anything; `env.conn` is read-only meanwhile. Refuses where `up` would.
+ *
+ * @example
+ * const preview = await previewUnit(env, file, definition, 15);
+ */
+export async function previewUnit(
+  env: OnlineEnv,
+  file: MigrationFile,
+  definition: MigrationDefinition,
+  pgVersion: number,
+): Promise<import('../online/index.js').OnlinePreview> {
+  const online = await import('../online/index.js');
+  return online.previewOnline(context(env, file, definition), pgVersion);
+}
+
 async function definitionOf(
   status: Status,
   version: string,

@@ -4,9 +4,11 @@
  * and `transaction:false` steps). An online migration expands and stops the run.
  */
 import type { TransactionMode } from '../config/define.js';
+import type { OnlinePreview } from '../online/index.js';
 import type { Direction, ExecContext, RunnerEvent } from './execute.js';
 import type { RunResult } from './migrator.js';
 import { runNonTransactional } from './non-transactional.js';
+import { onlineScript } from './online-report.js';
 import { type OnlineEnv, startUnit } from './online-runner.js';
 import type { OperationsRecord } from './operations-step.js';
 import type { Unit } from './prepare.js';
@@ -22,6 +24,8 @@ export interface RunUnitsOptions {
   onlineEnv: () => OnlineEnv;
   /** What the linter and analyzer said of each unit (`up` only): its class, each statement's needs. */
   reports: Map<Unit, UnitReport>;
+  /** A dry run's preview of an online migration (what start, complete and abort would send). */
+  preview?: (unit: Unit) => Promise<OnlinePreview>;
 }
 
 /**
@@ -75,16 +79,27 @@ export async function runUnits(
     const started = performance.now();
     const { version, name, path } = u.file;
     if (u.loaded.definition?.online && direction === 'up') {
+      const waiting = units.length - i - 1;
       if (dry) {
         dry.comment(
-          `${path} (online: expand, dual-write triggers, backfill and version schema run on \`sluice up\`)`,
+          `${path} (online: \`sluice up\` starts it, then \`sluice complete\` or \`sluice abort\` ends it)`,
         );
-        continue;
+        if (i > 0 || !options.preview) {
+          // Planned against the schema the earlier migrations of this run would leave.
+          dry.comment(`not previewed: ${i} earlier migration(s) of this run change the schema first`);
+        } else {
+          const { schema, statements } = await options.preview(u);
+          dry.lines.push(...onlineScript(statements));
+          result.online = [{ version, name, schema, statements }];
+        }
+        if (waiting > 0)
+          dry.comment(`${waiting} later migration(s) wait until the online migration is completed`);
+        result.migrations.push({ version, name, durationMs: 0 });
+        break;
       }
       onEvent({ type: 'migration-start', direction, version, name, file: path });
       await startUnit(options.onlineEnv(), u.file, u.loaded.definition);
       result.migrations.push({ version, name, durationMs: performance.now() - started });
-      const waiting = units.length - i - 1;
       if (waiting > 0)
         onEvent({
           type: 'note',

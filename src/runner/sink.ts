@@ -5,7 +5,7 @@
  */
 import type { Connection, Dialect, OperationStatement, QueryResult } from '../dialects/dialect.js';
 import { MigrationFailedError } from '../errors.js';
-import { renderInline, sql as sqlTag } from '../sql/tag.js';
+import { inlineValues } from '../sql/tag.js';
 
 /** Where a statement came from, for error messages. */
 export interface StatementOrigin {
@@ -53,13 +53,8 @@ export class DryRunSink implements StatementSink {
 
   async exec<R>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>> {
     let shown = text.trim();
-    if (values && values.length > 0) {
-      // Parameters are inlined as literals so the script can be pasted into psql.
-      shown = shown.replace(/\$(\d+)/g, (m, n: string) => {
-        const i = Number(n) - 1;
-        return i < values.length ? renderInline(sqlTag`${values[i]}`, this.dialect.quoting) : m;
-      });
-    }
+    // Parameters are inlined as literals so the script can be pasted into psql.
+    if (values && values.length > 0) shown = inlineValues(shown, values, this.dialect.quoting);
     this.lines.push(/;\s*$/.test(shown) ? shown : `${shown};`);
     return { rows: [], rowCount: 0 };
   }

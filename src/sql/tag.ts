@@ -156,6 +156,20 @@ export function renderInline(fragment: SqlFragment, quoting: Quoting): string {
   ).text;
 }
 
+/**
+ * A driver's text with its `$n` placeholders replaced by the values as literals: how dry runs and
+ * previews show a statement that was sent with bound values.
+ *
+ * @example
+ * inlineValues('SELECT $1', ["it's"], postgresQuoting) // SELECT 'it''s'
+ */
+export function inlineValues(text: string, values: readonly unknown[], quoting: Quoting): string {
+  return text.replace(/\$(\d+)/g, (m, n: string) => {
+    const i = Number(n) - 1;
+    return i < values.length ? renderInline(sql`${values[i]}`, quoting) : m;
+  });
+}
+
 function pgLiteral(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'number' || typeof value === 'bigint') {

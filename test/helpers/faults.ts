@@ -7,18 +7,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import type pg from 'pg';
 import { BIN } from './cli.js';
 
-/** mulberry32: a small seedable generator, good enough to pick kill moments. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface KilledRun {
   /** `killed`: SIGKILL arrived before the process ended on its own. */
   outcome: 'killed' | 'exited';

@@ -9,7 +9,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { tempProject } from '../helpers/cli.js';
 import { createPgDatabase, pgClient, type TestDatabase } from '../helpers/databases.js';
-import { prng, runAndKill } from '../helpers/faults.js';
+import { runAndKill } from '../helpers/faults.js';
+import { seededRandom } from '../helpers/seeded.js';
 
 const SEED = Number(process.env.SLUICE_FAULT_SEED ?? 20261203);
 const KILLS = 22;
@@ -135,7 +136,7 @@ describe('exactly once after kill -9 (real server)', () => {
       const clean = await runAndKill(args(reference.url), { cwd: project.dir, observer, killAfterMs: null });
       expect(clean.code, clean.stderr.slice(-3000)).toBe(0);
 
-      const rand = prng(SEED);
+      const rand = seededRandom(SEED);
       const kills: number[] = [];
       let orphans = 0;
       for (let attempt = 0; kills.length < KILLS && attempt < KILLS * 3; attempt++) {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { onlineScript } from '../../runner/online-report.js';
 import { commandContext, withMigrator } from '../context.js';
 import { c } from '../output.js';
 
@@ -27,6 +28,16 @@ export function register(program: Command): void {
         ctx.out.result({ migrations: plan });
         if (plan.length === 0) ctx.out.line('Nothing pending.');
         for (const mig of plan) {
+          if (mig.online) {
+            ctx.out.line(
+              `${c.bold(`${mig.version}_${mig.name}`)}  online${mig.online.schema ? `  version schema ${mig.online.schema}` : ''}`,
+            );
+            if (mig.online.note) ctx.out.line(`  (${mig.online.note})`);
+            for (const l of onlineScript(mig.online.statements ?? []))
+              for (const part of l.split('\n')) ctx.out.line(`  ${part}`);
+            ctx.out.line();
+            continue;
+          }
           ctx.out.line(
             `${c.bold(`${mig.version}_${mig.name}`)}  ${mig.class}  ${mig.inTransaction ? 'in a transaction' : c.yellow('outside a transaction')}`,
           );

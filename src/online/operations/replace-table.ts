@@ -331,6 +331,7 @@ async function installSync(
 }
 
 async function verifyCounts(x: PhaseContext, r: Resolved): Promise<void> {
+  if (x.preview) return; // nothing was copied: there is nothing to count
   const s = x.plan.schema;
   // One snapshot for both counts: sync triggers write both tables in the writer's transaction.
   await x.conn.query('BEGIN ISOLATION LEVEL REPEATABLE READ');

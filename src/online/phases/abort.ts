@@ -10,7 +10,7 @@ import { clearBackfill } from '../backfill/index.js';
 import { withShortLocks } from '../db.js';
 import { STATE_SCHEMA } from '../names.js';
 import { handlerFor } from '../registry.js';
-import { deleteState, ensureStateTable, readState, setPhase } from '../state.js';
+import { deleteState, ensureStateTable, readState, type StateRow, setPhase } from '../state.js';
 import { dropTriggerStatements, needsTrigger } from '../triggers.js';
 import type { OnlineContext } from '../types.js';
 import { dropVersionViewsStatements } from '../views.js';
@@ -20,13 +20,14 @@ import { dropPassThroughViews, lockFirst } from './locking.js';
 
 /**
  * Aborts an online migration; a no-op when it is unknown (already aborted, or never started).
+ * `given` is the state to work from instead of the stored one (a preview's, after a previewed start).
  *
  * @example
  * await abortOnline({ conn, version, name, definition, lockTimeoutMs: 2000, lockRetries: 10 });
  */
-export async function abortOnline(ctx: OnlineContext): Promise<void> {
+export async function abortOnline(ctx: OnlineContext, given?: StateRow): Promise<void> {
   await ensureStateTable(ctx.conn);
-  const state = await readState(ctx.conn, ctx.version);
+  const state = given ?? (await readState(ctx.conn, ctx.version));
   if (!state) return;
   const label = `${ctx.version}_${ctx.name}`;
   if (state.phase === 'completed') {

@@ -64,14 +64,18 @@ async function dropOldData(
 
 /**
  * Runs the contract phase of an active online migration. With `dropOld`, a replaced table's old copy
- * is dropped too (also when the swap was done by an earlier `complete`).
+ * is dropped too (also when the swap was done by an earlier `complete`). `given` is the state to
+ * work from instead of the stored one (a preview's, after a previewed start).
  *
  * @example
  * await completeOnline({ conn, version, name, definition, lockTimeoutMs: 2000, lockRetries: 10, dropOld: true });
  */
-export async function completeOnline(ctx: OnlineContext & { dropOld?: boolean }): Promise<void> {
+export async function completeOnline(
+  ctx: OnlineContext & { dropOld?: boolean },
+  given?: StateRow,
+): Promise<void> {
   await ensureStateTable(ctx.conn);
-  const state = await readState(ctx.conn, ctx.version);
+  const state = given ?? (await readState(ctx.conn, ctx.version));
   const label = `${ctx.version}_${ctx.name}`;
   if (!state)
     throw new SluiceError('online-not-started', `Online migration ${label} has not been started.`, {

@@ -7,6 +7,8 @@ import { type BackfillSpec, runBackfill } from '../backfill/index.js';
 import { checkSignal, run, type Session } from '../db.js';
 import { STATE_SCHEMA } from '../names.js';
 import type { PhaseContext } from '../operation.js';
+import { recordBackfill } from '../preview-backfill.js';
+import { RecordingConnection } from '../recording.js';
 import type { OnlinePlan } from '../types.js';
 
 /**
@@ -16,6 +18,10 @@ import type { OnlinePlan } from '../types.js';
  */
 export function phaseContext(s: Session, plan: OnlinePlan, dropOld: boolean): PhaseContext {
   const conn = s.conn;
+  // A preview (plan, --dry-run): statements are recorded, and probes first see what the statements
+  // recorded before them would have changed.
+  const rec = conn instanceof RecordingConnection ? conn : null;
+  const known = rec?.catalog;
   // to_regclass takes a name as text: quote both parts so odd names resolve exactly.
   const q = (n: string) => `"${n.replace(/"/g, '""')}"`;
   const rel = (name: string) => `${q(plan.schema)}.${q(name)}`;
@@ -35,6 +41,7 @@ export function phaseContext(s: Session, plan: OnlinePlan, dropOld: boolean): Ph
     ...s,
     plan,
     dropOld,
+    preview: rec !== null,
     async run<R>(f: SqlFragment) {
       if (batching && f.isStatic) {
         pending.push(f);
@@ -57,28 +64,38 @@ export function phaseContext(s: Session, plan: OnlinePlan, dropOld: boolean): Ph
     },
     async columnExists(table, column) {
       await flush();
+      const k = known?.column(plan.schema, table, column);
+      if (k !== undefined) return k;
+      const live = known?.liveName(plan.schema, table) ?? table;
       const r = await run<{ ok: boolean }>(
         conn,
-        sql`SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(${rel(table)})
+        sql`SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(${rel(live)})
               AND attname = ${column} AND attnum > 0 AND NOT attisdropped) AS ok`,
       );
       return r.rows[0]?.ok === true;
     },
     async tableExists(table) {
       await flush();
+      const k = known?.table(plan.schema, table);
+      if (k !== undefined) return k;
       const r = await run<{ ok: boolean }>(conn, sql`SELECT to_regclass(${rel(table)}) IS NOT NULL AS ok`);
       return r.rows[0]?.ok === true;
     },
     async constraint(table, name) {
       await flush();
+      const k = known?.constraint(plan.schema, name);
+      if (k !== undefined) return k;
+      const live = known?.liveName(plan.schema, table) ?? table;
       const r = await run<{ valid: boolean }>(
         conn,
-        sql`SELECT convalidated AS valid FROM pg_constraint WHERE conrelid = to_regclass(${rel(table)}) AND conname = ${name}`,
+        sql`SELECT convalidated AS valid FROM pg_constraint WHERE conrelid = to_regclass(${rel(live)}) AND conname = ${name}`,
       );
       return r.rows[0] ?? null;
     },
     async index(name) {
       await flush();
+      const k = known?.index(plan.schema, name);
+      if (k !== undefined) return k;
       const r = await run<{ valid: boolean }>(
         conn,
         sql`SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = to_regclass(${rel(name)})`,
@@ -97,6 +114,13 @@ export function phaseContext(s: Session, plan: OnlinePlan, dropOld: boolean): Ph
     async backfill(spec: BackfillSpec) {
       checkSignal(s);
       s.onEvent?.({ type: 'backfill', message: `backfill ${spec.id}` });
+      if (rec) {
+        // The walked table exists before the migration: its key is the one planning read.
+        const keyTable = spec.mode === 'update' ? spec.table : spec.source;
+        const t = plan.tables.find((x) => x.physical === keyTable.name && x.oldName !== null);
+        recordBackfill(rec, spec, t?.primaryKey ?? []);
+        return;
+      }
       await runBackfill(conn, spec, {
         ...s.backfillOptions,
         stateSchema: STATE_SCHEMA,

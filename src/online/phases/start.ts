@@ -106,13 +106,14 @@ async function planMigration(ctx: OnlineContext): Promise<StateRow> {
 }
 
 /**
- * Runs (or resumes) the expand phase. Returns when both versions work; does nothing when the
+ * Runs (or resumes) the expand phase. Returns when both versions work, with the state it worked
+ * from (a preview hands it to complete and abort); does nothing and returns null when the
  * migration is already active.
  *
  * @example
  * await startOnline({ conn, version, name, definition, lockTimeoutMs: 2000, lockRetries: 10 });
  */
-export async function startOnline(ctx: OnlineContext): Promise<void> {
+export async function startOnline(ctx: OnlineContext): Promise<StateRow | null> {
   await ensureStateTable(ctx.conn);
   let state = await readState(ctx.conn, ctx.version);
   if (state && state.phase !== 'expanding') {
@@ -121,7 +122,7 @@ export async function startOnline(ctx: OnlineContext): Promise<void> {
         hint: 'Run sluice abort to finish it, then run sluice up again.',
       });
     }
-    return;
+    return null;
   }
   if (!state) {
     state = await planMigration(ctx);
@@ -135,6 +136,7 @@ export async function startOnline(ctx: OnlineContext): Promise<void> {
   }
   try {
     await expand(ctx, state.plan);
+    return state;
   } catch (error) {
     if (error instanceof SluiceError) throw error;
     const info = postgresDialect.errorInfo(error);

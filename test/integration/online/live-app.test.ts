@@ -145,7 +145,7 @@ async function finish(x: Harness, live: LiveApp[], labels: string[]): Promise<Li
 
 type Phase = 'up' | 'complete' | 'abort';
 
-const RUN: Record<Phase, (c: OnlineContext) => Promise<void>> = {
+const RUN: Record<Phase, (c: OnlineContext) => Promise<unknown>> = {
   up: startOnline,
   complete: completeOnline,
   abort: abortOnline,
@@ -201,7 +201,7 @@ describe.each(SCENARIOS)('$name', (s) => {
       const { x, live } = await setup(s.seed);
       const c = ctx(x, s.ops, ms);
       const failed = await phases(
-        s.phases.map(([label, phase]) => [label, () => RUN[phase](c)]),
+        s.phases.map(([label, phase]) => [label, async () => void (await RUN[phase](c))]),
         live,
       );
       await finish(
