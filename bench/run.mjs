@@ -3,7 +3,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const benches = ['core.mjs', 'lint.mjs', 'backfill.mjs', 'trigger.mjs', 'online.mjs', 'online-apps.mjs'];
+const benches = [
+  'core.mjs',
+  'lint.mjs',
+  'backfill.mjs',
+  'trigger.mjs',
+  'online.mjs',
+  'online-apps.mjs',
+  'polite-wait.mjs',
+];
 let failed = 0;
 for (const b of benches) {
   const path = new URL(b, import.meta.url).pathname;

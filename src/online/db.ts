@@ -5,6 +5,7 @@
  */
 import type { Connection, QueryResult } from '../dialects/dialect.js';
 import { LockTimeoutError, SluiceError } from '../errors.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, withLockRetries } from '../retry.js';
 import { postgresQuoting, raw, render, type SqlFragment, sql } from '../sql/tag.js';
 
 /** What phases need from the runner's context. */
@@ -12,6 +13,8 @@ export interface Session {
   conn: Connection;
   lockTimeoutMs: number;
   lockRetries: number;
+  /** Retries stop once this much time has passed (ms; default 2 minutes). */
+  lockRetryBudgetMs?: number;
   onEvent?: (e: { type: string; message: string; progress?: unknown }) => void;
   signal?: AbortSignal;
   /** Passed through to the backfill engine. */
@@ -90,8 +93,6 @@ async function deadlockTimeoutMs(conn: Connection): Promise<number> {
   return ms;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Throws if the runner asked to stop. */
 export function checkSignal(s: Session): void {
   if (s.signal?.aborted)
@@ -115,7 +116,15 @@ export async function withShortLocks<T>(
   fn: (tx: { locked(): void }) => Promise<T>,
 ): Promise<T> {
   const timeout = lockWaitMs(s.lockTimeoutMs, await deadlockTimeoutMs(s.conn));
-  for (let attempt = 0; ; attempt++) {
+  const policy: RetryPolicy = {
+    ...DEFAULT_RETRY_POLICY,
+    baseMs: 50,
+    retries: s.lockRetries,
+    budgetMs: s.lockRetryBudgetMs ?? DEFAULT_RETRY_POLICY.budgetMs,
+  };
+  let attempts = 0;
+  const attempt = async () => {
+    attempts++;
     checkSignal(s);
     await s.conn.query('BEGIN');
     const began = performance.now();
@@ -130,26 +139,31 @@ export async function withShortLocks<T>(
       s.onEvent?.({
         type: 'lock',
         message: `${label}: locks held ${heldMs.toFixed(1)} ms (transaction ${(end - began).toFixed(1)} ms)`,
-        progress: { label, heldMs, transactionMs: end - began, attempts: attempt + 1 },
+        progress: { label, heldMs, transactionMs: end - began, attempts },
       });
       return result;
     } catch (error) {
       await s.conn.query('ROLLBACK').catch(() => {});
-      const code = sqlState(error);
-      if (code === undefined || !RETRYABLE.has(code)) throw error;
-      if (attempt >= s.lockRetries) {
-        throw new LockTimeoutError(
-          `${label}: could not get the locks it needs within ${timeout} ms after ${attempt + 1} attempts.`,
-          {
-            hint: 'A long transaction holds a table or version-schema view it needs, or traffic never left them all free at once; end long transactions, or raise lockRetries, and run again (each lock wait is lockTimeout, at most 30% of deadlock_timeout).',
-          },
-        );
-      }
-      // Exponential backoff with full jitter: retries from several runners do not line up, and the
-      // application's queued queries get through between attempts.
-      const delay = Math.min(5000, 50 * 2 ** attempt);
-      s.onEvent?.({ type: 'lock-retry', message: `${label}: lock busy, retrying (attempt ${attempt + 2})` });
-      await sleep(delay / 2 + Math.random() * (delay / 2));
+      throw error;
     }
+  };
+  const retryable = (error: unknown) => {
+    const code = sqlState(error);
+    return code !== undefined && RETRYABLE.has(code);
+  };
+  try {
+    // Backoff with jitter: retries from several runners do not line up, and the application's
+    // queued queries get through between attempts.
+    return await withLockRetries(policy, attempt, retryable, () =>
+      s.onEvent?.({ type: 'lock-retry', message: `${label}: lock busy, retrying (attempt ${attempts + 1})` }),
+    );
+  } catch (error) {
+    if (!retryable(error)) throw error;
+    throw new LockTimeoutError(
+      `${label}: could not get the locks it needs within ${timeout} ms after ${attempts} attempts.`,
+      {
+        hint: 'A long transaction holds a table or version-schema view it needs, or traffic never left them all free at once; end long transactions, or raise lockRetries/lockRetryBudget, and run again (each lock wait is lockTimeout, at most 30% of deadlock_timeout).',
+      },
+    );
   }
 }

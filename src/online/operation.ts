@@ -29,6 +29,11 @@ export interface PhaseContext extends Session {
   flush(): Promise<void>;
   columnExists(table: string, column: string): Promise<boolean>;
   tableExists(table: string): Promise<boolean>;
+  /**
+   * Which of these relations (tables or views, any schema) exist, in order: what a preview recorded
+   * first, then one read of the live catalog for the rest.
+   */
+  relationsExist(relations: readonly { schema: string; name: string }[]): Promise<boolean[]>;
   /** A constraint of `table`: null when missing. */
   constraint(table: string, name: string): Promise<{ valid: boolean } | null>;
   /** An index of the plan's schema: null when missing. */

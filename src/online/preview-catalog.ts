@@ -89,6 +89,8 @@ export class PreviewCatalog {
         if (kind === 'OBJECT_TABLE') this.setTable({ schema, name }, false);
         else if (kind === 'OBJECT_INDEX') this.indexes.set(key(schema, name), null);
       }
+    } else if ('ViewStmt' in node) {
+      this.setTable(this.rel(node.ViewStmt.view), true);
     } else if ('IndexStmt' in node) {
       const rel = this.rel(node.IndexStmt.relation);
       if (node.IndexStmt.idxname) this.indexes.set(key(rel.schema, node.IndexStmt.idxname), { valid: true });

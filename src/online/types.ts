@@ -220,6 +220,8 @@ export interface OnlineContext {
   lockTimeoutMs: number;
   /** Retries (with backoff and jitter) when such a lock is not had in time. */
   lockRetries: number;
+  /** Retries stop once this much time has passed (ms; default 2 minutes). */
+  lockRetryBudgetMs?: number;
   onEvent?: (e: { type: string; message: string; progress?: unknown }) => void;
   /** Stops between steps and between backfill batches; running the command again resumes. */
   signal?: AbortSignal;

@@ -260,6 +260,7 @@ export class Migrator {
       history: this.history,
       lockTimeoutMs: this.config.lockTimeoutMs,
       lockRetries: this.config.lockRetries,
+      lockRetryBudgetMs: this.config.lockRetryBudgetMs,
       onEvent: this.onEvent,
     };
   }

@@ -17,6 +17,7 @@ export interface OnlineEnv {
   history: HistoryStore;
   lockTimeoutMs: number;
   lockRetries: number;
+  lockRetryBudgetMs?: number;
   onEvent: (event: RunnerEvent) => void;
   signal?: AbortSignal;
 }
@@ -40,6 +41,7 @@ function context(env: OnlineEnv, file: { version: string; name: string }, defini
     definition,
     lockTimeoutMs: env.lockTimeoutMs,
     lockRetries: env.lockRetries,
+    lockRetryBudgetMs: env.lockRetryBudgetMs,
     signal: env.signal,
     onEvent: (e: { type: string; message: string; progress?: unknown }) =>
       env.onEvent(

@@ -131,10 +131,10 @@ UPDATE counter SET n = n + 10 WHERE id = 1;
       await blocker.query('BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM counter');
       await killDuring('CREATE INDEX CONCURRENTLY%', async () => {
         // The orphaned build dies before it finishes (as when the server cancels it), once its
-        // index exists in the catalog.
+        // index exists in the catalog; the timeout makes the call wait until the backend is gone.
         for (let i = 0; i < 500 && (await validity()).length === 0; i++) await sleep(10);
         await observer.query(
-          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX CONCURRENTLY%' AND pid <> pg_backend_pid()",
+          "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX CONCURRENTLY%' AND pid <> pg_backend_pid()",
         );
         await blocker.query('COMMIT');
         await blocker.end();

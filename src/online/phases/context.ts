@@ -81,6 +81,22 @@ export function phaseContext(s: Session, plan: OnlinePlan, dropOld: boolean): Ph
       const r = await run<{ ok: boolean }>(conn, sql`SELECT to_regclass(${rel(table)}) IS NOT NULL AS ok`);
       return r.rows[0]?.ok === true;
     },
+    async relationsExist(relations) {
+      await flush();
+      const decided = relations.map((r) => known?.table(r.schema, r.name));
+      const ask = relations.filter((_, i) => decided[i] === undefined);
+      const names = ask.map((r) => `${q(r.schema)}.${q(r.name)}`);
+      const live =
+        names.length === 0
+          ? []
+          : (
+              await run<{ ok: boolean }>(
+                conn,
+                sql`SELECT to_regclass(name) IS NOT NULL AS ok FROM unnest(${names}::text[]) WITH ORDINALITY AS u(name, i) ORDER BY i`,
+              )
+            ).rows.map((r) => r.ok === true);
+      return decided.map((d) => d ?? live.shift() ?? false);
+    },
     async constraint(table, name) {
       await flush();
       const k = known?.constraint(plan.schema, name);

@@ -116,15 +116,11 @@ export async function lockFirst(
     ...viewsToLock(x.plan, tables, hook),
     ...tables.map((name) => ({ schema: x.plan.schema, name })),
   ];
-  // One catalog read for which of them exist (a view of an emptied schema, a table not made yet).
-  const quote = (n: string) => `"${n.replace(/"/g, '""')}"`;
-  const found = await x.run<{ i: number }>(
-    sql`SELECT i::int AS i FROM unnest(${wanted.map((r) => `${quote(r.schema)}.${quote(r.name)}`)}::text[])
-          WITH ORDINALITY AS u(name, i) WHERE to_regclass(name) IS NOT NULL ORDER BY i`,
-  );
+  // Which of them exist (a view of an emptied schema, a table not made yet): one catalog read.
+  const exists = await x.relationsExist(wanted);
   await lockRelationsInOrder(
     (f) => x.run(f),
-    found.rows.map(({ i }) => wanted[i - 1]!).map((r) => ident(r.schema, r.name)),
+    wanted.filter((_, i) => exists[i]).map((r) => ident(r.schema, r.name)),
   );
   // Send the LOCKs now: the hold is measured from when they return.
   await x.flush();
