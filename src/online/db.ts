@@ -56,9 +56,10 @@ function sqlState(error: unknown): string | undefined {
 export async function lockRelationsInOrder(
   exec: (f: SqlFragment) => Promise<unknown>,
   relations: SqlFragment[],
+  mode: 'ACCESS EXCLUSIVE' | 'EXCLUSIVE' = 'ACCESS EXCLUSIVE',
 ): Promise<void> {
   for (const [i, t] of relations.entries()) {
-    await exec(sql`LOCK TABLE ${t} IN ACCESS EXCLUSIVE MODE${raw(i > 0 ? ' NOWAIT' : '')}`);
+    await exec(sql`LOCK TABLE ${t} IN ${raw(mode)} MODE${raw(i > 0 ? ' NOWAIT' : '')}`);
   }
 }
 

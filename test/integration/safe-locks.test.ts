@@ -168,8 +168,10 @@ const exclusiveStatements = (obs: Observation) => [
       s.sessions
         .filter((x) => x.locks.some((l) => l.granted && l.mode === 'AccessExclusiveLock'))
         .map((x) => x.query.trim())
-        // sluice's own progress record, committed with the statement that took the lock.
-        .filter((q) => !/"sluice_migrations"/.test(q)),
+        // sluice's own bookkeeping: the progress record committed with the statement that took the
+        // lock, and the statements that end the run on the same session (a sample reads pg_locks and
+        // pg_stat_activity at slightly different instants, so a lock may show beside the next query).
+        .filter((q) => !/"sluice_migrations"|^(ROLLBACK|COMMIT|SET |SELECT pg_advisory_unlock)/.test(q)),
     ),
   ),
 ];
@@ -367,7 +369,7 @@ describe('safe-by-default rewrites hold strong locks only briefly under concurre
           WHERE c.conname = '${name}'`,
       );
     expect(await unique('big_v_key')).toEqual({ type: 'u', valid: true });
-    expect(exclusiveStatements(safe).every((q) => /USING INDEX/.test(q))).toBe(true);
+    expect(exclusiveStatements(safe).filter((q) => !/USING INDEX/.test(q))).toEqual([]);
 
     expectBlockingScan(
       await apply('2_unique.ts', `await db.addUnique('big', ['u'], { concurrently: false });`, true),

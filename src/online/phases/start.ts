@@ -11,9 +11,9 @@
 import { postgresDialect } from '../../dialects/postgres/dialect.js';
 import { loadParser } from '../../dialects/postgres/parser.js';
 import { MigrationFailedError, RefusedError, SluiceError } from '../../errors.js';
-import { sql } from '../../sql/tag.js';
+import { ident, sql } from '../../sql/tag.js';
 import { checkExpressions } from '../check-expressions.js';
-import { run, withShortLocks } from '../db.js';
+import { lockRelationsInOrder, run, withShortLocks } from '../db.js';
 import { introspect } from '../introspect.js';
 import { BASE_SCHEMA, versionSchemaName } from '../names.js';
 import { buildPlan } from '../plan.js';
@@ -203,8 +203,20 @@ async function expand(ctx: OnlineContext, plan: OnlinePlan): Promise<void> {
   for (const s of steps) await s.h.build?.(s.op, s.resolved, x);
   ctx.onEvent?.({ type: 'step', message: `version schemas ${plan.oldSchema} and ${plan.newSchema}` });
 
+  // The dual-write triggers tell the writer's version by current_schema(). A write that resolved its
+  // table before the new version schema existed, and whose trigger runs after the schema is
+  // committed, would be taken for the new version while it wrote the old columns. Holding the
+  // tables in EXCLUSIVE mode (reads go on) while the schemas are created closes that window: writes
+  // already running finish first, and writes that arrive wait, then resolve their names again.
+  const written = plan.tables.filter((t) => needsTrigger(t) && t.oldName !== null).map((t) => t.physical);
   await withShortLocks(ctx, 'version schemas', () =>
     x.batch(async () => {
+      const exists = await x.relationsExist(written.map((name) => ({ schema: plan.schema, name })));
+      await lockRelationsInOrder(
+        (f) => x.run(f),
+        written.filter((_, i) => exists[i]).map((name) => ident(plan.schema, name)),
+        'EXCLUSIVE',
+      );
       for (const f of versionSchemaStatements(plan, 'old')) await x.run(f);
       for (const f of versionSchemaStatements(plan, 'new')) await x.run(f);
       await x.run(setPhaseStatement(ctx.version, 'active'));
