@@ -31,6 +31,8 @@ export interface LintStatementsOptions extends Pick<LintOptions, 'rules'> {
   syntaxOnly?: boolean;
   /** Receives the analysis of each parsed statement (the runner's plan reuses it: one parse). */
   onAnalysis?: (statementIndex: number, analysis: StatementAnalysis) => void;
+  /** Receives each reported finding (after ignores) with the index of its statement. */
+  onFinding?: (finding: Finding, statementIndex: number) => void;
 }
 
 /**
@@ -191,7 +193,7 @@ export async function lintStatements(
     rule.finish(finishCtx);
   }
 
-  const kept = applyIgnores(found, directives);
+  const kept = applyIgnores(found, directives, options.onFinding);
   if (!options.syntaxOnly) kept.push(...directiveFindings(directives, enabled, ctx));
   return kept.sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
 }
@@ -200,7 +202,11 @@ function canonical(id: string): string {
   return RULE_ALIASES[id] ?? id;
 }
 
-function applyIgnores(found: Located[], directives: IgnoreDirective[]): Finding[] {
+function applyIgnores(
+  found: Located[],
+  directives: IgnoreDirective[],
+  onFinding?: LintStatementsOptions['onFinding'],
+): Finding[] {
   const kept: Finding[] = [];
   for (const { finding: f, statementIndex } of found) {
     let suppressed = false;
@@ -210,7 +216,9 @@ function applyIgnores(found: Located[], directives: IgnoreDirective[]): Finding[
       d.used.add(f.rule);
       suppressed = true;
     }
-    if (!suppressed) kept.push(f);
+    if (suppressed) continue;
+    kept.push(f);
+    onFinding?.(f, statementIndex);
   }
   return kept;
 }
