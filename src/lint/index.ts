@@ -8,6 +8,7 @@ export { analyzeNode, analyzeStatement, analyzeStatementSync, migrationClass } f
 export type { MigrationAnalysis, StatementReport } from './analyze-migration.js';
 export { analyzeMigration } from './analyze-migration.js';
 export { tableKey } from './ast.js';
+export { fixSqlText } from './fix-files.js';
 export type { FormatOptions, LintFormat } from './format/index.js';
 export {
   formatFindings,

@@ -61,6 +61,8 @@ export interface Rule {
    * Unset: the finding always counts.
    */
   hazard?: 'lock' | 'compatibility';
+  /** Its `fix` replaces the statement with SQL of the same effect: `sluice lint --fix` writes it. */
+  autofix?: boolean;
   check?(ctx: RuleContext): void;
   finish?(ctx: FinishContext): void;
 }
