@@ -44,6 +44,11 @@ export interface SluiceConfig {
     pgVersion?: number;
     /** Per-rule severity override, or `off`. */
     rules?: Record<string, 'off' | 'warning' | 'error'>;
+    /**
+     * `up` does not lint migrations up to and including this version (a legacy history applied
+     * before sluice's checks); `sluice lint` still lints them. strong_migrations: `start_after`.
+     */
+    startAfter?: string;
   };
 }
 

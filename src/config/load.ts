@@ -53,7 +53,7 @@ export interface ResolvedConfig {
   statementTimeoutMs: number;
   lockWaitMs: number;
   outOfOrder: boolean;
-  lint: { pgVersion?: number; rules: Record<string, 'off' | 'warning' | 'error'> };
+  lint: { pgVersion?: number; rules: Record<string, 'off' | 'warning' | 'error'>; startAfter?: string };
 }
 
 const KNOWN_KEYS = new Set([
@@ -95,6 +95,7 @@ async function validate(raw: unknown, file: string): Promise<SluiceConfig> {
         .object({
           pgVersion: z.number().int().min(9).max(30).optional(),
           rules: z.record(z.string(), z.enum(['off', 'warning', 'error'])).optional(),
+          startAfter: z.string().regex(/^\d+$/, 'a migration version (digits)').optional(),
         })
         .strict()
         .optional(),
@@ -266,6 +267,10 @@ export async function loadConfig(
     statementTimeoutMs: duration(file.statementTimeout, 0, 'statementTimeout', configFile),
     lockWaitMs: duration(file.lockWait, 300_000, 'lockWait', configFile),
     outOfOrder: overrides.outOfOrder ?? file.outOfOrder ?? false,
-    lint: { pgVersion: file.lint?.pgVersion, rules: file.lint?.rules ?? {} },
+    lint: {
+      pgVersion: file.lint?.pgVersion,
+      rules: file.lint?.rules ?? {},
+      startAfter: file.lint?.startAfter,
+    },
   };
 }

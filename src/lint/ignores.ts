@@ -4,14 +4,18 @@
  *   -- sluice-ignore <rule-id>[, <rule-id>…]: <reason>      the next statement
  *   -- sluice-ignore-file <rule-id>[, <rule-id>…]: <reason> the whole file
  *
- * The reason is required. Directives are read from each statement's leading comments (line or
- * block comments); a file-wide one may sit before any statement.
+ * The reason is required. squawk's own comments are honoured too, so a squawk user's files keep
+ * working: `-- squawk-ignore <rule>[, <rule>…]` and `-- squawk-ignore-file [<rule>…]` (no rule: every
+ * rule in the file), with an optional reason after `--`. Directives are read from each
+ * statement's leading comments (line or block comments); a file-wide one may sit before any statement.
  */
 import type { LintContext, LintStatementInput } from './types.js';
 
 /** One parsed ignore directive. */
 export interface IgnoreDirective {
   scope: 'statement' | 'file';
+  /** Which tool's spelling: squawk's needs no reason, and may name no rule (then: every rule). */
+  form: 'sluice' | 'squawk';
   /** Rule ids as written. */
   rules: string[];
   /** The reason after the colon, trimmed ('' when missing). */
@@ -20,7 +24,7 @@ export interface IgnoreDirective {
   statementIndex: number;
   line: number;
   column: number;
-  /** Rule ids (canonical) that suppressed at least one finding. */
+  /** Rule names, as written, that suppressed at least one finding ('*' for a squawk ignore of every rule). */
   used: Set<string>;
 }
 
@@ -37,28 +41,40 @@ function commentLines(comment: string): string[] {
   return [t];
 }
 
+const PREFIXES = [
+  ['sluice-ignore-file', 'sluice', 'file'],
+  ['sluice-ignore', 'sluice', 'statement'],
+  ['squawk-ignore-file', 'squawk', 'file'],
+  ['squawk-ignore', 'squawk', 'statement'],
+] as const;
+
+/**
+ * squawk rule names that stand for several sluice rules (squawk's single-rule names that differ
+ * from sluice's are in RULE_ALIASES).
+ */
+export const SQUAWK_GROUPS: Readonly<Record<string, readonly string[]>> = {
+  'prefer-big-int': ['prefer-bigint-over-int', 'prefer-bigint-over-smallint'],
+  'require-timeout-settings': ['require-lock-timeout', 'require-statement-timeout'],
+};
+
 function parseLine(
   text: string,
 ): Omit<IgnoreDirective, 'statementIndex' | 'line' | 'column' | 'used'> | null {
   const t = text.trim();
-  let scope: 'statement' | 'file';
-  let rest: string;
-  if (t.startsWith('sluice-ignore-file')) {
-    scope = 'file';
-    rest = t.slice('sluice-ignore-file'.length);
-  } else if (t.startsWith('sluice-ignore')) {
-    scope = 'statement';
-    rest = t.slice('sluice-ignore'.length);
-  } else return null;
+  const match = PREFIXES.find(([prefix]) => t.startsWith(prefix));
+  if (!match) return null;
+  const [prefix, form, scope] = match;
+  const rest = t.slice(prefix.length);
   if (rest.length > 0 && rest[0] !== ' ' && rest[0] !== '\t' && rest[0] !== ':') return null;
-  const colon = rest.indexOf(':');
-  const idsPart = colon < 0 ? rest : rest.slice(0, colon);
-  const reason = colon < 0 ? '' : rest.slice(colon + 1).trim();
+  // sluice: `ids: reason`; squawk: `ids -- reason` (the reason optional).
+  const cut = form === 'sluice' ? rest.indexOf(':') : rest.indexOf('--');
+  const idsPart = cut < 0 ? rest : rest.slice(0, cut);
+  const reason = cut < 0 ? '' : rest.slice(cut + (form === 'sluice' ? 1 : 2)).trim();
   const rules = idsPart
     .split(/[\s,]+/)
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
-  return { scope, rules, reason };
+  return { scope, form, rules, reason };
 }
 
 /** 1-based line and column of a string index in `text`. */

@@ -7,6 +7,8 @@ export type { AnalyzeOptions } from './analyze.js';
 export { analyzeNode, analyzeStatement, analyzeStatementSync, migrationClass } from './analyze.js';
 export type { MigrationAnalysis, StatementReport } from './analyze-migration.js';
 export { analyzeMigration } from './analyze-migration.js';
+export { tableKey } from './ast.js';
+export { fixSqlText } from './fix-files.js';
 export type { FormatOptions, LintFormat } from './format/index.js';
 export {
   formatFindings,
@@ -19,6 +21,8 @@ export {
 export { lintPaths, lintSqlFile } from './lint-files.js';
 export type { LintStatementsOptions } from './linter.js';
 export { lintStatements, resolveRules } from './linter.js';
+export type { LiveColumn } from './live-schema.js';
+export { schemaFromColumns } from './live-schema.js';
 export { blocks, LOCK_MODES, lockStrength } from './locks.js';
 export type { Rule } from './rule.js';
 export { RULE_ALIASES, RULES, ruleById } from './rules/index.js';

@@ -55,10 +55,18 @@ export async function lintSqlFile(
   return (await lintSqlText(text, file, options)).findings;
 }
 
-async function lintSqlText(
+/** Extra options of {@link lintSqlText}. */
+interface SqlTextOptions extends LintOptions {
+  schema?: SchemaModel;
+  /** Receives each finding of the `up` section with the statement it is about. */
+  onFinding?: (finding: Finding, statement: LintStatementInput) => void;
+}
+
+/** Lints one SQL migration's text (see {@link lintSqlFile}). */
+export async function lintSqlText(
   text: string,
   file: string,
-  options: LintOptions & { schema?: SchemaModel },
+  options: SqlTextOptions,
 ): Promise<{ findings: Finding[]; statements: number }> {
   let parsed: ReturnType<typeof parseSqlMigration>;
   try {
@@ -72,7 +80,12 @@ async function lintSqlText(
   const header = headerComments(source, parsed.up.line);
   const upStatements = header ? [header, ...parsed.up.statements] : parsed.up.statements;
   const ctx: LintContext = { file, transaction: parsed.up.transaction, pgVersion, source };
-  const findings = await lintStatements(upStatements, ctx, { rules: options.rules, schema: options.schema });
+  const onFinding = options.onFinding;
+  const findings = await lintStatements(upStatements, ctx, {
+    rules: options.rules,
+    schema: options.schema,
+    onFinding: onFinding && ((f, i) => upStatements[i] && onFinding(f, upStatements[i])),
+  });
   if (parsed.down) {
     const downCtx: LintContext = { ...ctx, transaction: parsed.down.transaction };
     // No schema here: the down section must not teach the model what `up` undoes.

@@ -7,9 +7,9 @@
 import { loadParser, parseBatch, parseSql } from '../dialects/postgres/parser.js';
 import { ConfigError } from '../errors.js';
 import { analyzeNode } from './analyze.js';
-import { type IgnoreDirective, lineColumn, parseIgnores } from './ignores.js';
+import { type IgnoreDirective, lineColumn, parseIgnores, SQUAWK_GROUPS } from './ignores.js';
 import type { FinishContext, Rule, RuleContext, Violation } from './rule.js';
-import { RULE_ALIASES, RULES, ruleById } from './rules/index.js';
+import { RULES, ruleById } from './rules/index.js';
 import type { SchemaModel } from './schema.js';
 import { MigrationState } from './state.js';
 import type {
@@ -31,6 +31,8 @@ export interface LintStatementsOptions extends Pick<LintOptions, 'rules'> {
   syntaxOnly?: boolean;
   /** Receives the analysis of each parsed statement (the runner's plan reuses it: one parse). */
   onAnalysis?: (statementIndex: number, analysis: StatementAnalysis) => void;
+  /** Receives each reported finding (after ignores) with the index of its statement. */
+  onFinding?: (finding: Finding, statementIndex: number) => void;
 }
 
 /**
@@ -191,26 +193,40 @@ export async function lintStatements(
     rule.finish(finishCtx);
   }
 
-  const kept = applyIgnores(found, directives);
+  const kept = applyIgnores(found, directives, options.onFinding);
   if (!options.syntaxOnly) kept.push(...directiveFindings(directives, enabled, ctx));
   return kept.sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
 }
 
-function canonical(id: string): string {
-  return RULE_ALIASES[id] ?? id;
+/** The sluice rule ids a rule name in an ignore comment stands for (none: unknown). */
+function idsOf(name: string): readonly string[] {
+  const rule = ruleById(name);
+  return rule ? [rule.id] : (SQUAWK_GROUPS[name] ?? []);
 }
 
-function applyIgnores(found: Located[], directives: IgnoreDirective[]): Finding[] {
+/** The names of `d` that cover rule `id` ('*': a squawk ignore naming no rule covers every one). */
+function covering(d: IgnoreDirective, id: string): string[] {
+  if (d.form === 'squawk' && d.rules.length === 0) return ['*'];
+  return d.rules.filter((r) => idsOf(r).includes(id));
+}
+
+function applyIgnores(
+  found: Located[],
+  directives: IgnoreDirective[],
+  onFinding?: LintStatementsOptions['onFinding'],
+): Finding[] {
   const kept: Finding[] = [];
   for (const { finding: f, statementIndex } of found) {
     let suppressed = false;
     for (const d of directives) {
       if (d.scope === 'statement' && d.statementIndex !== statementIndex) continue;
-      if (!d.rules.some((r) => canonical(r) === f.rule)) continue;
-      d.used.add(f.rule);
-      suppressed = true;
+      const names = covering(d, f.rule);
+      for (const n of names) d.used.add(n);
+      if (names.length > 0) suppressed = true;
     }
-    if (!suppressed) kept.push(f);
+    if (suppressed) continue;
+    kept.push(f);
+    onFinding?.(f, statementIndex);
   }
   return kept;
 }
@@ -225,8 +241,17 @@ function directiveFindings(
     const severity = enabled.get(rule);
     if (severity) out.push({ file: ctx.file, line: d.line, column: d.column, rule, severity, message, help });
   };
-  const form = (d: IgnoreDirective) => (d.scope === 'file' ? 'sluice-ignore-file' : 'sluice-ignore');
+  const form = (d: IgnoreDirective) => `${d.form}-ignore${d.scope === 'file' ? '-file' : ''}`;
+  const where = (d: IgnoreDirective) => (d.scope === 'statement' ? ' on the next statement' : '');
+  const unused =
+    'Remove it: the statement no longer triggers the rule, or the comment sits before the wrong statement.';
   for (const d of directives) {
+    // squawk's spelling is honoured as squawk reads it: no reason needed, no rule means every rule.
+    if (d.form === 'squawk' && d.rules.length === 0) {
+      if (!d.used.has('*'))
+        push(d, 'unused-ignore', `This ${form(d)} comment matches no finding${where(d)}.`, unused);
+      continue;
+    }
     if (d.rules.length === 0) {
       push(
         d,
@@ -235,7 +260,7 @@ function directiveFindings(
         `Write \`-- ${form(d)} <rule-id>: <reason>\`.`,
       );
     }
-    if (d.reason === '') {
+    if (d.reason === '' && d.form === 'sluice') {
       push(
         d,
         'ignore-missing-reason',
@@ -243,21 +268,22 @@ function directiveFindings(
         `Say why the risk is acceptable after a colon: \`-- ${form(d)} ${d.rules.join(', ') || '<rule-id>'}: <reason>\`.`,
       );
     }
-    for (const id of d.rules) {
-      const rule = ruleById(id);
-      if (!rule) {
+    for (const name of d.rules) {
+      const ids = idsOf(name);
+      if (ids.length === 0) {
         push(
           d,
           'ignore-unknown-rule',
-          `Unknown rule "${id}" in ${form(d)} comment.`,
+          `Unknown rule "${name}" in ${form(d)} comment.`,
           'Use a rule id from docs/rules (the id printed with each finding).',
         );
-      } else if (enabled.has(rule.id) && !d.used.has(rule.id)) {
+      } else if (ids.some((id) => enabled.has(id)) && !d.used.has(name)) {
+        const shown = ids.length === 1 ? ids[0] : name;
         push(
           d,
           'unused-ignore',
-          `This ${form(d)} comment for ${rule.id} matches no finding${d.scope === 'statement' ? ' on the next statement' : ''}.`,
-          'Remove it: the statement no longer triggers the rule, or the comment sits before the wrong statement.',
+          `This ${form(d)} comment for ${shown} matches no finding${where(d)}.`,
+          unused,
         );
       }
     }

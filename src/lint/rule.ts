@@ -54,6 +54,15 @@ export interface Rule {
   defaultOff?: boolean;
   /** One line: what the rule catches. */
   summary: string;
+  /**
+   * What the finding risks, when that depends on the table being in use: `lock` (a lock held for
+   * a scan or rewrite: harmless on a table that is empty or that the same `up` run created) or
+   * `compatibility` (breaks code that uses the table: harmless only on a table the run created).
+   * Unset: the finding always counts.
+   */
+  hazard?: 'lock' | 'compatibility';
+  /** Its `fix` replaces the statement with SQL of the same effect: `sluice lint --fix` writes it. */
+  autofix?: boolean;
   check?(ctx: RuleContext): void;
   finish?(ctx: FinishContext): void;
 }

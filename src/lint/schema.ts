@@ -10,6 +10,8 @@ interface TableModel {
   columns: Map<string, TypeInfo>;
   /** CHECK constraints of the form `col IS NOT NULL`, by constraint name. */
   notNullChecks: Map<string, { column: string; validated: boolean }>;
+  /** Created by a migration the model has read (not seeded from a live database). */
+  created?: boolean;
 }
 
 /**
@@ -36,6 +38,19 @@ export class SchemaModel {
     return this.table(table)?.columns.get(column);
   }
 
+  /** Records that a migration created the table (a rename keeps the mark, a drop removes it). */
+  markCreated(table: string): void {
+    const t = this.table(table, true);
+    if (t) t.created = true;
+  }
+
+  /** Keys ({@link tableKey}) of the tables a migration read into this model created. */
+  createdTables(): Set<string> {
+    const out = new Set<string>();
+    for (const [key, t] of this.tables) if (t.created) out.add(key);
+    return out;
+  }
+
   setColumn(table: string, column: string, type: TypeInfo): void {
     this.table(table, true)?.columns.set(column, type);
   }
@@ -51,6 +66,11 @@ export class SchemaModel {
       t.columns.delete(from);
       t.columns.set(to, type);
     }
+  }
+
+  /** True when the model knows the table (from a migration or the live schema). */
+  hasTable(table: string): boolean {
+    return this.tables.has(tableKey(table));
   }
 
   dropTable(table: string): void {

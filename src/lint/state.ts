@@ -146,7 +146,11 @@ export class MigrationState {
   private learn(node: Node): void {
     if ('CreateStmt' in node) {
       const table = relationName(node.CreateStmt.relation);
+      // IF NOT EXISTS on a table the model knows (say, from the live schema) creates nothing.
+      if (node.CreateStmt.if_not_exists && this.schema.hasTable(table)) return;
       this.createdTables.add(tableKey(table));
+      this.schema.dropTable(table); // a re-created table starts afresh
+      this.schema.markCreated(table);
       for (const def of columnDefs(node.CreateStmt.tableElts)) {
         this.schema.setColumn(table, def.colname ?? '', typeInfo(def.typeName));
         for (const c of columnConstraints(def)) this.learnConstraint(table, c);
@@ -154,6 +158,7 @@ export class MigrationState {
       for (const c of tableConstraints(node.CreateStmt.tableElts)) this.learnConstraint(table, c);
     } else if ('CreateTableAsStmt' in node) {
       this.createdTables.add(relationKey(node.CreateTableAsStmt.into?.rel));
+      this.schema.markCreated(relationName(node.CreateTableAsStmt.into?.rel));
     } else if ('IndexStmt' in node && node.IndexStmt.idxname) {
       const schema = node.IndexStmt.relation?.schemaname;
       this.createdIndexes.add(

@@ -45,6 +45,11 @@ export interface Finding {
   help: string;
   /** Ready-to-paste safe SQL, when sluice can write it for this statement. */
   fix?: string;
+  /**
+   * Set by `up` and `plan` when an error does not block (its severity is then `warning`): why
+   * the risk is absent here, `table created in this run` or `table is empty`.
+   */
+  downgraded?: string;
 }
 
 /** What the linter knows about the migration a list of statements comes from. */

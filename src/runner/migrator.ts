@@ -17,6 +17,7 @@ import { DEFAULT_RETRY_POLICY } from '../retry.js';
 import type { Direction, ExecContext, RunnerEvent } from './execute.js';
 import { HistoryStore } from './history.js';
 import { type AcceptResult, acceptChange, markApplied } from './history-admin.js';
+import { emptyRelations, liveColumns } from './live-facts.js';
 import { abortActive, completeActive, type OnlineEnv, previewUnit } from './online-runner.js';
 import {
   computeStatus,
@@ -298,15 +299,36 @@ export class Migrator {
     return this.withConnection(fn);
   }
 
+  /**
+   * Lints what `up` is about to apply against the live schema (its column types, which tables
+   * are empty), so `up`, `plan` and `lint` judge a statement alike.
+   */
+  private async lintUnits(conn: Connection, units: Unit[], serverVersion: number): Promise<UnitReport[]> {
+    const { schemaFromColumns } = await import('../lint/live-schema.js');
+    return inspectUnits(units, {
+      pgVersion: this.pgVersion(serverVersion),
+      rules: this.config.lint.rules,
+      startAfter: this.config.lint.startAfter,
+      schema: await schemaFromColumns(await liveColumns(conn)),
+      emptyRelations: (names) =>
+        emptyRelations(conn, dialectFor(this.config), names, this.config.lockTimeoutMs),
+    });
+  }
+
   /** Lints what `up` is about to apply, and reports warnings; `down` runs what `up` undid. */
-  private async inspect(units: Unit[], direction: Direction, serverVersion: number): Promise<UnitReport[]> {
+  private async inspect(
+    conn: Connection,
+    units: Unit[],
+    direction: Direction,
+    serverVersion: number,
+  ): Promise<UnitReport[]> {
     if (direction !== 'up' || units.length === 0) return [];
-    const pgVersion = this.pgVersion(serverVersion);
-    const reports = await inspectUnits(units, { pgVersion, rules: this.config.lint.rules });
+    const reports = await this.lintUnits(conn, units, serverVersion);
     for (const f of reports.flatMap((r) => r.findings)) {
+      const why = f.downgraded ? ` (not blocking: ${f.downgraded})` : '';
       this.onEvent({
         type: 'note',
-        message: `${f.severity} ${f.file}:${f.line}:${f.column} ${f.rule}: ${f.message}`,
+        message: `${f.severity} ${f.file}:${f.line}:${f.column} ${f.rule}: ${f.message}${why}`,
       });
     }
     return reports;
@@ -326,7 +348,7 @@ export class Migrator {
       const status = computeStatus(this.files(), await this.history.read(conn));
       const serverVersion = await this.serverVersion(conn);
       const units = await this.load(plan(status), direction, serverVersion);
-      const reports = await this.inspect(units, direction, serverVersion);
+      const reports = await this.inspect(conn, units, direction, serverVersion);
       if (!options.allowUnsafe) assertSafe(reports);
       const sink = new DryRunSink(dialectFor(this.config));
       const preview = (u: Unit) =>
@@ -349,7 +371,7 @@ export class Migrator {
       if (entries.length === 0) return { direction, migrations: [] };
       const serverVersion = await this.serverVersion(conn);
       const units = await this.load(entries, direction, serverVersion);
-      const reports = await this.inspect(units, direction, serverVersion);
+      const reports = await this.inspect(conn, units, direction, serverVersion);
       if (!options.allowUnsafe) assertSafe(reports);
       return this.execute(units, direction, { sink: new LiveSink(conn), conn, serverVersion }, reports);
     });
@@ -388,8 +410,7 @@ export class Migrator {
       if (entries.length === 0) return [];
       const serverVersion = await this.serverVersion(conn);
       const units = await this.load(entries, 'up', serverVersion);
-      const pgVersion = this.pgVersion(serverVersion);
-      const reports = await inspectUnits(units, { pgVersion, rules: this.config.lint.rules });
+      const reports = await this.lintUnits(conn, units, serverVersion);
       const previews = await this.previews(conn, units, serverVersion);
       return buildPlan(conn, reports, this.config.transaction, previews);
     });

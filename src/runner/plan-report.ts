@@ -31,6 +31,8 @@ export interface PlannedMigration {
   /** Null when a TypeScript migration's statements depend on data it reads (not known in advance). */
   statements: PlannedStatement[] | null;
   findings: Finding[];
+  /** Why its statements were not linted (`lint.startAfter`). */
+  notLinted?: string;
   /**
    * An online migration: what `up` (start), `complete` and `abort` would send, phase by phase.
    * `statements` is null when it is not previewed: earlier pending migrations change the schema
@@ -143,6 +145,7 @@ export async function buildPlan(
       inTransaction,
       statements: r.analyses ? statements : null,
       findings: r.findings,
+      ...(r.notLinted ? { notLinted: r.notLinted } : {}),
     });
   }
   return out;

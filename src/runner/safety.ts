@@ -3,7 +3,9 @@
  * each migration. The linter (and its WebAssembly parser) is loaded only when there is work to do.
  */
 import { RefusedError } from '../errors.js';
+import type { SchemaModel } from '../lint/schema.js';
 import type { Finding, StatementAnalysis } from '../lint/types.js';
+import { compareVersions } from '../migrations/source.js';
 import type { RecordedStatement, Unit } from './prepare.js';
 
 /** What the linter and analyzer say about one migration about to run. */
@@ -14,29 +16,70 @@ export interface UnitReport {
   class: string;
   /** Per statement, in order; null when the statements could not be known in advance. */
   analyses: { statement: RecordedStatement; analysis: StatementAnalysis | null }[] | null;
+  /** Why the linter's rules did not run on it (`lint.startAfter`). */
+  notLinted?: string;
 }
 
 export interface LintSettings {
   /** Major PostgreSQL version the SQL targets. */
   pgVersion: number;
   rules: Record<string, 'off' | 'warning' | 'error'>;
+  /** Migrations up to this version are analysed but not linted (config `lint.startAfter`). */
+  startAfter?: string;
+  /** What the schema holds before the run (the live database's columns); default: nothing known. */
+  schema?: SchemaModel;
+  /** Which of these relations (or an index's table) hold no rows now; without it, none is known empty. */
+  emptyRelations?: (relations: string[]) => Promise<Set<string>>;
 }
 
+/** Why a finding on these relations is harmless here, or null when it still counts. */
+type Harmless = (relations: string[], hazard: 'lock' | 'compatibility') => Promise<string | null>;
+
 /**
- * Lints and classifies the units of an `up`, in order (the schema learnt from one informs the next).
+ * Lints and classifies the units of an `up`, in order (the schema learnt from one informs the
+ * next). An error whose risk lies in the table being in use (a rule's `hazard`) is downgraded to a
+ * warning, with the reason, when every relation its statement locks was created earlier in this
+ * run, or (for a lock hazard) holds no rows: nobody waits behind a lock on a table nobody uses.
  *
  * @example
  * const reports = await inspectUnits(units, { pgVersion: 16, rules: {} });
  */
 export async function inspectUnits(units: Unit[], settings: LintSettings): Promise<UnitReport[]> {
   const lint = await import('../lint/index.js');
-  const schema = new lint.SchemaModel();
+  const schema = settings.schema ?? new lint.SchemaModel();
   const reports: UnitReport[] = [];
+  // Tables an earlier statement of the run may have written rows to: no longer known empty.
+  const written = new Set<string>();
+  let rowsKnown = true;
+  const emptyCache = new Map<string, boolean>();
+  const isEmpty = async (relations: string[]): Promise<boolean> => {
+    if (!settings.emptyRelations || !rowsKnown) return false;
+    const unknown = relations.filter((r) => !emptyCache.has(r));
+    if (unknown.length > 0) {
+      const empty = await settings.emptyRelations(unknown);
+      for (const r of unknown) emptyCache.set(r, empty.has(r));
+    }
+    return relations.every((r) => emptyCache.get(r) === true);
+  };
   for (const unit of units) {
     if (!unit.statements) {
+      // Statements that depend on data: the run may write anything from here on.
+      rowsKnown = false;
       reports.push({ unit, findings: [], class: 'unknown', analyses: null });
       continue;
     }
+    const created = schema.createdTables(); // by the earlier migrations of this run
+    const harmless: Harmless = async (relations, hazard) => {
+      if (relations.length === 0) return null;
+      const fresh = relations.filter((r) => !created.has(lint.tableKey(r)));
+      if (fresh.length === 0) return 'table created in this run';
+      if (hazard !== 'lock' || fresh.some((r) => written.has(lint.tableKey(r)))) return null;
+      return (await isEmpty(fresh)) ? 'table is empty' : null;
+    };
+    const notLinted =
+      settings.startAfter !== undefined && compareVersions(unit.file.version, settings.startAfter) <= 0
+        ? `not linted: lint.startAfter is ${settings.startAfter}`
+        : undefined;
     const ctx = {
       file: unit.file.path,
       transaction: unit.step.transaction,
@@ -45,17 +88,40 @@ export async function inspectUnits(units: Unit[], settings: LintSettings): Promi
     };
     // The linter analyzes every statement it parses; keep those (one parse per statement).
     const perStatement: StatementAnalysis[][] = unit.statements.map(() => []);
+    const located: { finding: Finding; index: number }[] = [];
     const findings = await lint.lintStatements(unit.statements, ctx, {
       rules: settings.rules,
       schema,
+      // Skipped migrations still teach the schema model what they create.
+      syntaxOnly: notLinted !== undefined,
       onAnalysis: (i, analysis) => perStatement[i]?.push(analysis),
+      onFinding: (finding, index) => located.push({ finding, index }),
     });
     const analyses = unit.statements.map((statement, i) => ({
       statement,
       analysis: merge(perStatement[i] ?? []),
     }));
+    for (const { finding, index } of located) {
+      const hazard = lint.ruleById(finding.rule)?.hazard;
+      if (finding.severity !== 'error' || !hazard) continue;
+      const relations = analyses[index]?.analysis?.locks.map((l) => l.table) ?? [];
+      const reason = await harmless(relations, hazard);
+      if (reason) Object.assign(finding, { severity: 'warning', downgraded: reason });
+    }
+    for (const { statement, analysis } of analyses) {
+      if (analysis ? analysis.opaque : statement.sql.trim() !== '') rowsKnown = false;
+      else if (analysis?.class === 'data')
+        for (const l of analysis.locks) written.add(lint.tableKey(l.table));
+    }
     const known = analyses.flatMap((a) => (a.analysis ? [a.analysis] : []));
-    reports.push({ unit, findings, class: lint.migrationClass(known), analyses });
+    const report: UnitReport = {
+      unit,
+      findings: notLinted ? [] : findings,
+      class: lint.migrationClass(known),
+      analyses,
+    };
+    if (notLinted) report.notLinted = notLinted;
+    reports.push(report);
   }
   return reports;
 }

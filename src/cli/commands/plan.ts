@@ -61,9 +61,10 @@ export function register(program: Command): void {
           }
           for (const f of mig.findings) {
             ctx.out.line(
-              `  ${f.severity === 'error' ? c.red('error') : c.yellow('warning')} line ${f.line} ${f.rule}: ${f.message}`,
+              `  ${f.severity === 'error' ? c.red('error') : c.yellow('warning')} line ${f.line} ${f.rule}: ${f.message}${f.downgraded ? c.dim(` (not blocking: ${f.downgraded})`) : ''}`,
             );
           }
+          if (mig.notLinted) ctx.out.line(c.dim(`  (${mig.notLinted})`));
           ctx.out.line();
         }
       });

@@ -9,6 +9,7 @@ import { addedConstraints } from '../rule-helpers.js';
 export const addingExclusionConstraint: Rule = {
   id: 'adding-exclusion-constraint',
   severity: 'error',
+  hazard: 'lock',
   summary: 'ADD EXCLUDE constraint blocks reads and writes while every row is checked',
   check(ctx) {
     for (const { table, constraint: c } of addedConstraints(ctx)) {

@@ -12,6 +12,7 @@ import { addedColumns } from '../rule-helpers.js';
 export const addingFieldWithDefault: Rule = {
   id: 'adding-field-with-default',
   severity: 'error',
+  hazard: 'lock',
   summary: 'ADD COLUMN whose default, generated value or sequence rewrites the table',
   check(ctx) {
     for (const { table, def } of addedColumns(ctx)) {

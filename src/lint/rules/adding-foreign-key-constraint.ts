@@ -37,6 +37,7 @@ function fixFor(table: string, c: Constraint, columns: string[]): string {
 export const addingForeignKeyConstraint: Rule = {
   id: 'adding-foreign-key-constraint',
   severity: 'error',
+  hazard: 'lock',
   summary: 'Foreign key added with validation: blocks writes on both tables while every row is checked',
   check(ctx) {
     const help =

@@ -10,6 +10,7 @@ import { alterTableCmds } from '../rule-helpers.js';
 export const addingNotNullableField: Rule = {
   id: 'adding-not-nullable-field',
   severity: 'error',
+  hazard: 'lock',
   summary: 'SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock',
   check(ctx) {
     const { state } = ctx;

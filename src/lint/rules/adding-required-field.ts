@@ -11,6 +11,7 @@ import { isNullConstant } from '../volatility.js';
 export const addingRequiredField: Rule = {
   id: 'adding-required-field',
   severity: 'error',
+  hazard: 'compatibility',
   summary: 'NOT NULL column without a default: fails on a table that has rows',
   check(ctx) {
     for (const { table, def } of addedColumns(ctx)) {

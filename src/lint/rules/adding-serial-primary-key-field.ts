@@ -10,6 +10,7 @@ import { addedColumns, addedConstraints } from '../rule-helpers.js';
 export const addingSerialPrimaryKeyField: Rule = {
   id: 'adding-serial-primary-key-field',
   severity: 'error',
+  hazard: 'lock',
   summary: 'ADD PRIMARY KEY builds its index while blocking reads and writes',
   check(ctx) {
     const help =

@@ -10,6 +10,7 @@ import type { Rule } from '../rule.js';
 export const backfillWhileLocked: Rule = {
   id: 'backfill-while-locked',
   severity: 'warning',
+  hazard: 'lock',
   summary: 'Data change in the transaction that holds a schema lock on the same table',
   check(ctx) {
     const { analysis, state } = ctx;

@@ -9,6 +9,7 @@ import { alterTableCmds } from '../rule-helpers.js';
 export const banDropColumn: Rule = {
   id: 'ban-drop-column',
   severity: 'error',
+  hazard: 'compatibility',
   summary: 'DROP COLUMN breaks code that still uses the column and loses its data',
   check(ctx) {
     for (const { table, cmd } of alterTableCmds(ctx.node)) {

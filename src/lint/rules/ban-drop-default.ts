@@ -9,6 +9,7 @@ import { alterTableCmds } from '../rule-helpers.js';
 export const banDropDefault: Rule = {
   id: 'ban-drop-default',
   severity: 'warning',
+  hazard: 'compatibility',
   summary: 'DROP DEFAULT breaks inserts that leave the column out',
   check(ctx) {
     for (const { table, cmd } of alterTableCmds(ctx.node)) {

@@ -9,6 +9,7 @@ import { alterTableCmds } from '../rule-helpers.js';
 export const banDropGeneratedExpression: Rule = {
   id: 'ban-drop-generated-expression',
   severity: 'warning',
+  hazard: 'compatibility',
   summary: 'DROP EXPRESSION turns a generated column into a plain one nobody updates',
   check(ctx) {
     for (const { table, cmd } of alterTableCmds(ctx.node)) {

@@ -6,6 +6,7 @@ import { alterTableCmds } from '../rule-helpers.js';
 export const banDropNotNull: Rule = {
   id: 'ban-drop-not-null',
   severity: 'warning',
+  hazard: 'compatibility',
   summary: 'DROP NOT NULL breaks readers that assume a value',
   check(ctx) {
     for (const { table, cmd } of alterTableCmds(ctx.node)) {

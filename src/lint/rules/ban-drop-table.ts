@@ -6,6 +6,7 @@ import type { Rule } from '../rule.js';
 export const banDropTable: Rule = {
   id: 'ban-drop-table',
   severity: 'error',
+  hazard: 'compatibility',
   summary: 'DROP TABLE breaks code that still uses the table and loses its data',
   check(ctx) {
     if (!('DropStmt' in ctx.node) || ctx.node.DropStmt.removeType !== 'OBJECT_TABLE') return;

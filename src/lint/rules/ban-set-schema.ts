@@ -5,6 +5,7 @@ import type { Rule } from '../rule.js';
 export const banSetSchema: Rule = {
   id: 'ban-set-schema',
   severity: 'warning',
+  hazard: 'compatibility',
   summary: 'SET SCHEMA moves an object away from the name code uses',
   check(ctx) {
     if (!('AlterObjectSchemaStmt' in ctx.node)) return;

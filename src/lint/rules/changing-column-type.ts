@@ -13,6 +13,7 @@ import { alterTableCmds } from '../rule-helpers.js';
 export const changingColumnType: Rule = {
   id: 'changing-column-type',
   severity: 'error',
+  hazard: 'lock',
   summary: 'ALTER COLUMN TYPE rewrites the table and its indexes',
   check(ctx) {
     for (const { table, cmd } of alterTableCmds(ctx.node)) {

@@ -14,6 +14,7 @@ import { addedConstraints, alterTableCmds } from '../rule-helpers.js';
 export const constraintMissingNotValid: Rule = {
   id: 'constraint-missing-not-valid',
   severity: 'error',
+  hazard: 'lock',
   summary: 'CHECK constraint validated while blocking the table; VALIDATE in the same transaction',
   check(ctx) {
     for (const { table, constraint: c } of addedConstraints(ctx)) {

@@ -10,6 +10,7 @@ import { addedColumns, addedConstraints } from '../rule-helpers.js';
 export const disallowedUniqueConstraint: Rule = {
   id: 'disallowed-unique-constraint',
   severity: 'error',
+  hazard: 'lock',
   summary: 'ADD UNIQUE builds its index while blocking reads and writes',
   check(ctx) {
     const help =

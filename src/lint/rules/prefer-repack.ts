@@ -7,6 +7,7 @@ import type { Rule } from '../rule.js';
 export const preferRepack: Rule = {
   id: 'prefer-repack',
   severity: 'error',
+  hazard: 'lock',
   summary: 'VACUUM FULL or CLUSTER: the table is locked for the whole rewrite',
   check(ctx) {
     const kind = ctx.analysis.kind;

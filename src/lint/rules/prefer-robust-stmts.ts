@@ -18,6 +18,7 @@ function report(ctx: RuleContext, what: string, fix: string | undefined, locatio
 export const preferRobustStmts: Rule = {
   id: 'prefer-robust-stmts',
   severity: 'warning',
+  autofix: true,
   summary: 'Non-idempotent statement in a migration that runs outside a transaction',
   check(ctx) {
     // sluice's own statements: the runner never repeats one that took effect (see LintStatementInput).

@@ -6,6 +6,7 @@ import type { Rule } from '../rule.js';
 export const renamingColumn: Rule = {
   id: 'renaming-column',
   severity: 'error',
+  hazard: 'compatibility',
   summary: 'RENAME COLUMN breaks code that uses the old name',
   check(ctx) {
     if (!('RenameStmt' in ctx.node)) return;

@@ -5,6 +5,7 @@ import type { Rule } from '../rule.js';
 export const renamingTable: Rule = {
   id: 'renaming-table',
   severity: 'error',
+  hazard: 'compatibility',
   summary: 'RENAME TABLE breaks code that uses the old name',
   check(ctx) {
     if (!('RenameStmt' in ctx.node)) return;

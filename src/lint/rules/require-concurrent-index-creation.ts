@@ -10,6 +10,7 @@ import { insertAfterWords, outsideTransaction } from '../rule-helpers.js';
 export const requireConcurrentIndexCreation: Rule = {
   id: 'require-concurrent-index-creation',
   severity: 'error',
+  hazard: 'lock',
   summary: 'CREATE INDEX without CONCURRENTLY blocks writes while the index builds',
   check(ctx) {
     if (!('IndexStmt' in ctx.node)) return;

@@ -9,6 +9,7 @@ import type { Rule } from '../rule.js';
 export const requireConcurrentIndexDeletion: Rule = {
   id: 'require-concurrent-index-deletion',
   severity: 'error',
+  hazard: 'lock',
   summary: 'DROP INDEX without CONCURRENTLY blocks reads and writes on the table',
   check(ctx) {
     if (!('DropStmt' in ctx.node)) return;

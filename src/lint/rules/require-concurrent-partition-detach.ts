@@ -10,6 +10,7 @@ import { alterTableCmds } from '../rule-helpers.js';
 export const requireConcurrentPartitionDetach: Rule = {
   id: 'require-concurrent-partition-detach',
   severity: 'error',
+  hazard: 'lock',
   summary: 'DETACH PARTITION without CONCURRENTLY blocks the whole partitioned table',
   check(ctx) {
     if (ctx.state.pgVersion < 14) return;

@@ -8,6 +8,7 @@ import { insertAfterWords, outsideTransaction } from '../rule-helpers.js';
 export const requireConcurrentReindex: Rule = {
   id: 'require-concurrent-reindex',
   severity: 'error',
+  hazard: 'lock',
   summary: 'REINDEX without CONCURRENTLY blocks the table while it rebuilds',
   check(ctx) {
     if (!('ReindexStmt' in ctx.node) || ctx.state.pgVersion < 12) return;

@@ -10,6 +10,7 @@ import type { Rule } from '../rule.js';
 export const requireLockTimeout: Rule = {
   id: 'require-lock-timeout',
   severity: 'error',
+  hazard: 'lock',
   defaultOff: true,
   summary: 'Blocking lock taken with no lock_timeout set',
   check(ctx) {

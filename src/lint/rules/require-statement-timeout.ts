@@ -8,6 +8,7 @@ import type { Rule } from '../rule.js';
 export const requireStatementTimeout: Rule = {
   id: 'require-statement-timeout',
   severity: 'warning',
+  hazard: 'lock',
   defaultOff: true,
   summary: 'Long-running statement with no statement_timeout set',
   check(ctx) {

@@ -83,3 +83,27 @@ describe('ignore comments', () => {
     expect(brief(await lint(sql))).toEqual([]);
   });
 });
+
+describe("squawk's ignore comments", () => {
+  test('squawk-ignore suppresses the named rules on the next statement, with no reason needed', async () => {
+    const sql =
+      '-- squawk-ignore ban-drop-column\n' +
+      'ALTER TABLE t DROP COLUMN a;\n' +
+      '-- squawk-ignore ban-drop-column, prefer-big-int -- b is small\n' +
+      'ALTER TABLE t DROP COLUMN c, ADD COLUMN b int;\n' +
+      'ALTER TABLE t DROP COLUMN d;';
+    expect(brief(await lint(sql))).toEqual(['5:1 error ban-drop-column']);
+  });
+
+  test('squawk-ignore-file without a rule ignores every rule in the file; with rules, those', async () => {
+    const all = '-- squawk-ignore-file\nALTER TABLE t DROP COLUMN a;\nDROP TABLE u;';
+    expect(brief(await lint(all))).toEqual([]);
+    const some = '-- squawk-ignore-file ban-drop-table\nALTER TABLE t DROP COLUMN a;\nDROP TABLE u;';
+    expect(brief(await lint(some))).toEqual(['2:1 error ban-drop-column']);
+  });
+
+  test('an unused or unknown squawk ignore is reported like a sluice one', async () => {
+    const sql = '-- squawk-ignore ban-drop-table\nSELECT 1;\n-- squawk-ignore no-such-rule\nSELECT 2;';
+    expect(brief(await lint(sql))).toEqual(['1:1 warning unused-ignore', '3:1 error ignore-unknown-rule']);
+  });
+});
