@@ -45,6 +45,11 @@ export interface SluiceConfig {
     /** Per-rule severity override, or `off`. */
     rules?: Record<string, 'off' | 'warning' | 'error'>;
   };
+  /**
+   * Named environments, chosen with `--env <name>` or `SLUICE_ENV`: each block's keys replace the
+   * top-level ones, e.g. `{ production: { database: '…', lockTimeout: '1s' } }`.
+   */
+  environments?: Record<string, Omit<SluiceConfig, 'environments'>>;
 }
 
 /**
