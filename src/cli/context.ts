@@ -48,6 +48,7 @@ export function commandContext(cmd: Command): CommandContext {
         overrides: { ...configOverrides(options), ...extra },
         onEvent: (e) => out.event(e),
       });
+      for (const note of made.config.notes) out.note(note);
       if (made.config.defaultDatabase) {
         out.note(
           `No database configured: using embedded PGlite at ${displayPath(made.config.target.kind === 'pglite' ? (made.config.target.dataDir ?? '') : '')} (set --url, DATABASE_URL in the environment or .env, or "database" in the config to use a server).`,

@@ -43,6 +43,8 @@ export interface ResolvedConfig {
   envFile: string | null;
   /** The block of the config's `environments` applied, or null. */
   environment: string | null;
+  /** Things the user should know about how the config was resolved (the CLI prints them). */
+  notes: string[];
   target: DatabaseTarget;
   /** True when no database was configured and embedded PGlite was chosen. */
   defaultDatabase: boolean;
@@ -161,6 +163,17 @@ export async function loadConfig(
       : env.DATABASE_URL
         ? `DATABASE_URL${hadUrl ? '' : ` from ${envShown}`}`
         : `"database" in ${shown}${environment ? ` (environment ${environment})` : ''}`;
+  const notes: string[] = [];
+  if (
+    environment &&
+    overrides.url === undefined &&
+    env.DATABASE_URL &&
+    whole.environments?.[environment]?.database
+  ) {
+    // The documented order, but easy to miss: a DATABASE_URL left in a shell or .env would send
+    // `--env production` to another database.
+    notes.push(`${from} overrides "database" of environment "${environment}" in ${shown}.`);
+  }
   const defaultDatabase = url === undefined;
   const target: DatabaseTarget =
     url === undefined ? { kind: 'pglite', dataDir: resolve(root, '.sluice/db') } : databaseTarget(url, from);
@@ -176,6 +189,7 @@ export async function loadConfig(
     root,
     envFile,
     environment: environment ?? null,
+    notes,
     target,
     defaultDatabase,
     migrationsDir,

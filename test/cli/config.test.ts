@@ -118,6 +118,12 @@ describe('CLI: other config places', () => {
     );
     await expectAppliedOnServer(await run(['--env', 'production', 'up']));
     expect(await migrationStates((...a) => run(a, { SLUICE_ENV: 'production' }))).toEqual(['1:applied']);
+    // DATABASE_URL still wins over the block (the documented order), and sluice says so.
+    const shell = await run(['--env', 'production', 'status'], { DATABASE_URL: db.url });
+    expect(shell.code).toBe(0);
+    expect(shell.stderr).toBe(
+      'DATABASE_URL overrides "database" of environment "production" in sluice.config.json.\n',
+    );
     const unknown = await run(['--env', 'prod', 'status']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr.split('\n')[0]).toBe(

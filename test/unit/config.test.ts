@@ -41,6 +41,7 @@ describe('loadConfig: defaults', () => {
       root: dir,
       envFile: null,
       environment: null,
+      notes: [],
       target: { kind: 'pglite', dataDir: join(dir, '.sluice/db') },
       defaultDatabase: true,
       migrationsDir: join(dir, 'migrations'),
@@ -96,6 +97,7 @@ describe('loadConfig: config files', () => {
       root: dir,
       envFile: null,
       environment: null,
+      notes: [],
       target: { kind: 'pglite', dataDir: join(dir, 'data/db') },
       defaultDatabase: false,
       migrationsDir: join(dir, 'db/migrations'),
@@ -444,6 +446,17 @@ describe('loadConfig: named environments', () => {
     expect(config.lockRetries).toBe(3);
     const fromEnv = await loadConfig({ cwd: dir, env: { SLUICE_ENV: 'production' } });
     expect(fromEnv.target).toEqual({ kind: 'postgres', url: 'postgres://prod@h/prod' });
+    expect(fromEnv.notes).toEqual([]);
+    // DATABASE_URL still wins over the block (the documented order), and a note says so.
+    const overridden = await loadConfig({
+      cwd: dir,
+      env: { DATABASE_URL: 'postgres://shell@h/shell' },
+      overrides: { environment: 'production' },
+    });
+    expect(overridden.target).toEqual({ kind: 'postgres', url: 'postgres://shell@h/shell' });
+    expect(overridden.notes).toEqual([
+      'DATABASE_URL overrides "database" of environment "production" in sluice.config.json.',
+    ]);
     const none = await loadConfig({ cwd: dir, env: {} });
     expect(none.environment).toBeNull();
     expect(none.target).toEqual({ kind: 'postgres', url: 'postgres://dev@h/dev' });
