@@ -135,7 +135,9 @@ function duration(
 }
 
 /**
- * Loads the configuration for a working directory.
+ * Loads the configuration for a working directory. The `.env` of the project root (or
+ * `overrides.envFile`) is loaded into `env` (default `process.env`) first, never overriding a
+ * variable already set there.
  *
  * @example
  * const config = await loadConfig({ cwd: process.cwd(), overrides: { url: 'pglite:memory' } });
@@ -244,7 +246,17 @@ function selectEnvironment(
       },
     );
   }
-  return { ...base, ...environments[name] };
+  const block = environments[name]!;
+  if (Object.hasOwn(block, 'database') && block.database === undefined) {
+    // `database: process.env.PROD_URL` with PROD_URL unset: running on the top-level database (or
+    // embedded PGlite) instead would be a silent wrong target.
+    throw new ConfigError(`Environment "${name}" in ${shown} sets "database" to undefined.`, {
+      details: {
+        hint: 'Set the variable it reads (in the environment or .env), or remove the key to use the top-level "database".',
+      },
+    });
+  }
+  return { ...base, ...block };
 }
 
 /** Parses the database URL, saying where a bad one came from (never its value from a .env). */

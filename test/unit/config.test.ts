@@ -467,6 +467,19 @@ describe('loadConfig: named environments', () => {
     expect(error.message).toBe(
       'Unknown environment "prod" (--env): sluice.config.json defines "production", "staging".',
     );
+    write(
+      'sluice.config.mjs',
+      'export default { database: "postgres://dev@h/dev", environments: { production: { database: process.env.UNSET_PROD_URL } } };\n',
+    );
+    const unset = await configError(
+      loadConfig({
+        cwd: dir,
+        env: {},
+        overrides: { config: 'sluice.config.mjs', environment: 'production' },
+      }),
+    );
+    expect(unset.message).toBe('Environment "production" in sluice.config.mjs sets "database" to undefined.');
+    rmSync(join(dir, 'sluice.config.mjs'));
     const fromEnv = await configError(loadConfig({ cwd: dir, env: { SLUICE_ENV: 'constructor' } }));
     expect(fromEnv.message).toMatch(/^Unknown environment "constructor" \(SLUICE_ENV\)/);
   });
