@@ -163,7 +163,7 @@ export async function loadConfig(
     overrides.url !== undefined
       ? '--url'
       : env.DATABASE_URL
-        ? `DATABASE_URL${hadUrl ? '' : ` from ${envShown}`}`
+        ? `DATABASE_URL${hadUrl ? '' : ` in ${envShown}`}`
         : `"database" in ${shown}${environment ? ` (environment ${environment})` : ''}`;
   const notes: string[] = [];
   if (

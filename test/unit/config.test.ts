@@ -421,7 +421,7 @@ describe('loadConfig: .env and --env-file', () => {
   it('a bad URL from .env says so, masked', async () => {
     write('.env', 'DATABASE_URL=mysql://u:hunter2@h/db\n');
     const error = await configError(loadConfig({ cwd: dir, env: {} }));
-    expect(error.message).toBe('Unsupported database URL mysql://u:***@h/db (from DATABASE_URL from .env).');
+    expect(error.message).toBe('Unsupported database URL mysql://u:***@h/db (from DATABASE_URL in .env).');
   });
 });
 
