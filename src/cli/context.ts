@@ -11,6 +11,8 @@ export interface GlobalOptions {
   config?: string;
   url?: string;
   dir?: string;
+  envFile?: string;
+  env?: string;
   json?: boolean;
   yes?: boolean;
 }
@@ -20,6 +22,17 @@ export interface CommandContext {
   out: Output;
   /** Creates the migrator (config is loaded here, so config errors surface as exit 2). */
   migrator(overrides?: Partial<ConfigOverrides>): Promise<Migrator>;
+}
+
+/** The config overrides the global options make (for commands that load the config themselves). */
+export function configOverrides(options: GlobalOptions): ConfigOverrides {
+  return {
+    config: options.config,
+    url: options.url,
+    dir: options.dir,
+    envFile: options.envFile,
+    environment: options.env,
+  };
 }
 
 /** Builds the context of an action from commander's command object. */
@@ -32,12 +45,13 @@ export function commandContext(cmd: Command): CommandContext {
     out,
     migrator: async (extra = {}) => {
       made = await createMigrator({
-        overrides: { config: options.config, url: options.url, dir: options.dir, ...extra },
+        overrides: { ...configOverrides(options), ...extra },
         onEvent: (e) => out.event(e),
       });
+      for (const note of made.config.notes) out.note(note);
       if (made.config.defaultDatabase) {
         out.note(
-          `No database configured: using embedded PGlite at ${displayPath(made.config.target.kind === 'pglite' ? (made.config.target.dataDir ?? '') : '')} (set --url, DATABASE_URL or "database" in the config to use a server).`,
+          `No database configured: using embedded PGlite at ${displayPath(made.config.target.kind === 'pglite' ? (made.config.target.dataDir ?? '') : '')} (set --url, DATABASE_URL in the environment or .env, or "database" in the config to use a server).`,
         );
       }
       return made;

@@ -20,10 +20,12 @@ export async function main(argv: string[]): Promise<number> {
     .version(VERSION, '-v, --version', 'print the version')
     .option(
       '--config <file>',
-      'config file (default: sluice.config.{ts,js,mjs,json} in the working directory)',
+      'config file (default: sluice.config.{ts,mts,js,mjs,json} or the "sluice" key of package.json in the working directory)',
     )
     .option('--url <url>', 'database URL (overrides DATABASE_URL and the config)')
     .option('--dir <dir>', 'migrations directory (overrides the config)')
+    .option('--env-file <file>', 'env file to load instead of .env (never overrides the real environment)')
+    .option('--env <name>', 'apply this block of the config\'s "environments" (default: SLUICE_ENV)')
     .option('--json', 'machine-readable output on stdout')
     .option('-y, --yes', 'answer yes to confirmations (needed for down when not on a terminal)')
     .showHelpAfterError('(run with --help for usage)')

@@ -22,7 +22,8 @@ export default defineMigration({
 export const CONFIG_TEMPLATE = `import { defineConfig } from 'sluice';
 
 export default defineConfig({
-  // Without a database URL (here, --url or DATABASE_URL), sluice uses embedded PGlite in .sluice/db.
+  // Without a database URL (here, --url, or DATABASE_URL in the environment or .env), sluice uses
+  // embedded PGlite in .sluice/db.
   // database: 'postgres://user:password@localhost:5432/app',
   migrations: 'migrations',
   // Each migration runs in its own transaction with its history row.

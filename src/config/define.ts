@@ -50,6 +50,11 @@ export interface SluiceConfig {
      */
     startAfter?: string;
   };
+  /**
+   * Named environments, chosen with `--env <name>` or `SLUICE_ENV`: each block's keys replace the
+   * top-level ones, e.g. `{ production: { database: '…', lockTimeout: '1s' } }`.
+   */
+  environments?: Record<string, Omit<SluiceConfig, 'environments'>>;
 }
 
 /**

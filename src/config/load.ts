@@ -1,22 +1,18 @@
 /**
- * Finds, loads and validates the config file, then applies env and flags over it.
- * Precedence: flags > environment (`DATABASE_URL`) > config file > defaults.
+ * Finds, loads and validates the config, then applies env and flags over it.
+ * Precedence: flags > real environment > `.env` > the selected environment block of the config >
+ * the rest of the config > defaults.
  */
-import { lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError, errorMessage } from '../errors.js';
 import { DEFAULT_RETRY_POLICY } from '../retry.js';
 import { parseDuration, type SluiceConfig, type TransactionMode } from './define.js';
+import { type ConfigSource, findConfig, loadEnvFile } from './find.js';
 import { type DatabaseTarget, maskSecrets, parseDatabaseUrl } from './url.js';
+import { validateConfig } from './validate.js';
 
-/** The config file names looked for, in order. */
-export const CONFIG_FILES = [
-  'sluice.config.ts',
-  'sluice.config.mts',
-  'sluice.config.js',
-  'sluice.config.mjs',
-  'sluice.config.json',
-];
+export { CONFIG_FILES } from './find.js';
 
 /** What the command line (or a library caller) overrides. */
 export interface ConfigOverrides {
@@ -25,6 +21,10 @@ export interface ConfigOverrides {
   url?: string;
   dir?: string;
   outOfOrder?: boolean;
+  /** An env file to load instead of `.env` (relative to the working directory); it must exist. */
+  envFile?: string;
+  /** The block of the config's `environments` to apply (default: `SLUICE_ENV`). */
+  environment?: string;
 }
 
 /** A complete configuration: every default filled in, every path absolute, every duration in ms. */
@@ -39,6 +39,12 @@ export interface ResolvedConfig {
   configFile: string | null;
   /** The project root: the config file's directory, else the working directory. */
   root: string;
+  /** The env file loaded (absolute path), or null when there was none. */
+  envFile: string | null;
+  /** The block of the config's `environments` applied, or null. */
+  environment: string | null;
+  /** Things the user should know about how the config was resolved (the CLI prints them). */
+  notes: string[];
   target: DatabaseTarget;
   /** True when no database was configured and embedded PGlite was chosen. */
   defaultDatabase: boolean;
@@ -54,61 +60,6 @@ export interface ResolvedConfig {
   lockWaitMs: number;
   outOfOrder: boolean;
   lint: { pgVersion?: number; rules: Record<string, 'off' | 'warning' | 'error'>; startAfter?: string };
-}
-
-const KNOWN_KEYS = new Set([
-  'database',
-  'migrations',
-  'historyTable',
-  'historySchema',
-  'transaction',
-  'lockTimeout',
-  'lockRetries',
-  'lockRetryBudget',
-  'statementTimeout',
-  'lockWait',
-  'outOfOrder',
-  'lint',
-]);
-
-async function validate(raw: unknown, file: string): Promise<SluiceConfig> {
-  // zod is loaded only when there is a config file to check.
-  const { z } = await import('zod');
-  const duration = z.union([
-    z.number().nonnegative(),
-    z.string().regex(/^\s*\d+(\.\d+)?\s*(ms|s|sec|m|min|h)?\s*$/i),
-  ]);
-  const schema = z
-    .object({
-      database: z.string().min(1).optional(),
-      migrations: z.string().min(1).optional(),
-      historyTable: z.string().min(1).max(63).optional(),
-      historySchema: z.string().min(1).max(63).optional(),
-      transaction: z.enum(['each', 'all', 'none']).optional(),
-      lockTimeout: duration.optional(),
-      lockRetries: z.number().int().min(0).max(1000).optional(),
-      lockRetryBudget: duration.optional(),
-      statementTimeout: duration.optional(),
-      lockWait: duration.optional(),
-      outOfOrder: z.boolean().optional(),
-      lint: z
-        .object({
-          pgVersion: z.number().int().min(9).max(30).optional(),
-          rules: z.record(z.string(), z.enum(['off', 'warning', 'error'])).optional(),
-          startAfter: z.string().regex(/^\d+$/, 'a migration version (digits)').optional(),
-        })
-        .strict()
-        .optional(),
-    })
-    .strict();
-  const result = schema.safeParse(raw);
-  if (result.success) return result.data as SluiceConfig;
-  const issue = result.error.issues[0]!;
-  const where = issue.path.length > 0 ? issue.path.join('.') : '(root)';
-  const unknown = issue.code === 'unrecognized_keys' ? ` Known keys: ${[...KNOWN_KEYS].join(', ')}.` : '';
-  throw new ConfigError(`Invalid config ${file}: ${where}: ${issue.message}.${unknown}`, {
-    details: { file, hint: 'Fix the value in the config file; see the README section "Configuration".' },
-  });
 }
 
 function lineOfOffset(text: string, offset: number): number {
@@ -169,38 +120,6 @@ export function sluiceEntry(): string {
   return new URL('../index.js', import.meta.url).pathname;
 }
 
-/**
- * True when `path` is a config file, false when nothing is there. Anything else there (a
- * directory, a dangling symlink) is an error: silently skipping it would run with defaults.
- */
-function isConfigFile(path: string, shown: string): boolean {
-  const entry = lstatSync(path, { throwIfNoEntry: false });
-  if (!entry) return false;
-  const target = statSync(path, { throwIfNoEntry: false });
-  if (target?.isFile()) return true;
-  const what = target ? 'is not a file' : `is a symbolic link to ${readlinkSync(path)}, which does not exist`;
-  throw new ConfigError(`Config file ${shown} ${what}.`, {
-    details: { file: shown, hint: 'Point it (or --config) at the config file, or remove it.' },
-  });
-}
-
-function findConfig(cwd: string, explicit?: string): string | null {
-  if (explicit) {
-    const path = resolve(cwd, explicit);
-    if (!isConfigFile(path, explicit)) {
-      throw new ConfigError(`Config file ${explicit} does not exist.`, {
-        details: { file: explicit, hint: 'Check the --config path, or run `sluice init` to create one.' },
-      });
-    }
-    return path;
-  }
-  for (const name of CONFIG_FILES) {
-    const path = resolve(cwd, name);
-    if (isConfigFile(path, name)) return path;
-  }
-  return null;
-}
-
 function duration(
   value: SluiceConfig['lockTimeout'],
   fallback: number,
@@ -216,7 +135,9 @@ function duration(
 }
 
 /**
- * Loads the configuration for a working directory.
+ * Loads the configuration for a working directory. The `.env` of the project root (or
+ * `overrides.envFile`) is loaded into `env` (default `process.env`) first, never overriding a
+ * variable already set there.
  *
  * @example
  * const config = await loadConfig({ cwd: process.cwd(), overrides: { url: 'pglite:memory' } });
@@ -227,29 +148,50 @@ export async function loadConfig(
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const overrides = options.overrides ?? {};
-  let configFile: string | null = null;
-  let file: SluiceConfig = options.config ?? {};
-  if (!options.config) {
-    configFile = findConfig(cwd, overrides.config);
-    if (configFile) {
-      const shown = relative(cwd, configFile) || configFile;
-      file = await validate(await readConfigFile(configFile, shown), shown);
-    }
-  }
-  const root = configFile ? dirname(configFile) : cwd;
+  const source = options.config ? null : findConfig(cwd, overrides.config);
+  const root = source ? dirname(source.path) : cwd;
+  // Before the config is evaluated: a sluice.config.ts may read process.env.
+  const hadUrl = env.DATABASE_URL !== undefined;
+  const envFile = loadEnvFile({ root, cwd, explicit: overrides.envFile, env });
+  const shown = source?.shown ?? 'the config';
+  const whole = source ? await readConfig(source) : (options.config ?? {});
+  const environment = overrides.environment ?? (env.SLUICE_ENV || undefined);
+  const file = selectEnvironment(whole, environment, overrides.environment ? '--env' : 'SLUICE_ENV', shown);
   const url = overrides.url ?? (env.DATABASE_URL || undefined) ?? file.database;
+  const envShown = envFile && (relative(cwd, envFile) || envFile);
+  const from =
+    overrides.url !== undefined
+      ? '--url'
+      : env.DATABASE_URL
+        ? `DATABASE_URL${hadUrl ? '' : ` in ${envShown}`}`
+        : `"database" in ${shown}${environment ? ` (environment ${environment})` : ''}`;
+  const notes: string[] = [];
+  if (
+    environment &&
+    overrides.url === undefined &&
+    env.DATABASE_URL &&
+    whole.environments?.[environment]?.database
+  ) {
+    // The documented order, but easy to miss: a DATABASE_URL left in a shell or .env would send
+    // `--env production` to another database.
+    notes.push(`${from} overrides "database" of environment "${environment}" in ${shown}.`);
+  }
   const defaultDatabase = url === undefined;
   const target: DatabaseTarget =
-    url === undefined ? { kind: 'pglite', dataDir: resolve(root, '.sluice/db') } : parseDatabaseUrl(url);
+    url === undefined ? { kind: 'pglite', dataDir: resolve(root, '.sluice/db') } : databaseTarget(url, from);
   if (target.kind === 'pglite' && target.dataDir && !isAbsolute(target.dataDir)) {
     target.dataDir = resolve(url === file.database ? root : cwd, target.dataDir);
   }
   const migrationsDir = overrides.dir
     ? resolve(cwd, overrides.dir)
     : resolve(root, file.migrations ?? 'migrations');
+  const configFile = source?.path ?? null;
   return {
     configFile,
     root,
+    envFile,
+    environment: environment ?? null,
+    notes,
     target,
     defaultDatabase,
     migrationsDir,
@@ -273,4 +215,63 @@ export async function loadConfig(
       startAfter: file.lint?.startAfter,
     },
   };
+}
+
+/** Reads and validates a config file (or its `"sluice"` key). */
+async function readConfig(source: ConfigSource): Promise<SluiceConfig> {
+  const raw = await readConfigFile(source.path, source.shown);
+  if (!source.key) return validateConfig(raw, source.shown);
+  return validateConfig((raw as Record<string, unknown>)[source.key], `${source.shown} "${source.key}"`);
+}
+
+/**
+ * The config with the block of `environments` named `name` laid over its top-level keys (each key
+ * of the block replaces the top-level one). An unknown name is an error listing the known ones.
+ */
+function selectEnvironment(
+  config: SluiceConfig,
+  name: string | undefined,
+  from: string,
+  shown: string,
+): SluiceConfig {
+  const { environments = {}, ...base } = config;
+  if (name === undefined) return base;
+  if (!Object.hasOwn(environments, name)) {
+    const known = Object.keys(environments);
+    throw new ConfigError(
+      `Unknown environment "${name}" (${from}): ${shown} defines ${known.length > 0 ? known.map((k) => `"${k}"`).join(', ') : 'no environments'}.`,
+      {
+        details: {
+          hint:
+            known.length > 0
+              ? `Use one of ${known.join(', ')}, or add "${name}" under "environments" in ${shown}.`
+              : `Add an "environments": { "${name}": { … } } block to ${shown}, or unset ${from}.`,
+        },
+      },
+    );
+  }
+  const block = environments[name]!;
+  if (Object.hasOwn(block, 'database') && block.database === undefined) {
+    // `database: process.env.PROD_URL` with PROD_URL unset: running on the top-level database (or
+    // embedded PGlite) instead would be a silent wrong target.
+    throw new ConfigError(`Environment "${name}" in ${shown} sets "database" to undefined.`, {
+      details: {
+        hint: 'Set the variable it reads (in the environment or .env), or remove the key to use the top-level "database".',
+      },
+    });
+  }
+  return { ...base, ...block };
+}
+
+/** Parses the database URL, saying where a bad one came from (never its value from a .env). */
+function databaseTarget(url: string, from: string): DatabaseTarget {
+  try {
+    return parseDatabaseUrl(url);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new ConfigError(`${error.message.replace(/\.$/, '')} (from ${from}).`, {
+      cause: error.cause,
+      details: error.details,
+    });
+  }
 }

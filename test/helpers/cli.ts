@@ -30,6 +30,8 @@ export interface CliOptions {
   env?: Record<string, string | undefined>;
   /** Default 60 s. */
   timeoutMs?: number;
+  /** Arguments for node before the script (e.g. `--`, after which node reads no option of its own). */
+  nodeArgs?: string[];
 }
 
 /** Variables that would leak the developer's or CI's setup into a test. */
@@ -54,7 +56,7 @@ export function sluice(args: readonly string[], options: CliOptions): Promise<Cl
   return new Promise((resolvePromise, reject) => {
     const child = execFile(
       process.execPath,
-      [BIN, ...args],
+      [...(options.nodeArgs ?? []), BIN, ...args],
       { cwd: options.cwd, env, timeout: options.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') {

@@ -39,6 +39,9 @@ describe('loadConfig: defaults', () => {
     expect(config).toEqual({
       configFile: null,
       root: dir,
+      envFile: null,
+      environment: null,
+      notes: [],
       target: { kind: 'pglite', dataDir: join(dir, '.sluice/db') },
       defaultDatabase: true,
       migrationsDir: join(dir, 'migrations'),
@@ -92,6 +95,9 @@ describe('loadConfig: config files', () => {
     expect(config).toEqual({
       configFile: file,
       root: dir,
+      envFile: null,
+      environment: null,
+      notes: [],
       target: { kind: 'pglite', dataDir: join(dir, 'data/db') },
       defaultDatabase: false,
       migrationsDir: join(dir, 'db/migrations'),
@@ -126,10 +132,45 @@ describe('loadConfig: config files', () => {
     expect(config.lockRetries).toBe(2);
   });
 
-  it('prefers sluice.config.ts over .json', async () => {
+  it('two config files: an error naming both, not a silent choice', async () => {
     write('sluice.config.json', '{ "lockRetries": 1 }');
     write('sluice.config.ts', 'export default { lockRetries: 7 };\n');
-    expect((await loadConfig({ cwd: dir, env: {} })).lockRetries).toBe(7);
+    const error = await configError(loadConfig({ cwd: dir, env: {} }));
+    expect(error.message).toBe(
+      'Found 2 configs: sluice.config.ts and sluice.config.json; sluice reads only one.',
+    );
+    // --config settles it.
+    const chosen = await loadConfig({ cwd: dir, env: {}, overrides: { config: 'sluice.config.json' } });
+    expect(chosen.lockRetries).toBe(1);
+  });
+
+  it('reads the "sluice" key of package.json; with a config file too, an error names both', async () => {
+    const pkg = write(
+      'package.json',
+      JSON.stringify({ name: 'app', sluice: { migrations: 'db/m', lockTimeout: '2s' } }),
+    );
+    const config = await loadConfig({ cwd: dir, env: {} });
+    expect(config.configFile).toBe(pkg);
+    expect(config.migrationsDir).toBe(join(dir, 'db/m'));
+    expect(config.lockTimeoutMs).toBe(2000);
+    write('sluice.config.mjs', 'export default {};\n');
+    const error = await configError(loadConfig({ cwd: dir, env: {} }));
+    expect(error.message).toBe(
+      'Found 2 configs: sluice.config.mjs and package.json ("sluice" key); sluice reads only one.',
+    );
+  });
+
+  it('a package.json without a "sluice" key is not a config', async () => {
+    write('package.json', '{ "name": "app" }');
+    expect((await loadConfig({ cwd: dir, env: {} })).configFile).toBeNull();
+  });
+
+  it('names the "sluice" key of package.json in its problems', async () => {
+    write('package.json', '{ "name": "app", "sluice": { "lockTimeout": "soon" } }');
+    const error = await configError(loadConfig({ cwd: dir, env: {} }));
+    expect(error.message).toBe(
+      'Invalid config package.json "sluice": lockTimeout: expected a duration such as 500ms, 3s, 2min (or a number of milliseconds) (got "soon").',
+    );
   });
 
   it('uses an explicit --config path; its directory is the root', async () => {
@@ -190,7 +231,7 @@ describe('loadConfig: precedence', () => {
     const error = await configError(
       loadConfig({ cwd: dir, env: { DATABASE_URL: 'mysql://u:hunter2@h/db' } }),
     );
-    expect(error.message).toBe('Unsupported database URL mysql://u:***@h/db.');
+    expect(error.message).toBe('Unsupported database URL mysql://u:***@h/db (from DATABASE_URL).');
   });
 });
 
@@ -198,17 +239,18 @@ describe('loadConfig: invalid config files', () => {
   it('names an unknown key and the file', async () => {
     write('sluice.config.json', '{\n  "databse": "pglite:memory"\n}\n');
     const error = await configError(loadConfig({ cwd: dir, env: {} }));
-    expect(error.message).toMatch(
-      /^Invalid config sluice\.config\.json: \(root\): Unrecognized key: "databse"\./,
+    expect(error.message).toBe(
+      'Invalid config sluice.config.json: databse: unknown key (did you mean "database"?).',
     );
-    expect(error.message).toContain('Known keys: database, migrations,');
     expect(error.details.file).toBe('sluice.config.json');
   });
 
   it('names an unknown nested key', async () => {
     write('sluice.config.json', '{ "lint": { "rulez": {} } }');
     const error = await configError(loadConfig({ cwd: dir, env: {} }));
-    expect(error.message).toMatch(/^Invalid config sluice\.config\.json: lint: Unrecognized key: "rulez"/);
+    expect(error.message).toBe(
+      'Invalid config sluice.config.json: lint.rulez: unknown key (did you mean "rules"?).',
+    );
   });
 
   it('names the key of a bad value', async () => {
@@ -287,6 +329,158 @@ describe('loadConfig: invalid config files', () => {
   it('rejects a config whose default export is not an object', async () => {
     write('sluice.config.mjs', 'export default "pglite:memory";\n');
     const error = await configError(loadConfig({ cwd: dir, env: {} }));
-    expect(error.message).toMatch(/^Invalid config sluice\.config\.mjs: \(root\): /);
+    expect(error.message).toBe(
+      'Invalid config sluice.config.mjs: (the whole config): expected an object (got "pglite:memory").',
+    );
+  });
+});
+
+describe('loadConfig: every problem at once, in words', () => {
+  it('lists each problem as key: what is wrong (got …), durations without a regex', async () => {
+    write(
+      'sluice.config.json',
+      JSON.stringify({
+        databse: 'postgres://u:hunter2@h/db',
+        lockTimeout: '3 parsecs',
+        lockRetries: 1.5,
+        transaction: 'sometimes',
+        historyTable: '',
+        zzz: 1,
+        environments: { production: { lockWait: 'forever', database: 42 } },
+      }),
+    );
+    const error = await configError(loadConfig({ cwd: dir, env: {} }));
+    expect(error.message).toBe(
+      [
+        'Invalid config sluice.config.json, 8 problems:',
+        '  historyTable: must not be empty (got "")',
+        '  transaction: expected one of "each", "all", "none" (got "sometimes")',
+        '  lockTimeout: expected a duration such as 500ms, 3s, 2min (or a number of milliseconds) (got "3 parsecs")',
+        '  lockRetries: expected an integer (got 1.5)',
+        '  environments.production.database: expected a string (got 42)',
+        '  environments.production.lockWait: expected a duration such as 500ms, 3s, 2min (or a number of milliseconds) (got "forever")',
+        '  databse: unknown key (did you mean "database"?)',
+        '  zzz: unknown key (known keys: database, migrations, historyTable, historySchema, transaction, lockTimeout, lockRetries, lockRetryBudget, statementTimeout, lockWait, outOfOrder, lint, environments)',
+      ].join('\n'),
+    );
+    expect(error.details.problems).toHaveLength(8);
+    expect(error.message).not.toContain('hunter2');
+    expect(error.message).not.toMatch(/\\d|\^/);
+  });
+
+  it('never shows the value of a database key', async () => {
+    write('sluice.config.json', '{ "database": "" , "environments": { "x": { "database": "" } } }');
+    const error = await configError(loadConfig({ cwd: dir, env: {} }));
+    expect(error.message).toContain('database: must not be empty (got a string)');
+  });
+});
+
+describe('loadConfig: .env and --env-file', () => {
+  it('loads .env from the config file directory without overriding the real environment', async () => {
+    write('conf/sluice.config.json', '{ "database": "postgres://file@h/file" }');
+    const envFile = write(
+      'conf/.env',
+      'DATABASE_URL=postgres://dotenv@h/dotenv\nOTHER=from-dotenv\nSET=from-dotenv\n',
+    );
+    write('.env', 'DATABASE_URL=postgres://wrong-dir@h/x\n');
+    const env: NodeJS.ProcessEnv = { SET: 'real' };
+    const config = await loadConfig({ cwd: dir, env, overrides: { config: 'conf/sluice.config.json' } });
+    expect(config.envFile).toBe(envFile);
+    expect(config.target).toEqual({ kind: 'postgres', url: 'postgres://dotenv@h/dotenv' });
+    expect(env).toEqual({ SET: 'real', OTHER: 'from-dotenv', DATABASE_URL: 'postgres://dotenv@h/dotenv' });
+    const real = await loadConfig({
+      cwd: dir,
+      env: { DATABASE_URL: 'postgres://real@h/real' },
+      overrides: { config: 'conf/sluice.config.json' },
+    });
+    expect(real.target).toEqual({ kind: 'postgres', url: 'postgres://real@h/real' });
+  });
+
+  it('a .env in the working directory when there is no config file; a TS config sees its values', async () => {
+    write('.env', 'MY_DB=pglite:memory\n');
+    write('sluice.config.ts', 'export default { database: process.env.MY_DB };\n');
+    const env = process.env;
+    try {
+      const config = await loadConfig({ cwd: dir });
+      expect(config.target).toEqual({ kind: 'pglite', dataDir: null });
+    } finally {
+      delete env.MY_DB;
+    }
+  });
+
+  it('--env-file replaces .env; a missing one is an error naming it', async () => {
+    write('.env', 'DATABASE_URL=postgres://dotenv@h/dotenv\n');
+    write('ci.env', 'DATABASE_URL=postgres://ci@h/ci\n');
+    const config = await loadConfig({ cwd: dir, env: {}, overrides: { envFile: 'ci.env' } });
+    expect(config.target).toEqual({ kind: 'postgres', url: 'postgres://ci@h/ci' });
+    const error = await configError(loadConfig({ cwd: dir, env: {}, overrides: { envFile: 'nope.env' } }));
+    expect(error.message).toBe('Env file nope.env does not exist.');
+    expect(error.details.file).toBe('nope.env');
+  });
+
+  it('a bad URL from .env says so, masked', async () => {
+    write('.env', 'DATABASE_URL=mysql://u:hunter2@h/db\n');
+    const error = await configError(loadConfig({ cwd: dir, env: {} }));
+    expect(error.message).toBe('Unsupported database URL mysql://u:***@h/db (from DATABASE_URL in .env).');
+  });
+});
+
+describe('loadConfig: named environments', () => {
+  beforeEach(() => {
+    write(
+      'sluice.config.json',
+      JSON.stringify({
+        database: 'postgres://dev@h/dev',
+        lockTimeout: '250ms',
+        lockRetries: 3,
+        environments: { production: { database: 'postgres://prod@h/prod', lockTimeout: '1s' }, staging: {} },
+      }),
+    );
+  });
+
+  it('--env lays the block over the top-level keys; SLUICE_ENV picks it too', async () => {
+    const config = await loadConfig({ cwd: dir, env: {}, overrides: { environment: 'production' } });
+    expect(config.environment).toBe('production');
+    expect(config.target).toEqual({ kind: 'postgres', url: 'postgres://prod@h/prod' });
+    expect(config.lockTimeoutMs).toBe(1000);
+    expect(config.lockRetries).toBe(3);
+    const fromEnv = await loadConfig({ cwd: dir, env: { SLUICE_ENV: 'production' } });
+    expect(fromEnv.target).toEqual({ kind: 'postgres', url: 'postgres://prod@h/prod' });
+    expect(fromEnv.notes).toEqual([]);
+    // DATABASE_URL still wins over the block (the documented order), and a note says so.
+    const overridden = await loadConfig({
+      cwd: dir,
+      env: { DATABASE_URL: 'postgres://shell@h/shell' },
+      overrides: { environment: 'production' },
+    });
+    expect(overridden.target).toEqual({ kind: 'postgres', url: 'postgres://shell@h/shell' });
+    expect(overridden.notes).toEqual([
+      'DATABASE_URL overrides "database" of environment "production" in sluice.config.json.',
+    ]);
+    const none = await loadConfig({ cwd: dir, env: {} });
+    expect(none.environment).toBeNull();
+    expect(none.target).toEqual({ kind: 'postgres', url: 'postgres://dev@h/dev' });
+  });
+
+  it('an unknown name is an error listing the known ones', async () => {
+    const error = await configError(loadConfig({ cwd: dir, env: {}, overrides: { environment: 'prod' } }));
+    expect(error.message).toBe(
+      'Unknown environment "prod" (--env): sluice.config.json defines "production", "staging".',
+    );
+    write(
+      'sluice.config.mjs',
+      'export default { database: "postgres://dev@h/dev", environments: { production: { database: process.env.UNSET_PROD_URL } } };\n',
+    );
+    const unset = await configError(
+      loadConfig({
+        cwd: dir,
+        env: {},
+        overrides: { config: 'sluice.config.mjs', environment: 'production' },
+      }),
+    );
+    expect(unset.message).toBe('Environment "production" in sluice.config.mjs sets "database" to undefined.');
+    rmSync(join(dir, 'sluice.config.mjs'));
+    const fromEnv = await configError(loadConfig({ cwd: dir, env: { SLUICE_ENV: 'constructor' } }));
+    expect(fromEnv.message).toMatch(/^Unknown environment "constructor" \(SLUICE_ENV\)/);
   });
 });

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { UsageError } from '../../errors.js';
 import { displayPath } from '../../migrations/source.js';
-import { commandContext } from '../context.js';
+import { commandContext, configOverrides } from '../context.js';
 import { VERSION } from '../version.js';
 
 /** `sluice lint [paths…]`: lint migration files without a database. */
@@ -25,7 +25,7 @@ export function register(program: Command): void {
             hint: `Use one of ${lint.LINT_FORMATS.join(', ')}.`,
           });
         }
-        const config = await loadConfig({ overrides: { config: ctx.options.config, dir: ctx.options.dir } });
+        const config = await loadConfig({ overrides: configOverrides(ctx.options) });
         const pgVersion = opts.pgVersion ? Number(opts.pgVersion) : (config.lint.pgVersion ?? 15);
         if (!Number.isInteger(pgVersion) || pgVersion < 9)
           throw new UsageError(`Invalid --pg-version "${opts.pgVersion}".`);

@@ -5,7 +5,7 @@ import { loadConfig } from '../../config/load.js';
 import { UsageError } from '../../errors.js';
 import { migrationsDirError, readMigrationsDir } from '../../migrations/read.js';
 import { displayPath, newVersion } from '../../migrations/source.js';
-import { commandContext } from '../context.js';
+import { commandContext, configOverrides } from '../context.js';
 import { SQL_TEMPLATE, TS_TEMPLATE } from '../templates.js';
 
 /** Turns a free-form name into a file slug. */
@@ -32,7 +32,7 @@ export function register(program: Command): void {
         throw new UsageError(
           `Invalid migration name "${name}": use letters and digits, e.g. add_users_email.`,
         );
-      const config = await loadConfig({ overrides: { config: ctx.options.config, dir: ctx.options.dir } });
+      const config = await loadConfig({ overrides: configOverrides(ctx.options) });
       try {
         mkdirSync(config.migrationsDir, { recursive: true });
       } catch (cause) {
