@@ -5,6 +5,7 @@
 import { lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError, errorMessage } from '../errors.js';
+import { DEFAULT_MIGRATIONS_DIRS, type MigrationLayout } from '../migrations/layouts.js';
 import { DEFAULT_RETRY_POLICY } from '../retry.js';
 import { parseDuration, type SluiceConfig, type TransactionMode } from './define.js';
 import { type DatabaseTarget, maskSecrets, parseDatabaseUrl } from './url.js';
@@ -43,6 +44,7 @@ export interface ResolvedConfig {
   /** True when no database was configured and embedded PGlite was chosen. */
   defaultDatabase: boolean;
   migrationsDir: string;
+  layout: MigrationLayout;
   historyTable: string;
   historySchema: string;
   transaction: TransactionMode;
@@ -59,6 +61,7 @@ export interface ResolvedConfig {
 const KNOWN_KEYS = new Set([
   'database',
   'migrations',
+  'layout',
   'historyTable',
   'historySchema',
   'transaction',
@@ -82,6 +85,7 @@ async function validate(raw: unknown, file: string): Promise<SluiceConfig> {
     .object({
       database: z.string().min(1).optional(),
       migrations: z.string().min(1).optional(),
+      layout: z.enum(['sluice', 'dbmate', 'prisma', 'flyway']).optional(),
       historyTable: z.string().min(1).max(63).optional(),
       historySchema: z.string().min(1).max(63).optional(),
       transaction: z.enum(['each', 'all', 'none']).optional(),
@@ -245,13 +249,14 @@ export async function loadConfig(
   }
   const migrationsDir = overrides.dir
     ? resolve(cwd, overrides.dir)
-    : resolve(root, file.migrations ?? 'migrations');
+    : resolve(root, file.migrations ?? DEFAULT_MIGRATIONS_DIRS[file.layout ?? 'sluice']);
   return {
     configFile,
     root,
     target,
     defaultDatabase,
     migrationsDir,
+    layout: file.layout ?? 'sluice',
     historyTable: file.historyTable ?? 'sluice_migrations',
     historySchema: file.historySchema ?? 'public',
     transaction: file.transaction ?? 'each',
