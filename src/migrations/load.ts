@@ -6,8 +6,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sluiceEntry } from '../config/load.js';
 import { MigrationFileError } from '../errors.js';
-import { splitStatements } from '../sql/split.js';
-import { parseSqlMigration } from './sql-file.js';
+import { parsePlainSqlMigration, parseSqlMigration } from './sql-file.js';
 import type { LoadedMigration, MigrationDefinition, MigrationFile } from './types.js';
 
 type Jiti = { import<T>(id: string, opts?: { default?: true }): Promise<T> };
@@ -39,14 +38,8 @@ function fail(file: MigrationFile, message: string, hint: string, cause?: unknow
  * const loaded = await loadMigration(listMigrations('migrations')[0]);
  */
 export async function loadMigration(file: MigrationFile): Promise<LoadedMigration> {
-  if (file.kind === 'sql' && file.plain) {
-    // Normalized as parseSqlMigration normalizes, so positions mean the same in both formats.
-    const text = file.text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
-    const statements = splitStatements(text, { file: file.path });
-    return { up: { kind: 'sql', statements, transaction: true, line: 1 }, down: null };
-  }
   if (file.kind === 'sql') {
-    const parsed = parseSqlMigration(file.text, file.path);
+    const parsed = (file.plain ? parsePlainSqlMigration : parseSqlMigration)(file.text, file.path);
     return {
       up: {
         kind: 'sql',

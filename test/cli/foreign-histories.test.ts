@@ -295,4 +295,22 @@ INSERT INTO alembic_version (version_num) VALUES ('5b1e2c3d4f60');`,
     );
     expect(await tables(db.url)).not.toContain('one');
   });
+
+  it('layouts: lint reads plain Flyway files whole; new refuses to write sluice files into a Prisma layout', async () => {
+    project.write('sluice.config.json', JSON.stringify({ layout: 'flyway' }));
+    project.write('db/migration/V1__create_one.sql', plain('one'));
+    project.write('db/migration/V2__drop_note.sql', '-- no markers\nALTER TABLE one DROP COLUMN note;\n');
+    const lint = await run('lint', '--format', 'json');
+    expect(lint.code).toBe(3);
+    const { findings } = json<{ findings: { rule: string; file: string; line: number }[] }>(lint);
+    expect(findings.map((f) => `${f.file}:${f.line} ${f.rule}`)).toEqual([
+      'db/migration/V2__drop_note.sql:2 ban-drop-column',
+    ]);
+    project.write('sluice.config.json', JSON.stringify({ layout: 'prisma' }));
+    const made = await run('new', 'add_users');
+    expect(made.code).toBe(2);
+    expect(made.stderr).toMatch(
+      /^error `sluice new` writes sluice's format, not the prisma layout\.\n {2}hint: Create the migration as prisma names it \(<timestamp>_<name>\/migration\.sql\) in prisma\/migrations\.\n/,
+    );
+  });
 });

@@ -30,6 +30,7 @@ export function register(program: Command): void {
       const report = await lint.lintPaths(paths.length > 0 ? paths : [displayPath(config.migrationsDir)], {
         pgVersion,
         rules: config.lint.rules,
+        plainSql: config.layout === 'prisma' || config.layout === 'flyway',
         loadStatements: scriptStatementsLoader(pgVersion * 10000),
       });
       const color = format === 'text' && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
