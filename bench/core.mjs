@@ -1,8 +1,8 @@
 // Core figures on the real server: ms per migration for 300 no-op migrations (the runner's own
-// cost) and 300 CREATE TABLE migrations (also run through dbmate and node-pg-migrate when they can
-// be installed, into bench/.work, never into the project), and the cold wall time of
-// `sluice status` with 300 applied.
-import { execFileSync, spawnSync } from 'node:child_process';
+// cost) and 300 CREATE TABLE migrations, and the cold wall time of `sluice status` with 300
+// applied, side by side with dbmate, node-pg-migrate and knex (devDependencies) on the same
+// migrations in the same run, with the ratios.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,13 +12,13 @@ import { createMigrator } from '../dist/index.js';
 const ADMIN = process.env.SLUICE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const N = Number(process.env.BENCH_MIGRATIONS ?? 300);
 const BIN = resolve('dist/cli/bin.js');
-const WORK = resolve('bench/.work');
 const DATABASES = [
   'sluice_bench_noop',
   'sluice_bench_core',
-  'sluice_bench_cli',
+  'sluice_bench_sluice',
   'sluice_bench_dbmate',
-  'sluice_bench_pgm',
+  'sluice_bench_node_pg_migrate',
+  'sluice_bench_knex',
 ];
 
 async function admin(sql) {
@@ -99,82 +99,110 @@ const url = await freshDb('sluice_bench_core');
   line(`sluice up, ${N} CREATE TABLE migrations, library`, perMig(r));
   console.log(split(r));
 }
-{
+/** Median wall time of `runs` cold processes of `file args` (the file is run directly: its shebang). */
+function coldMs(file, args, env = process.env, runs = 7) {
   const times = [];
-  for (let i = 0; i < 7; i++) {
+  for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [BIN, 'status', '--url', url, '--dir', sqlDir], {
-      encoding: 'utf8',
-    });
+    const r = spawnSync(file, args, { encoding: 'utf8', env });
     times.push(performance.now() - t0);
-    if (r.status !== 0) throw new Error(r.stderr);
+    if (r.status !== 0) throw new Error(`${file} ${args.join(' ')}: ${r.stderr}`);
   }
-  line(
-    `sluice status, cold process, ${N} applied (median of 7)`,
-    `${median(times).toFixed(0)} ms`,
-    '< 250 ms',
-  );
+  return median(times);
 }
-let sluiceCli;
-{
-  const u = await freshDb('sluice_bench_cli');
+/** Whole-process wall time of one run, in ms per migration. */
+function applyMs(file, args, env = process.env) {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [BIN, 'up', '--url', u, '--dir', sqlDir], { encoding: 'utf8' });
-  sluiceCli = performance.now() - t0;
-  if (r.status !== 0) throw new Error(r.stderr);
-  line('sluice up, CREATE TABLE migrations, CLI (whole process)', `${(sluiceCli / N).toFixed(3)} ms/mig`);
+  const r = spawnSync(file, args, { encoding: 'utf8', env });
+  if (r.status !== 0) throw new Error(`${file} ${args.join(' ')}: ${r.stderr}`);
+  return (performance.now() - t0) / N;
 }
 
-function ensureTools() {
-  if (
-    existsSync(join(WORK, 'node_modules/.bin/dbmate')) &&
-    existsSync(join(WORK, 'node_modules/.bin/node-pg-migrate'))
-  )
-    return true;
-  mkdirSync(WORK, { recursive: true });
-  const args = [
-    'install',
-    '--no-save',
-    '--no-audit',
-    '--no-fund',
-    '--prefix',
-    WORK,
-    'dbmate',
-    'node-pg-migrate',
-    'pg',
-  ];
-  return spawnSync('npm', args, { encoding: 'utf8' }).status === 0;
+// The peers are devDependencies; each applies the same N CREATE TABLE migrations into its own
+// database, then reports its state cold. node-pg-migrate has no status command: its equivalent is
+// `up` with nothing pending (it reads the directory and the applied rows, and compares them).
+const nodeStart = coldMs(process.execPath, ['-e', '0']);
+const sluiceArgs = (u) => ['--url', u, '--dir', sqlDir];
+const dbmateArgs = (u) => ['--url', `${u}?sslmode=disable`, '--migrations-dir', sqlDir, '--no-dump-schema'];
+const pgmDir = join(dir, 'pgm');
+const knexDir = join(dir, 'knex');
+mkdirSync(pgmDir);
+mkdirSync(knexDir);
+for (let i = 1; i <= N; i++) {
+  const body = (up, down) =>
+    `exports.up = (x) => x.${up}('CREATE TABLE t${i} (id int)');\nexports.down = (x) => x.${down}('DROP TABLE t${i}');\n`;
+  writeFileSync(join(pgmDir, `${20240101000000 + i}_m${i}.js`), body('sql', 'sql'));
+  writeFileSync(join(knexDir, `${20240101000000 + i}_m${i}.js`), body('raw', 'raw'));
 }
-if (process.env.BENCH_SKIP_OTHERS !== '1' && ensureTools()) {
+const knexfile = (u) => {
+  const path = join(dir, `knexfile-${new URL(u).pathname.slice(1)}.cjs`);
+  const config = { client: 'pg', connection: u, migrations: { directory: knexDir } };
+  writeFileSync(path, `module.exports = ${JSON.stringify(config)};\n`);
+  return ['--knexfile', path];
+};
+const tools = [
   {
-    const u = await freshDb('sluice_bench_dbmate');
-    const t0 = performance.now();
-    const args = ['--url', `${u}?sslmode=disable`, '--migrations-dir', sqlDir, '--no-dump-schema', 'up'];
-    execFileSync(join(WORK, 'node_modules/.bin/dbmate'), args, { stdio: 'ignore' });
-    const ms = performance.now() - t0;
-    line('dbmate up, same migrations (whole process)', `${(ms / N).toFixed(3)} ms/mig`);
-    line('  ratio dbmate / sluice CLI', `${(ms / sluiceCli).toFixed(2)}x`);
-  }
+    name: 'sluice',
+    file: process.execPath,
+    up: (u) => [BIN, 'up', ...sluiceArgs(u)],
+    status: (u) => [BIN, 'status', ...sluiceArgs(u)],
+  },
   {
-    const pgmDir = join(dir, 'pgm');
-    mkdirSync(pgmDir);
-    for (let i = 1; i <= N; i++) {
-      const body = `exports.up = (pgm) => { pgm.sql('CREATE TABLE t${i} (id int)'); };\nexports.down = (pgm) => { pgm.sql('DROP TABLE t${i}'); };\n`;
-      writeFileSync(join(pgmDir, `${20240101000000 + i}_m${i}.js`), body);
-    }
-    const u = await freshDb('sluice_bench_pgm');
-    const t0 = performance.now();
-    const env = { ...process.env, DATABASE_URL: u };
-    execFileSync(join(WORK, 'node_modules/.bin/node-pg-migrate'), ['up', '-m', pgmDir, '--no-check-order'], {
-      stdio: 'ignore',
-      env,
-    });
-    const ms = performance.now() - t0;
-    line('node-pg-migrate up, same migrations (whole process)', `${(ms / N).toFixed(3)} ms/mig`);
-    line('  ratio node-pg-migrate / sluice CLI', `${(ms / sluiceCli).toFixed(2)}x`);
-  }
-} else if (process.env.BENCH_SKIP_OTHERS !== '1') {
-  console.log('dbmate / node-pg-migrate could not be installed into bench/.work: comparison skipped');
+    name: 'dbmate',
+    file: resolve('node_modules/.bin/dbmate'),
+    up: (u) => [...dbmateArgs(u), 'up'],
+    status: (u) => [...dbmateArgs(u), 'status'],
+  },
+  {
+    name: 'node-pg-migrate',
+    file: resolve('node_modules/.bin/node-pg-migrate'),
+    up: () => ['up', '-m', pgmDir, '--no-check-order'],
+    status: () => ['up', '-m', pgmDir, '--no-check-order'],
+    env: (u) => ({ ...process.env, DATABASE_URL: u }),
+    node: true,
+  },
+  {
+    name: 'knex',
+    file: resolve('node_modules/.bin/knex'),
+    up: (u) => ['migrate:latest', ...knexfile(u)],
+    status: (u) => ['migrate:status', ...knexfile(u)],
+    // The knexfile lives in a temporary directory, where knex's CLI would not find knex itself.
+    env: () => ({ ...process.env, KNEX_PATH: resolve('node_modules/knex') }),
+    node: true,
+  },
+];
+const results = [];
+for (const t of tools) {
+  if (t.name !== 'sluice' && (process.env.BENCH_SKIP_OTHERS === '1' || !existsSync(t.file))) continue;
+  const u = await freshDb(`sluice_bench_${t.name.replaceAll('-', '_')}`);
+  const env = t.env?.(u) ?? process.env;
+  const up = applyMs(t.file, t.up(u), env);
+  const status = coldMs(t.file, t.status(u), env);
+  results.push({ ...t, upMs: up, statusMs: status });
+}
+const sluice = results[0];
+console.log(
+  `\n-- the same ${N} CREATE TABLE migrations, one cold process each; node -e 0: ${nodeStart.toFixed(0)} ms --`,
+);
+line(
+  `sluice status, cold process, ${N} applied (median of 7)`,
+  `${sluice.statusMs.toFixed(0)} ms`,
+  '<= 120 ms',
+);
+line('sluice up, CLI (whole process)', `${sluice.upMs.toFixed(3)} ms/mig`);
+for (const r of results.slice(1)) {
+  const what = r.name === 'node-pg-migrate' ? 'up, nothing pending' : 'status';
+  line(`${r.name} ${what}, cold process (median of 7)`, `${r.statusMs.toFixed(0)} ms`);
+  line(
+    `  sluice status / ${r.name}`,
+    `${(sluice.statusMs / r.statusMs).toFixed(2)}x`,
+    r.node ? '< 1 (faster than every Node peer)' : undefined,
+  );
+  line(`${r.name} up (whole process)`, `${r.upMs.toFixed(3)} ms/mig`);
+  line(`  ${r.name} up / sluice up`, `${(r.upMs / sluice.upMs).toFixed(2)}x`, '> 1 (sluice fastest)');
+}
+if (results.length === 1 && process.env.BENCH_SKIP_OTHERS !== '1') {
+  console.log('dbmate / node-pg-migrate / knex are not installed (npm ci installs them): comparison skipped');
 }
 
 for (const name of DATABASES) await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

@@ -24,8 +24,8 @@ export const DEFAULT_MIGRATIONS_DIRS: Record<MigrationLayout, string> = {
 export interface MigrationCandidate {
   version: string;
   name: string;
-  /** Absolute (or as given) path of the file to read. */
-  path: string;
+  /** Path of the file relative to the migrations directory (`20240101_init/migration.sql`). */
+  entry: string;
   kind: MigrationKind;
   /** The whole file is the up step: no `-- migrate:up` markers, no down. */
   plain: boolean;
@@ -36,73 +36,74 @@ const NAME = /^(\d+)_([A-Za-z0-9][A-Za-z0-9_-]*)\.(sql|ts|mts|js|mjs)$/;
 const PRISMA_FOLDER = /^(\d+)_(.+)$/;
 const FLYWAY_NAME = /^V(\d+)__(.+)\.sql$/;
 
-type Shown = (path: string) => string;
+/** The migrations directory, and how an entry of it is shown in messages. */
+interface Dir {
+  dir: string;
+  shown: (entry: string) => string;
+}
 
-function misnamed(path: string, shown: Shown, what: string, hint: string): MigrationFileError {
-  return new MigrationFileError(`Migration file ${shown(path)} ${what}.`, {
-    details: { file: shown(path), hint },
+function misnamed(entry: string, at: Dir, what: string, hint: string): MigrationFileError {
+  return new MigrationFileError(`Migration file ${at.shown(entry)} ${what}.`, {
+    details: { file: at.shown(entry), hint },
   });
 }
 
-function sluiceCandidates(dir: string, names: string[], shown: Shown): MigrationCandidate[] {
+function sluiceCandidates(names: string[], at: Dir): MigrationCandidate[] {
   const out: MigrationCandidate[] = [];
   for (const entry of names) {
     if (entry.startsWith('.') || entry.endsWith('.d.ts')) continue;
     const ext = entry.slice(entry.lastIndexOf('.') + 1);
     if (!(ext in EXTENSIONS)) continue;
-    const path = join(dir, entry);
     const m = NAME.exec(entry);
     if (!m) {
       throw misnamed(
-        path,
-        shown,
+        entry,
+        at,
         `is not named <version>_<name>.${ext}`,
         'Rename it, e.g. 20240101120000_create_users.sql (`sluice new` makes such names).',
       );
     }
-    out.push({ version: m[1]!, name: m[2]!, path, kind: EXTENSIONS[ext]!, plain: false });
+    out.push({ version: m[1]!, name: m[2]!, entry, kind: EXTENSIONS[ext]!, plain: false });
   }
   return out;
 }
 
 /** Prisma: every folder `<timestamp>_<name>` holds a `migration.sql`; files beside them (migration_lock.toml) are not migrations. */
-function prismaCandidates(dir: string, names: string[], shown: Shown): MigrationCandidate[] {
+function prismaCandidates(names: string[], at: Dir): MigrationCandidate[] {
   const out: MigrationCandidate[] = [];
-  for (const entry of names) {
-    const folder = join(dir, entry);
-    if (entry.startsWith('.') || !lstatSync(folder).isDirectory()) continue;
-    const m = PRISMA_FOLDER.exec(entry);
+  for (const folder of names) {
+    if (folder.startsWith('.') || !lstatSync(join(at.dir, folder)).isDirectory()) continue;
+    const m = PRISMA_FOLDER.exec(folder);
     if (!m) {
       throw misnamed(
         folder,
-        shown,
+        at,
         'is not named <timestamp>_<name>',
         'Prisma names migration folders like 20240101120000_init; rename it or move it out of the migrations directory.',
       );
     }
-    const path = join(folder, 'migration.sql');
-    if (!lstatSync(path, { throwIfNoEntry: false })) {
+    const entry = join(folder, 'migration.sql');
+    if (!lstatSync(join(at.dir, entry), { throwIfNoEntry: false })) {
       throw misnamed(
-        path,
-        shown,
+        entry,
+        at,
         'does not exist',
         'Every Prisma migration folder holds a migration.sql; add it, or remove the empty folder.',
       );
     }
-    out.push({ version: m[1]!, name: m[2]!, path, kind: 'sql', plain: true });
+    out.push({ version: m[1]!, name: m[2]!, entry, kind: 'sql', plain: true });
   }
   return out;
 }
 
 /** Flyway: versioned `V<n>__<description>.sql` only; repeatable (`R__`) and undo (`U`) scripts are refused, never skipped. */
-function flywayCandidates(dir: string, names: string[], shown: Shown): MigrationCandidate[] {
+function flywayCandidates(names: string[], at: Dir): MigrationCandidate[] {
   const out: MigrationCandidate[] = [];
   for (const entry of names) {
     if (entry.startsWith('.') || !entry.endsWith('.sql')) continue;
-    const path = join(dir, entry);
     const m = FLYWAY_NAME.exec(entry);
     if (m) {
-      out.push({ version: m[1]!, name: m[2]!, path, kind: 'sql', plain: true });
+      out.push({ version: m[1]!, name: m[2]!, entry, kind: 'sql', plain: true });
       continue;
     }
     const hint = /^R__/.test(entry)
@@ -112,26 +113,21 @@ function flywayCandidates(dir: string, names: string[], shown: Shown): Migration
         : /^V\d+[._]\d/.test(entry)
           ? 'sluice versions are whole numbers: rename it V<n>__<description>.sql with a number greater than the versions before it.'
           : 'Name it V<version>__<description>.sql, e.g. V1__create_users.sql.';
-    throw misnamed(path, shown, 'is not named V<version>__<description>.sql', hint);
+    throw misnamed(entry, at, 'is not named V<version>__<description>.sql', hint);
   }
   return out;
 }
 
 /**
- * The migrations of `names` (the entries of `dir`) for a layout. A file that looks like a migration
- * but is misnamed is an error, so a typo never silently skips a migration.
+ * The migrations of `names` (the entries of `at.dir`) for a layout. A file that looks like a
+ * migration but is misnamed is an error, so a typo never silently skips a migration.
  *
  * @example
- * layoutCandidates('flyway', 'db/migration', ['V1__init.sql'], (p) => p)
- * // [{ version: '1', name: 'init', path: 'db/migration/V1__init.sql', kind: 'sql', plain: true }]
+ * layoutCandidates('flyway', ['V1__init.sql'], { dir: 'db/migration', shown: (e) => e })
+ * // [{ version: '1', name: 'init', entry: 'V1__init.sql', kind: 'sql', plain: true }]
  */
-export function layoutCandidates(
-  layout: MigrationLayout,
-  dir: string,
-  names: string[],
-  shown: Shown,
-): MigrationCandidate[] {
-  if (layout === 'prisma') return prismaCandidates(dir, names, shown);
-  if (layout === 'flyway') return flywayCandidates(dir, names, shown);
-  return sluiceCandidates(dir, names, shown);
+export function layoutCandidates(layout: MigrationLayout, names: string[], at: Dir): MigrationCandidate[] {
+  if (layout === 'prisma') return prismaCandidates(names, at);
+  if (layout === 'flyway') return flywayCandidates(names, at);
+  return sluiceCandidates(names, at);
 }

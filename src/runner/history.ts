@@ -4,6 +4,7 @@
  */
 import { hostname, userInfo } from 'node:os';
 import type { Connection, Dialect } from '../dialects/dialect.js';
+import { DatabaseError } from '../errors.js';
 import { ident, render, renderInline, type SqlFragment, sql } from '../sql/tag.js';
 import type { FailureInfo, HistoryRow } from './plan.js';
 
@@ -49,12 +50,29 @@ interface RawRow {
   class: string | null;
 }
 
-function parseJson<T>(text: string | null, fallback: T): T {
+/**
+ * A JSON column of a history row. A value that does not parse is an error, never a default: an
+ * empty progress list read from a damaged row would make a partly applied migration run its
+ * finished statements again.
+ */
+function parseJson<T>(
+  text: string | null,
+  fallback: T,
+  where: { table: string; version: string; column: string },
+): T {
   if (text === null || text === '') return fallback;
   try {
     return JSON.parse(text) as T;
-  } catch {
-    return fallback;
+  } catch (cause) {
+    throw new DatabaseError(
+      `History table ${where.table}: column ${where.column} of version ${where.version} is not valid JSON.`,
+      {
+        cause,
+        details: {
+          hint: 'The row was changed by hand or damaged. Restore it from a backup, or fix the value (a JSON array for progress, a JSON object or NULL for failure and down_info).',
+        },
+      },
+    );
   }
 }
 
@@ -113,6 +131,7 @@ export class HistoryStore {
       if (this.dialect.isUndefinedTable(error)) return [];
       throw error;
     }
+    const table = this.inline(this.table);
     return rows.map((r) => ({
       version: r.version,
       name: r.name,
@@ -124,9 +143,13 @@ export class HistoryStore {
       appliedBy: r.applied_by,
       statementsDone: Number(r.statements_done),
       statementsTotal: Number(r.statements_total),
-      progress: parseJson<string[]>(r.progress, []),
-      failure: parseJson<FailureInfo | null>(r.failure, null),
-      downInfo: parseJson<unknown>(r.down_info, null),
+      progress: parseJson<string[]>(r.progress, [], { table, version: r.version, column: 'progress' }),
+      failure: parseJson<FailureInfo | null>(r.failure, null, {
+        table,
+        version: r.version,
+        column: 'failure',
+      }),
+      downInfo: parseJson<unknown>(r.down_info, null, { table, version: r.version, column: 'down_info' }),
       class: r.class,
     }));
   }

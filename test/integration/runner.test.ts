@@ -3,7 +3,7 @@
  * that leave nothing half-applied, resumable non-transactional migrations, drift, targets.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MigrationFailedError, RefusedError, UsageError } from '../../src/errors.js';
+import { DatabaseError, MigrationFailedError, RefusedError, UsageError } from '../../src/errors.js';
 import { POSTGRES_TARGETS, type TestDatabase } from '../helpers/databases.js';
 import { createProject, queryVia, sqlMigration, type TestProject } from '../helpers/project.js';
 
@@ -129,6 +129,29 @@ describe.each(POSTGRES_TARGETS)('runner on $label', ({ create }) => {
     const rows = await query<{ n: number }>(m2, 'SELECT n FROM counter ORDER BY n');
     expect(rows.map((r) => r.n)).toEqual([1, 2, 3]);
     expect((await m2.status()).entries[0]!.state).toBe('applied');
+  });
+
+  it('a damaged progress record stops the run instead of running finished statements again', async () => {
+    project.write(
+      '1_nontx.sql',
+      sqlMigration('CREATE TABLE counter (n int);\nINSERT INTO counter VALUES (1);\nSELECT 1/0;', undefined, {
+        upTx: false,
+      }),
+    );
+    const m = await project.migrator();
+    await expect(m.up()).rejects.toBeInstanceOf(MigrationFailedError);
+    await query(m, "UPDATE sluice_migrations SET progress = '[\"truncated' WHERE version = '1'");
+    project.write(
+      '1_nontx.sql',
+      sqlMigration('CREATE TABLE counter (n int);\nINSERT INTO counter VALUES (1);\nSELECT 1;', undefined, {
+        upTx: false,
+      }),
+    );
+    const m2 = await project.migrator();
+    const error = (await m2.up().catch((e: unknown) => e)) as DatabaseError;
+    expect(error).toBeInstanceOf(DatabaseError);
+    expect(error.message).toMatch(/column progress of version 1 is not valid JSON/);
+    expect(await query<{ n: number }>(m2, 'SELECT n FROM counter')).toEqual([{ n: 1 }]);
   });
 
   it('refuses to resume when a finished statement of a partial migration was edited', async () => {

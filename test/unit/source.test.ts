@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MigrationFileError } from '../../src/errors.js';
 import { checksum } from '../../src/migrations/checksum.js';
 import { firstInvalidUtf8 } from '../../src/migrations/read.js';
-import { compareVersions, listMigrations, newVersion } from '../../src/migrations/source.js';
+import { compareVersions, displayPath, listMigrations, newVersion } from '../../src/migrations/source.js';
 
 let dir: string;
 
@@ -75,6 +75,24 @@ describe('listMigrations', () => {
     expect(last.path).toBe(join(dir, '20240101120000_create-users.sql'));
     expect(last.text).toBe('-- migrate:up\r\nCREATE TABLE users ();\r\n');
     expect(last.checksum).toBe(checksum('-- migrate:up\nCREATE TABLE users ();'));
+  });
+
+  it('shows paths as displayPath does: relative inside the working directory, absolute outside', () => {
+    write('1_one.sql');
+    mkdirSync(join(dir, 'sub'));
+    const home = process.cwd();
+    try {
+      process.chdir(dir);
+      expect(listMigrations(dir)[0]!.path).toBe('1_one.sql');
+      expect(listMigrations('.')[0]!.path).toBe('1_one.sql');
+      process.chdir(join(dir, 'sub'));
+      expect(listMigrations(dir)[0]!.path).toBe(join(dir, '1_one.sql'));
+      process.chdir(tmpdir());
+      expect(listMigrations(dir)[0]!.path).toBe(join(dir.slice(tmpdir().length + 1), '1_one.sql'));
+      expect(displayPath(join(dir, '1_one.sql'))).toBe(listMigrations(dir)[0]!.path);
+    } finally {
+      process.chdir(home);
+    }
   });
 
   it('ignores files that are not migrations by extension, hidden files and declarations', () => {
