@@ -2,6 +2,8 @@
  * The configuration a project writes in `sluice.config.{ts,js,mjs,json}`.
  */
 
+import type { MigrationLayout } from '../migrations/layouts.js';
+
 /** How migrations are grouped into transactions. */
 export type TransactionMode = 'each' | 'all' | 'none';
 
@@ -15,8 +17,13 @@ export interface SluiceConfig {
    * Without one (and without `--url` / `DATABASE_URL`), sluice uses embedded PGlite in `.sluice/db`.
    */
   database?: string;
-  /** Migrations directory, relative to the config file (default `migrations`). */
+  /** Migrations directory, relative to the config file (default: the layout's, `migrations` for sluice). */
   migrations?: string;
+  /**
+   * How the migrations are laid out: `sluice` (default), `dbmate` (same format, in `db/migrations`),
+   * `prisma` (`prisma/migrations/<name>/migration.sql`), `flyway` (`db/migration/V<n>__<desc>.sql`).
+   */
+  layout?: MigrationLayout;
   /** History table name (default `sluice_migrations`). */
   historyTable?: string;
   /** Schema of the history table (default `public`). */

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError, errorMessage } from '../errors.js';
+import { DEFAULT_MIGRATIONS_DIRS, type MigrationLayout } from '../migrations/layouts.js';
 import { DEFAULT_RETRY_POLICY } from '../retry.js';
 import { parseDuration, type SluiceConfig, type TransactionMode } from './define.js';
 import { type ConfigSource, findConfig, loadEnvFile } from './find.js';
@@ -49,6 +50,7 @@ export interface ResolvedConfig {
   /** True when no database was configured and embedded PGlite was chosen. */
   defaultDatabase: boolean;
   migrationsDir: string;
+  layout: MigrationLayout;
   historyTable: string;
   historySchema: string;
   transaction: TransactionMode;
@@ -184,7 +186,7 @@ export async function loadConfig(
   }
   const migrationsDir = overrides.dir
     ? resolve(cwd, overrides.dir)
-    : resolve(root, file.migrations ?? 'migrations');
+    : resolve(root, file.migrations ?? DEFAULT_MIGRATIONS_DIRS[file.layout ?? 'sluice']);
   const configFile = source?.path ?? null;
   return {
     configFile,
@@ -195,6 +197,7 @@ export async function loadConfig(
     target,
     defaultDatabase,
     migrationsDir,
+    layout: file.layout ?? 'sluice',
     historyTable: file.historyTable ?? 'sluice_migrations',
     historySchema: file.historySchema ?? 'public',
     transaction: file.transaction ?? 'each',

@@ -25,6 +25,7 @@ function configFields(z: typeof Zod) {
   return {
     database: z.string().min(1).optional(),
     migrations: z.string().min(1).optional(),
+    layout: z.enum(['sluice', 'dbmate', 'prisma', 'flyway']).optional(),
     historyTable: z.string().min(1).max(63).optional(),
     historySchema: z.string().min(1).max(63).optional(),
     transaction: z.enum(['each', 'all', 'none']).optional(),

@@ -7,7 +7,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { MigrationFileError, UsageError } from '../errors.js';
 import { decodeMigration } from '../migrations/read.js';
-import { parseSqlMigration } from '../migrations/sql-file.js';
+import { parsePlainSqlMigration, parseSqlMigration } from '../migrations/sql-file.js';
 import { splitStatements } from '../sql/split.js';
 import { lintStatements, resolveRules } from './linter.js';
 import { SchemaModel } from './schema.js';
@@ -70,7 +70,7 @@ export async function lintSqlText(
 ): Promise<{ findings: Finding[]; statements: number }> {
   let parsed: ReturnType<typeof parseSqlMigration>;
   try {
-    parsed = parseSqlMigration(text, file);
+    parsed = (options.plainSql ? parsePlainSqlMigration : parseSqlMigration)(text, file);
   } catch (error) {
     if (error instanceof MigrationFileError) return { findings: [fileError(file, error)], statements: 0 };
     throw error;

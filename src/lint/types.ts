@@ -108,6 +108,8 @@ export interface LintOptions {
    * is only checked for syntax errors, because a rollback drops what `up` created by design.
    */
   lintDown?: boolean;
+  /** `.sql` files have no markers: the whole file is the up section (the `prisma` and `flyway` layouts). */
+  plainSql?: boolean;
   /**
    * Gives the compiled statements of a `.ts`/`.js` migration (the runner passes it). Without it
    * such files are listed in {@link LintReport.skipped}, never silently dropped.

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sluiceEntry } from '../config/load.js';
 import { MigrationFileError } from '../errors.js';
-import { parseSqlMigration } from './sql-file.js';
+import { parsePlainSqlMigration, parseSqlMigration } from './sql-file.js';
 import type { LoadedMigration, MigrationDefinition, MigrationFile } from './types.js';
 
 type Jiti = { import<T>(id: string, opts?: { default?: true }): Promise<T> };
@@ -39,7 +39,7 @@ function fail(file: MigrationFile, message: string, hint: string, cause?: unknow
  */
 export async function loadMigration(file: MigrationFile): Promise<LoadedMigration> {
   if (file.kind === 'sql') {
-    const parsed = parseSqlMigration(file.text, file.path);
+    const parsed = (file.plain ? parsePlainSqlMigration : parseSqlMigration)(file.text, file.path);
     return {
       up: {
         kind: 'sql',

@@ -1,14 +1,12 @@
 /**
- * Finds migration files in a directory: `<version>_<slug>.<ext>`, sorted by version.
+ * Finds migration files in a directory (`<version>_<slug>.<ext>`, or another tool's layout), sorted by version.
  */
 import { join, relative } from 'node:path';
 import { MigrationFileError } from '../errors.js';
 import { checksum } from './checksum.js';
+import { layoutCandidates, type MigrationLayout } from './layouts.js';
 import { readMigrationsDir, readMigrationText } from './read.js';
-import type { MigrationFile, MigrationKind } from './types.js';
-
-const EXTENSIONS: Record<string, MigrationKind> = { sql: 'sql', ts: 'ts', mts: 'ts', js: 'js', mjs: 'js' };
-const NAME = /^(\d+)_([A-Za-z0-9][A-Za-z0-9_-]*)\.(sql|ts|mts|js|mjs)$/;
+import type { MigrationFile } from './types.js';
 
 /**
  * Compares two versions numerically (they are digit strings of possibly different lengths).
@@ -41,51 +39,42 @@ function displayPathsIn(dir: string): (entry: string) => string {
 }
 
 /**
- * Lists the migrations in `dir`. Files that are not migrations by extension (README.md, .gitkeep)
- * are ignored; a `.sql`/`.ts`/`.js` file with a malformed name is an error, so a typo never
- * silently skips a migration. Files are read as strict UTF-8; see `read.ts` for the errors.
+ * Lists the migrations in `dir`, read as `layout` lays them out (see `layouts.ts`). Files that are
+ * not migrations by extension (README.md, .gitkeep) are ignored; a file with a malformed name is an
+ * error, so a typo never silently skips a migration. Files are read as strict UTF-8; see `read.ts`
+ * for the errors.
  *
  * @example
  * const files = listMigrations('migrations');
+ * const prisma = listMigrations('prisma/migrations', 'prisma');
  */
-export function listMigrations(dir: string): MigrationFile[] {
+export function listMigrations(dir: string, layout: MigrationLayout = 'sluice'): MigrationFile[] {
   const names = readMigrationsDir(dir, displayPath(dir));
   const files: MigrationFile[] = [];
   const seen = new Map<string, string>();
   const shownPath = displayPathsIn(dir);
-  for (const entry of names) {
-    if (entry.startsWith('.') || entry.endsWith('.d.ts')) continue;
-    const ext = entry.slice(entry.lastIndexOf('.') + 1);
-    if (!(ext in EXTENSIONS)) continue;
-    const path = join(dir, entry);
+  for (const c of layoutCandidates(layout, names, { dir, shown: shownPath })) {
+    const { entry } = c;
     const shown = shownPath(entry);
-    const m = NAME.exec(entry);
-    if (!m) {
-      throw new MigrationFileError(`Migration file ${shown} is not named <version>_<name>.${ext}.`, {
-        details: {
-          file: shown,
-          hint: 'Rename it, e.g. 20240101120000_create_users.sql (`sluice new` makes such names).',
-        },
-      });
-    }
-    const version = m[1]!;
+    const path = join(dir, entry);
     // Versions compare numerically, so `1_a.sql` and `01_b.sql` would be the same version.
-    const key = version.replace(/^0+(?=\d)/, '');
+    const key = c.version.replace(/^0+(?=\d)/, '');
     const other = seen.get(key);
     if (other) {
-      throw new MigrationFileError(`Two migrations have version ${version}: ${other} and ${entry}.`, {
+      throw new MigrationFileError(`Two migrations have version ${c.version}: ${other} and ${entry}.`, {
         details: { file: shown, hint: 'Give one of them a new version (rename the file).' },
       });
     }
     seen.set(key, entry);
     const text = readMigrationText(path, shown);
     files.push({
-      version,
-      name: m[2]!,
+      version: c.version,
+      name: c.name,
       path: shown,
-      kind: EXTENSIONS[ext]!,
+      kind: c.kind,
       checksum: checksum(text),
       text,
+      ...(c.plain ? { plain: true } : {}),
     });
   }
   return files.sort((a, b) => compareVersions(a.version, b.version));

@@ -184,3 +184,19 @@ export function parseSqlMigration(text: string, file: string): ParsedSqlMigratio
     down: down ? section(normalized, file, down, normalized.length) : null,
   };
 }
+
+/**
+ * Parses a SQL migration that has no markers (Prisma's `migration.sql`, Flyway's `V<n>__x.sql`): the
+ * whole file is the up section, in a transaction, and there is no down. Normalized as
+ * {@link parseSqlMigration} normalizes.
+ *
+ * @example
+ * parsePlainSqlMigration('CREATE TABLE t (id int);\n', 'db/migration/V1__t.sql').up.statements.length // 1
+ */
+export function parsePlainSqlMigration(text: string, file: string): ParsedSqlMigration {
+  const normalized = text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
+  return {
+    up: { statements: splitStatements(normalized, { file }), transaction: true, line: 1 },
+    down: null,
+  };
+}

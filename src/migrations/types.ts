@@ -142,4 +142,9 @@ export interface MigrationFile {
   checksum: string;
   /** The file's text. */
   text: string;
+  /**
+   * The whole file is the up step, with no `-- migrate:up` marker and no down (Prisma's
+   * `migration.sql`, Flyway's `V<n>__x.sql`).
+   */
+  plain?: boolean;
 }

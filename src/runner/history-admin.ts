@@ -1,10 +1,12 @@
 /**
- * History corrections that run nothing: baselining an existing schema, accepting a deliberate edit.
+ * History corrections that run nothing: baselining an existing schema, importing another tool's
+ * history, accepting a deliberate edit.
  */
 import type { Connection, Dialect } from '../dialects/dialect.js';
 import { UsageError } from '../errors.js';
 import { compareVersions } from '../migrations/source.js';
-import { type HistoryStore, run } from './history.js';
+import { type ForeignHistory, type ForeignTool, mapForeignHistory } from './foreign-history.js';
+import { currentActor, type HistoryStore, run } from './history.js';
 import type { Status, StatusEntry } from './plan.js';
 
 /**
@@ -28,9 +30,21 @@ export async function markApplied(
   const marked = status.entries.filter(
     (e) => e.state === 'pending' && e.file && compareVersions(e.version, version) <= 0,
   );
+  await recordApplied(conn, dialect, history, marked);
+  return marked;
+}
+
+/** Records `entries` (which have files) as applied without running them, in one transaction. */
+async function recordApplied(
+  conn: Connection,
+  dialect: Dialect,
+  history: HistoryStore,
+  entries: readonly StatusEntry[],
+  appliedBy?: string,
+): Promise<void> {
   await conn.query('BEGIN');
   try {
-    for (const e of marked) {
+    for (const e of entries) {
       const { kind, checksum } = e.file!;
       await run(
         conn,
@@ -42,6 +56,7 @@ export async function markApplied(
           checksum,
           status: 'applied',
           durationMs: 0,
+          appliedBy,
         }),
       );
     }
@@ -50,7 +65,56 @@ export async function markApplied(
     await conn.query('ROLLBACK').catch(() => {});
     throw error;
   }
-  return marked;
+}
+
+/** What `sluice import` took over. */
+export interface ImportResult {
+  tool: ForeignTool;
+  /** `schema.table` the other tool's history was read from. */
+  table: string;
+  /** Migrations recorded as applied now. */
+  imported: { version: string; name: string }[];
+  /** Versions the other tool applied that sluice's history already had (an earlier import). */
+  already: string[];
+  /** The other tool's records that name no migration file (nothing was recorded for them). */
+  unmatched: string[];
+}
+
+/**
+ * Takes another tool's history over: every pending migration it applied is recorded as applied
+ * (checksums of the files as they are now, `applied_by` naming the tool), in one transaction.
+ * Idempotent: a second import finds everything already recorded.
+ *
+ * @example
+ * const result = await importForeign(conn, dialect, history, status, found);
+ */
+export async function importForeign(
+  conn: Connection,
+  dialect: Dialect,
+  history: HistoryStore,
+  status: Status,
+  found: ForeignHistory,
+): Promise<ImportResult> {
+  const files = status.entries.flatMap((e) => (e.file ? [e.file] : []));
+  const mapping = mapForeignHistory(found.tool, found.records, files);
+  const taken = new Set(mapping.files.map((f) => f.version));
+  const chosen = status.entries.filter((e) => e.file && taken.has(e.version));
+  const pending = chosen.filter((e) => e.state === 'pending');
+  const table = `${found.schema}.${found.table}`;
+  await recordApplied(
+    conn,
+    dialect,
+    history,
+    pending,
+    `imported from ${found.tool} (${table}) by ${currentActor()}`,
+  );
+  return {
+    tool: found.tool,
+    table,
+    imported: pending.map((e) => ({ version: e.version, name: e.name })),
+    already: chosen.filter((e) => e.state !== 'pending').map((e) => e.version),
+    unmatched: mapping.unmatched,
+  };
 }
 
 export interface AcceptResult {

@@ -92,6 +92,8 @@ export interface HistoryWrite {
   failure?: FailureInfo | null;
   downInfo?: unknown;
   class?: string | null;
+  /** Who applied it (default: the current `user@host`). */
+  appliedBy?: string;
 }
 
 /**
@@ -168,7 +170,7 @@ ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, 
   private insert(row: HistoryWrite, appliedAt: SqlFragment): SqlFragment {
     return sql`INSERT INTO ${this.table}
   (version, name, kind, checksum, status, applied_at, duration_ms, applied_by, statements_done, statements_total, progress, failure, down_info, class)
-VALUES (${row.version}, ${row.name}, ${row.kind}, ${row.checksum}, ${row.status}, ${appliedAt}, ${Math.round(row.durationMs)}, ${currentActor()},
+VALUES (${row.version}, ${row.name}, ${row.kind}, ${row.checksum}, ${row.status}, ${appliedAt}, ${Math.round(row.durationMs)}, ${row.appliedBy ?? currentActor()},
   ${row.statementsDone ?? 0}, ${row.statementsTotal ?? 0}, ${json(row.progress)}, ${json(row.failure)}, ${json(row.downInfo)}, ${row.class ?? null})`;
   }
 

@@ -15,8 +15,21 @@ import type { MigrationFile } from '../migrations/types.js';
 import type { OnlinePreview, PreviewStatement } from '../online/index.js';
 import { DEFAULT_RETRY_POLICY } from '../retry.js';
 import type { Direction, ExecContext, RunnerEvent } from './execute.js';
+import {
+  detectForeignHistories,
+  FOREIGN_TOOLS,
+  foreignTable,
+  isForeignTool,
+  refuseForeignHistory,
+} from './foreign-history.js';
 import { HistoryStore } from './history.js';
-import { type AcceptResult, acceptChange, markApplied } from './history-admin.js';
+import {
+  type AcceptResult,
+  acceptChange,
+  type ImportResult,
+  importForeign,
+  markApplied,
+} from './history-admin.js';
 import { emptyRelations, liveColumns } from './live-facts.js';
 import { abortActive, completeActive, type OnlineEnv, previewUnit } from './online-runner.js';
 import {
@@ -108,7 +121,7 @@ export class Migrator {
 
   /** Migration files on disk, sorted by version. */
   files(): MigrationFile[] {
-    return listMigrations(this.config.migrationsDir);
+    return listMigrations(this.config.migrationsDir, this.config.layout);
   }
 
   private async withConnection<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
@@ -345,7 +358,7 @@ export class Migrator {
     options: RunOptions = {},
   ): Promise<RunResult> {
     return this.withConnection(async (conn) => {
-      const status = computeStatus(this.files(), await this.history.read(conn));
+      const status = await this.statusFor(conn, direction);
       const serverVersion = await this.serverVersion(conn);
       const units = await this.load(plan(status), direction, serverVersion);
       const reports = await this.inspect(conn, units, direction, serverVersion);
@@ -359,6 +372,20 @@ export class Migrator {
     });
   }
 
+  /**
+   * The status a run plans from. Before `up`, a database another tool migrated and sluice has no
+   * history of is refused (see {@link refuseForeignHistory}).
+   */
+  private async statusFor(conn: Connection, direction: Direction): Promise<Status> {
+    const rows = await this.history.read(conn);
+    if (direction === 'up') await refuseForeignHistory(conn, dialectFor(this.config), this.ownTable(), rows);
+    return computeStatus(this.files(), rows);
+  }
+
+  private ownTable(): { schema: string; table: string } {
+    return { schema: this.config.historySchema, table: this.config.historyTable };
+  }
+
   /** Plans and runs under the runner lock: a runner that waited finds the work already done. */
   private async live(
     direction: Direction,
@@ -366,8 +393,7 @@ export class Migrator {
     options: RunOptions = {},
   ): Promise<RunResult> {
     return this.locked(async (conn) => {
-      const status = computeStatus(this.files(), await this.history.read(conn));
-      const entries = plan(status);
+      const entries = plan(await this.statusFor(conn, direction));
       if (entries.length === 0) return { direction, migrations: [] };
       const serverVersion = await this.serverVersion(conn);
       const units = await this.load(entries, direction, serverVersion);
@@ -404,9 +430,7 @@ export class Migrator {
     const parsed = parseUpTarget(target);
     const outOfOrder = options.allowOutOfOrder ?? this.config.outOfOrder;
     return this.withConnection(async (conn) => {
-      const entries = planUp(computeStatus(this.files(), await this.history.read(conn)), parsed, {
-        outOfOrder,
-      });
+      const entries = planUp(await this.statusFor(conn, 'up'), parsed, { outOfOrder });
       if (entries.length === 0) return [];
       const serverVersion = await this.serverVersion(conn);
       const units = await this.load(entries, 'up', serverVersion);
@@ -455,6 +479,35 @@ export class Migrator {
     return this.locked(async (conn) => {
       const status = computeStatus(this.files(), await this.history.read(conn));
       return markApplied(conn, dialectFor(this.config), this.history, status, version);
+    });
+  }
+
+  /**
+   * Takes over the history of another migration tool (see {@link FOREIGN_TOOLS}): what it applied
+   * is recorded as applied without running, so `up` applies only the rest. Idempotent.
+   *
+   * @example
+   * const { imported, unmatched } = await migrator.importFrom('dbmate');
+   */
+  async importFrom(tool: string): Promise<ImportResult> {
+    if (!isForeignTool(tool)) {
+      throw new UsageError(`Unknown tool "${tool}".`, { hint: `Give one of: ${FOREIGN_TOOLS.join(', ')}.` });
+    }
+    return this.locked(async (conn) => {
+      const dialect = dialectFor(this.config);
+      const found = (await detectForeignHistories(conn, dialect, this.ownTable())).find(
+        (h) => h.tool === tool,
+      );
+      if (!found) {
+        throw new UsageError(
+          `No ${tool} history in this database: no table ${foreignTable(tool)} on the search path.`,
+          {
+            hint: 'Check --url / DATABASE_URL, and that the search_path includes the schema the tool used.',
+          },
+        );
+      }
+      const status = computeStatus(this.files(), await this.history.read(conn));
+      return importForeign(conn, dialect, this.history, status, found);
     });
   }
 

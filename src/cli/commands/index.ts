@@ -6,6 +6,7 @@ import { register as baseline } from './baseline.js';
 import { register as complete } from './complete.js';
 import { register as down } from './down.js';
 import { register as history } from './history.js';
+import { register as importHistory } from './import.js';
 import { register as init } from './init.js';
 import { register as lint } from './lint.js';
 import { register as newMigration } from './new.js';
@@ -23,6 +24,7 @@ export const commands: ((program: Command) => void)[] = [
   status,
   history,
   baseline,
+  importHistory,
   accept,
   plan,
   lint,

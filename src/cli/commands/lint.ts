@@ -34,6 +34,7 @@ export function register(program: Command): void {
         const options = {
           pgVersion,
           rules: config.lint.rules,
+          plainSql: config.layout === 'prisma' || config.layout === 'flyway',
           loadStatements: scriptStatementsLoader(pgVersion * 10000),
         };
         if (opts.fix) {

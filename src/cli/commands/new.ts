@@ -33,6 +33,11 @@ export function register(program: Command): void {
           `Invalid migration name "${name}": use letters and digits, e.g. add_users_email.`,
         );
       const config = await loadConfig({ overrides: configOverrides(ctx.options) });
+      if (config.layout === 'prisma' || config.layout === 'flyway') {
+        throw new UsageError(`\`sluice new\` writes sluice's format, not the ${config.layout} layout.`, {
+          hint: `Create the migration as ${config.layout} names it (${config.layout === 'prisma' ? '<timestamp>_<name>/migration.sql' : 'V<version>__<description>.sql'}) in ${displayPath(config.migrationsDir)}.`,
+        });
+      }
       try {
         mkdirSync(config.migrationsDir, { recursive: true });
       } catch (cause) {

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { listMigrations } from '../../migrations/source.js';
 import { commandContext, withMigrator } from '../context.js';
 
 /** `sluice schema [version] | --latest`: the version schema an application should put first in its search_path. */
@@ -15,7 +14,7 @@ export function register(program: Command): void {
       if (!opts.latest) {
         if (!version) throw new UsageError('Give a version, or --latest.');
         await withMigrator(ctx, async (m) => {
-          const file = listMigrations(m.config.migrationsDir).find((f) => f.version === version);
+          const file = m.files().find((f) => f.version === version);
           if (!file) throw new UsageError(`Unknown version ${version}: no migration file has it.`);
           const schema = online.versionSchemaName(file.version, file.name);
           ctx.out.result({ schema });

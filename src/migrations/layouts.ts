@@ -1,0 +1,133 @@
+/**
+ * Where migrations of each supported layout live and how their names read. `sluice` and `dbmate`
+ * share one format (`<version>_<name>.sql|ts|js`, dbmate's `-- migrate:up` markers); `prisma`
+ * reads `<version>_<name>/migration.sql` folders and `flyway` reads `V<version>__<description>.sql`
+ * files, in both cases taking the whole file as the up step (those tools have no down section).
+ */
+import { lstatSync } from 'node:fs';
+import { join } from 'node:path';
+import { MigrationFileError } from '../errors.js';
+import type { MigrationKind } from './types.js';
+
+/** How the migrations directory is laid out. */
+export type MigrationLayout = 'sluice' | 'dbmate' | 'prisma' | 'flyway';
+
+/** Each layout's migrations directory when the config names none (relative to the project root). */
+export const DEFAULT_MIGRATIONS_DIRS: Record<MigrationLayout, string> = {
+  sluice: 'migrations',
+  dbmate: 'db/migrations',
+  prisma: 'prisma/migrations',
+  flyway: 'db/migration',
+};
+
+/** A migration found by name, before its text is read. */
+export interface MigrationCandidate {
+  version: string;
+  name: string;
+  /** Path of the file relative to the migrations directory (`20240101_init/migration.sql`). */
+  entry: string;
+  kind: MigrationKind;
+  /** The whole file is the up step: no `-- migrate:up` markers, no down. */
+  plain: boolean;
+}
+
+const EXTENSIONS: Record<string, MigrationKind> = { sql: 'sql', ts: 'ts', mts: 'ts', js: 'js', mjs: 'js' };
+const NAME = /^(\d+)_([A-Za-z0-9][A-Za-z0-9_-]*)\.(sql|ts|mts|js|mjs)$/;
+const PRISMA_FOLDER = /^(\d+)_(.+)$/;
+const FLYWAY_NAME = /^V(\d+)__(.+)\.sql$/;
+
+/** The migrations directory, and how an entry of it is shown in messages. */
+interface Dir {
+  dir: string;
+  shown: (entry: string) => string;
+}
+
+function misnamed(entry: string, at: Dir, what: string, hint: string): MigrationFileError {
+  return new MigrationFileError(`Migration file ${at.shown(entry)} ${what}.`, {
+    details: { file: at.shown(entry), hint },
+  });
+}
+
+function sluiceCandidates(names: string[], at: Dir): MigrationCandidate[] {
+  const out: MigrationCandidate[] = [];
+  for (const entry of names) {
+    if (entry.startsWith('.') || entry.endsWith('.d.ts')) continue;
+    const ext = entry.slice(entry.lastIndexOf('.') + 1);
+    if (!(ext in EXTENSIONS)) continue;
+    const m = NAME.exec(entry);
+    if (!m) {
+      throw misnamed(
+        entry,
+        at,
+        `is not named <version>_<name>.${ext}`,
+        'Rename it, e.g. 20240101120000_create_users.sql (`sluice new` makes such names).',
+      );
+    }
+    out.push({ version: m[1]!, name: m[2]!, entry, kind: EXTENSIONS[ext]!, plain: false });
+  }
+  return out;
+}
+
+/** Prisma: every folder `<timestamp>_<name>` holds a `migration.sql`; files beside them (migration_lock.toml) are not migrations. */
+function prismaCandidates(names: string[], at: Dir): MigrationCandidate[] {
+  const out: MigrationCandidate[] = [];
+  for (const folder of names) {
+    if (folder.startsWith('.') || !lstatSync(join(at.dir, folder)).isDirectory()) continue;
+    const m = PRISMA_FOLDER.exec(folder);
+    if (!m) {
+      throw misnamed(
+        folder,
+        at,
+        'is not named <timestamp>_<name>',
+        'Prisma names migration folders like 20240101120000_init; rename it or move it out of the migrations directory.',
+      );
+    }
+    const entry = join(folder, 'migration.sql');
+    if (!lstatSync(join(at.dir, entry), { throwIfNoEntry: false })) {
+      throw misnamed(
+        entry,
+        at,
+        'does not exist',
+        'Every Prisma migration folder holds a migration.sql; add it, or remove the empty folder.',
+      );
+    }
+    out.push({ version: m[1]!, name: m[2]!, entry, kind: 'sql', plain: true });
+  }
+  return out;
+}
+
+/** Flyway: versioned `V<n>__<description>.sql` only; repeatable (`R__`) and undo (`U`) scripts are refused, never skipped. */
+function flywayCandidates(names: string[], at: Dir): MigrationCandidate[] {
+  const out: MigrationCandidate[] = [];
+  for (const entry of names) {
+    if (entry.startsWith('.') || !entry.endsWith('.sql')) continue;
+    const m = FLYWAY_NAME.exec(entry);
+    if (m) {
+      out.push({ version: m[1]!, name: m[2]!, entry, kind: 'sql', plain: true });
+      continue;
+    }
+    const hint = /^R__/.test(entry)
+      ? 'sluice does not run Flyway repeatable (R__) migrations: turn it into a versioned V<n>__ migration, or move it out of the directory.'
+      : /^U\d/.test(entry)
+        ? 'sluice does not run Flyway undo (U) migrations: move it out of the directory.'
+        : /^V\d+[._]\d/.test(entry)
+          ? 'sluice versions are whole numbers: rename it V<n>__<description>.sql with a number greater than the versions before it.'
+          : 'Name it V<version>__<description>.sql, e.g. V1__create_users.sql.';
+    throw misnamed(entry, at, 'is not named V<version>__<description>.sql', hint);
+  }
+  return out;
+}
+
+/**
+ * The migrations of `names` (the entries of `at.dir`) for a layout. A file that looks like a
+ * migration but is misnamed is an error, so a typo never silently skips a migration.
+ *
+ * @example
+ * layoutCandidates('flyway', ['V1__init.sql'], { dir: 'db/migration', shown: (e) => e })
+ * // [{ version: '1', name: 'init', entry: 'V1__init.sql', kind: 'sql', plain: true }]
+ */
+export function layoutCandidates(layout: MigrationLayout, names: string[], at: Dir): MigrationCandidate[] {
+  if (layout === 'prisma') return prismaCandidates(names, at);
+  if (layout === 'flyway') return flywayCandidates(names, at);
+  return sluiceCandidates(names, at);
+}
