@@ -1,5 +1,7 @@
 /**
- * Finds migration files in a directory: `<version>_<slug>.<ext>`, sorted by version.
+ * Finds migration files in a directory: `<version>_<slug>.<ext>`, sorted by version. A version is
+ * a `YYYYMMDDHHMMSS` UTC timestamp (made by `sluice new`) or a sequence number (any other number
+ * of digits); one directory uses one of the two.
  */
 import { join, relative } from 'node:path';
 import { MigrationFileError } from '../errors.js';
@@ -44,8 +46,17 @@ export function listMigrations(dir: string): MigrationFile[] {
   for (const entry of names) {
     if (entry.startsWith('.') || entry.endsWith('.d.ts')) continue;
     const ext = entry.slice(entry.lastIndexOf('.') + 1);
-    if (!(ext in EXTENSIONS)) continue;
+    if (!(ext.toLowerCase() in EXTENSIONS)) continue;
     const path = join(dir, entry);
+    if (!(ext in EXTENSIONS)) {
+      // `.SQL` was silently skipped once: a migration that never runs is worse than an error.
+      throw new MigrationFileError(
+        `Migration file ${displayPath(path)} has an upper-case extension .${ext}.`,
+        {
+          details: { file: displayPath(path), hint: `Rename it to end in .${ext.toLowerCase()}.` },
+        },
+      );
+    }
     const m = NAME.exec(entry);
     if (!m) {
       throw new MigrationFileError(
@@ -59,6 +70,12 @@ export function listMigrations(dir: string): MigrationFile[] {
       );
     }
     const version = m[1]!;
+    if (version.length === TIMESTAMP_DIGITS && !isTimestamp(version)) {
+      throw new MigrationFileError(
+        `Migration file ${displayPath(path)} has version ${version}, which is not a UTC date and time YYYYMMDDHHMMSS.`,
+        { details: { file: displayPath(path), hint: 'Rename it with a version made by `sluice new`.' } },
+      );
+    }
     // Versions compare numerically, so `1_a.sql` and `01_b.sql` would be the same version.
     const key = version.replace(/^0+(?=\d)/, '');
     const other = seen.get(key);
@@ -78,7 +95,50 @@ export function listMigrations(dir: string): MigrationFile[] {
       text,
     });
   }
-  return files.sort((a, b) => compareVersions(a.version, b.version));
+  files.sort((a, b) => compareVersions(a.version, b.version));
+  assertOneScheme(files);
+  return files;
+}
+
+/** `sluice new`'s versions: `YYYYMMDDHHMMSS`. Any other number of digits is a sequence number. */
+const TIMESTAMP_DIGITS = 14;
+
+/** Whether a 14-digit version is a real UTC date and time (month 13 or 25 o'clock is a typo). */
+function isTimestamp(version: string): boolean {
+  const [y, mo, d, h, mi, s] = [0, 4, 6, 8, 10, 12].map((i, k) =>
+    Number(version.slice(i, k === 0 ? 4 : i + 2)),
+  );
+  const date = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
+  return (
+    date.getUTCFullYear() === y &&
+    date.getUTCMonth() === mo! - 1 &&
+    date.getUTCDate() === d &&
+    date.getUTCHours() === h &&
+    date.getUTCMinutes() === mi &&
+    date.getUTCSeconds() === s
+  );
+}
+
+/**
+ * A directory's versions are all timestamps or all sequence numbers. Mixed, a shortened
+ * timestamp (`2025_x.sql` among `20250101…` files) would sort before every other migration and
+ * run first; so the files of the smaller group are named as the error.
+ */
+function assertOneScheme(files: MigrationFile[]): void {
+  const stamped = files.filter((f) => f.version.length === TIMESTAMP_DIGITS);
+  const numbered = files.filter((f) => f.version.length !== TIMESTAMP_DIGITS);
+  if (stamped.length === 0 || numbered.length === 0) return;
+  const odd = numbered.length <= stamped.length ? numbered : stamped;
+  const usual = odd === numbered ? 'YYYYMMDDHHMMSS timestamps (what `sluice new` makes)' : 'sequence numbers';
+  throw new MigrationFileError(
+    `Migration versions mix timestamps and sequence numbers: ${odd.map((f) => f.path).join(', ')} ${odd.length === 1 ? 'does' : 'do'} not use ${usual} like the other ${files.length - odd.length} file(s).`,
+    {
+      details: {
+        file: odd[0]!.path,
+        hint: 'Rename the file(s) to the scheme of the others; one directory uses one scheme, so versions sort in the order they were written.',
+      },
+    },
+  );
 }
 
 /**
@@ -89,4 +149,22 @@ export function listMigrations(dir: string): MigrationFile[] {
  */
 export function newVersion(now = new Date()): string {
   return now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}
+
+/**
+ * The next version in a directory whose migrations are numbered in sequence (`0001_`, `0002_`),
+ * zero-padded like them; null when the directory uses timestamps or has no migrations yet, so
+ * `sluice new` keeps a directory to one scheme.
+ *
+ * @example
+ * nextSequence(['0001', '0002']) // '0003'
+ * nextSequence(['20240102030405']) // null
+ */
+export function nextSequence(versions: readonly string[]): string | null {
+  const numbers = versions.filter((v) => /^\d+$/.test(v));
+  if (numbers.length === 0 || numbers.some((v) => v.length === TIMESTAMP_DIGITS)) return null;
+  // Fewer than 14 digits: exact as a Number.
+  const next = String(Math.max(...numbers.map(Number)) + 1);
+  const padded = numbers.some((v) => v.length > 1 && v.startsWith('0'));
+  return padded ? next.padStart(Math.max(...numbers.map((v) => v.length)), '0') : next;
 }
