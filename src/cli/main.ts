@@ -24,7 +24,9 @@ export async function main(argv: string[]): Promise<number> {
     )
     .option('--url <url>', 'database URL (overrides DATABASE_URL and the config)')
     .option('--dir <dir>', 'migrations directory (overrides the config)')
-    .option('--json', 'machine-readable output on stdout')
+    .option('--json', 'machine-readable output on stdout (progress on stderr as JSON lines)')
+    .option('--verbose', 'also print each statement as it runs, with its duration (stderr)')
+    .option('-q, --quiet', 'print nothing on stderr but errors (results on stdout stay)')
     .option('-y, --yes', 'answer yes to confirmations (needed for down when not on a terminal)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
