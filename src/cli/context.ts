@@ -3,9 +3,10 @@
  */
 import type { Command } from 'commander';
 import type { ConfigOverrides } from '../config/load.js';
+import { UsageError } from '../errors.js';
 import { displayPath } from '../migrations/source.js';
 import { createMigrator, type Migrator, type RunResult } from '../runner/migrator.js';
-import { createOutput, type Output } from './output.js';
+import { createOutput, type Output, type Verbosity } from './output.js';
 
 export interface GlobalOptions {
   config?: string;
@@ -15,6 +16,8 @@ export interface GlobalOptions {
   env?: string;
   json?: boolean;
   yes?: boolean;
+  verbose?: boolean;
+  quiet?: boolean;
 }
 
 export interface CommandContext {
@@ -38,7 +41,8 @@ export function configOverrides(options: GlobalOptions): ConfigOverrides {
 /** Builds the context of an action from commander's command object. */
 export function commandContext(cmd: Command): CommandContext {
   const options = cmd.optsWithGlobals<GlobalOptions & Record<string, unknown>>();
-  const out = createOutput(Boolean(options.json));
+  const level = verbosity(options);
+  const out = createOutput(Boolean(options.json), level);
   let made: Migrator | undefined;
   return {
     options,
@@ -47,6 +51,7 @@ export function commandContext(cmd: Command): CommandContext {
       made = await createMigrator({
         overrides: { ...configOverrides(options), ...extra },
         onEvent: (e) => out.event(e),
+        statementEvents: level === 'verbose',
       });
       for (const note of made.config.notes) out.note(note);
       if (made.config.defaultDatabase) {
@@ -57,6 +62,13 @@ export function commandContext(cmd: Command): CommandContext {
       return made;
     },
   };
+}
+
+/** `--verbose` or `--quiet` (not both). */
+export function verbosity(options: GlobalOptions): Verbosity {
+  if (options.verbose && options.quiet)
+    throw new UsageError('--verbose and --quiet cannot be used together.');
+  return options.quiet ? 'quiet' : options.verbose ? 'verbose' : 'normal';
 }
 
 /** Runs an action with a migrator, closing it afterwards. */

@@ -26,7 +26,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--dir <dir>', 'migrations directory (overrides the config)')
     .option('--env-file <file>', 'env file to load instead of .env (never overrides the real environment)')
     .option('--env <name>', 'apply this block of the config\'s "environments" (default: SLUICE_ENV)')
-    .option('--json', 'machine-readable output on stdout')
+    .option('--json', 'machine-readable output on stdout (progress on stderr as JSON lines)')
+    .option('--verbose', 'also print each statement as it runs, with its duration (stderr)')
+    .option('-q, --quiet', 'print nothing on stderr but errors (results on stdout stay)')
     .option('-y, --yes', 'answer yes to confirmations (needed for down when not on a terminal)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();

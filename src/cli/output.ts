@@ -26,17 +26,30 @@ function fmtMs(ms: number): string {
   return ms < 1000 ? `${ms.toFixed(ms < 10 ? 1 : 0)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
-/** Creates the output for one invocation. */
-export function createOutput(json: boolean): Output {
+/**
+ * How much goes to stderr besides errors: `quiet` nothing, `normal` progress and notes, `verbose`
+ * also each statement as it runs with its duration.
+ */
+export type Verbosity = 'quiet' | 'normal' | 'verbose';
+
+/**
+ * Creates the output for one invocation. With `json`, progress and notes go to stderr as JSON
+ * lines (one {@link RunnerEvent} object a line, `type` first), so a script can parse both streams.
+ */
+export function createOutput(json: boolean, verbosity: Verbosity = 'normal'): Output {
   let progressBar: Promise<import('../online/backfill/index.js').ProgressBar> | undefined;
   const out = (text: string) => process.stdout.write(`${maskSecrets(text)}\n`);
-  const err = (text: string) => process.stderr.write(`${maskSecrets(text)}\n`);
+  const rawErr = (text: string) => process.stderr.write(`${maskSecrets(text)}\n`);
+  const err = (text: string) => {
+    if (verbosity !== 'quiet') rawErr(text);
+  };
+  const jsonLine = (event: RunnerEvent) => err(JSON.stringify(event));
   return {
     json,
     line: (text = '') => {
       if (!json) out(text);
     },
-    note: (text) => err(text),
+    note: (text) => (json ? jsonLine({ type: 'note', message: text }) : err(text)),
     result: (value) => {
       if (json) out(JSON.stringify(value, null, 2));
     },
@@ -50,19 +63,24 @@ export function createOutput(json: boolean): Output {
         return;
       }
       if (error instanceof SluiceError) {
-        err(`${colors.red('error')} ${error.message}`);
+        rawErr(`${colors.red('error')} ${error.message}`);
         const d = error.details;
         if (d.statement)
-          err(
+          rawErr(
             `  ${colors.dim('statement:')} ${String(d.statement).split('\n').slice(0, 6).join('\n             ')}`,
           );
-        if (d.detail) err(`  ${colors.dim('detail:')} ${String(d.detail)}`);
-        if (d.hint) err(`  ${colors.dim('hint:')} ${String(d.hint)}`);
+        if (d.detail) rawErr(`  ${colors.dim('detail:')} ${String(d.detail)}`);
+        if (d.hint) rawErr(`  ${colors.dim('hint:')} ${String(d.hint)}`);
         return;
       }
-      err(`${colors.red('internal error')} ${(error as Error)?.stack ?? String(error)}`);
+      rawErr(`${colors.red('internal error')} ${(error as Error)?.stack ?? String(error)}`);
     },
     event: (event) => {
+      if (verbosity === 'quiet' || (event.type === 'statement' && verbosity !== 'verbose')) return;
+      if (json) {
+        jsonLine(event);
+        return;
+      }
       switch (event.type) {
         case 'lock-wait':
           err(`Waiting for the migration lock${event.holder ? `, held by ${event.holder}` : ''}…`);
@@ -83,6 +101,11 @@ export function createOutput(json: boolean): Output {
         case 'note':
           err(event.message);
           break;
+        case 'statement':
+          err(
+            `  ${colors.dim(`${event.file}${event.line !== undefined ? `:${event.line}` : ''} (${fmtMs(event.durationMs)})`)} ${firstLine(event.sql)}`,
+          );
+          break;
         case 'progress':
           // The bar (cli-progress) is loaded on the first progress event, not at start-up.
           progressBar ??= import('../online/backfill/index.js').then((m) =>
@@ -95,6 +118,12 @@ export function createOutput(json: boolean): Output {
       }
     },
   };
+}
+
+/** A statement's first line, marked when it goes on. */
+function firstLine(sql: string): string {
+  const [first = '', ...rest] = sql.split('\n');
+  return rest.length > 0 ? `${first} …` : first;
 }
 
 export { fmtMs };

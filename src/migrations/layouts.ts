@@ -48,12 +48,40 @@ function misnamed(entry: string, at: Dir, what: string, hint: string): Migration
   });
 }
 
+/** `sluice new`'s versions: `YYYYMMDDHHMMSS`. Any other number of digits is a sequence number. */
+export const TIMESTAMP_DIGITS = 14;
+
+/** Whether a 14-digit version is a real UTC date and time (month 13 or 25 o'clock is a typo). */
+function isTimestamp(version: string): boolean {
+  const [y, mo, d, h, mi, s] = [0, 4, 6, 8, 10, 12].map((i, k) =>
+    Number(version.slice(i, k === 0 ? 4 : i + 2)),
+  );
+  const date = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
+  return (
+    date.getUTCFullYear() === y &&
+    date.getUTCMonth() === mo! - 1 &&
+    date.getUTCDate() === d &&
+    date.getUTCHours() === h &&
+    date.getUTCMinutes() === mi &&
+    date.getUTCSeconds() === s
+  );
+}
+
 function sluiceCandidates(names: string[], at: Dir): MigrationCandidate[] {
   const out: MigrationCandidate[] = [];
   for (const entry of names) {
     if (entry.startsWith('.') || entry.endsWith('.d.ts')) continue;
     const ext = entry.slice(entry.lastIndexOf('.') + 1);
-    if (!(ext in EXTENSIONS)) continue;
+    if (!(ext.toLowerCase() in EXTENSIONS)) continue;
+    if (!(ext in EXTENSIONS)) {
+      // `.SQL` was silently skipped once: a migration that never runs is worse than an error.
+      throw misnamed(
+        entry,
+        at,
+        `has an upper-case extension .${ext}`,
+        `Rename it to end in .${ext.toLowerCase()}.`,
+      );
+    }
     const m = NAME.exec(entry);
     if (!m) {
       throw misnamed(
@@ -63,12 +91,20 @@ function sluiceCandidates(names: string[], at: Dir): MigrationCandidate[] {
         'Rename it, e.g. 20240101120000_create_users.sql (`sluice new` makes such names).',
       );
     }
-    out.push({ version: m[1]!, name: m[2]!, entry, kind: EXTENSIONS[ext]!, plain: false });
+    const version = m[1]!;
+    if (version.length === TIMESTAMP_DIGITS && !isTimestamp(version)) {
+      throw misnamed(
+        entry,
+        at,
+        `has version ${version}, which is not a UTC date and time YYYYMMDDHHMMSS`,
+        'Rename it with a version made by `sluice new`.',
+      );
+    }
+    out.push({ version, name: m[2]!, entry, kind: EXTENSIONS[ext]!, plain: false });
   }
   return out;
 }
 
-/** Prisma: every folder `<timestamp>_<name>` holds a `migration.sql`; files beside them (migration_lock.toml) are not migrations. */
 function prismaCandidates(names: string[], at: Dir): MigrationCandidate[] {
   const out: MigrationCandidate[] = [];
   for (const folder of names) {

@@ -1,10 +1,12 @@
 /**
- * Finds migration files in a directory (`<version>_<slug>.<ext>`, or another tool's layout), sorted by version.
+ * Finds migration files in a directory (`<version>_<slug>.<ext>`, or another tool's layout), sorted
+ * by version. A version is a `YYYYMMDDHHMMSS` UTC timestamp (made by `sluice new`) or a sequence
+ * number (any other number of digits); one directory uses one of the two.
  */
 import { join, relative } from 'node:path';
 import { MigrationFileError } from '../errors.js';
 import { checksum } from './checksum.js';
-import { layoutCandidates, type MigrationLayout } from './layouts.js';
+import { layoutCandidates, type MigrationLayout, TIMESTAMP_DIGITS } from './layouts.js';
 import { readMigrationsDir, readMigrationText } from './read.js';
 import type { MigrationFile } from './types.js';
 
@@ -77,7 +79,31 @@ export function listMigrations(dir: string, layout: MigrationLayout = 'sluice'):
       ...(c.plain ? { plain: true } : {}),
     });
   }
-  return files.sort((a, b) => compareVersions(a.version, b.version));
+  files.sort((a, b) => compareVersions(a.version, b.version));
+  assertOneScheme(files);
+  return files;
+}
+
+/**
+ * A directory's versions are all timestamps or all sequence numbers. Mixed, a shortened
+ * timestamp (`2025_x.sql` among `20250101…` files) would sort before every other migration and
+ * run first; so the files of the smaller group are named as the error.
+ */
+function assertOneScheme(files: MigrationFile[]): void {
+  const stamped = files.filter((f) => f.version.length === TIMESTAMP_DIGITS);
+  const numbered = files.filter((f) => f.version.length !== TIMESTAMP_DIGITS);
+  if (stamped.length === 0 || numbered.length === 0) return;
+  const odd = numbered.length <= stamped.length ? numbered : stamped;
+  const usual = odd === numbered ? 'YYYYMMDDHHMMSS timestamps (what `sluice new` makes)' : 'sequence numbers';
+  throw new MigrationFileError(
+    `Migration versions mix timestamps and sequence numbers: ${odd.map((f) => f.path).join(', ')} ${odd.length === 1 ? 'does' : 'do'} not use ${usual} like the other ${files.length - odd.length} file(s).`,
+    {
+      details: {
+        file: odd[0]!.path,
+        hint: 'Rename the file(s) to the scheme of the others; one directory uses one scheme, so versions sort in the order they were written.',
+      },
+    },
+  );
 }
 
 /**
@@ -88,4 +114,22 @@ export function listMigrations(dir: string, layout: MigrationLayout = 'sluice'):
  */
 export function newVersion(now = new Date()): string {
   return now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}
+
+/**
+ * The next version in a directory whose migrations are numbered in sequence (`0001_`, `0002_`),
+ * zero-padded like them; null when the directory uses timestamps or has no migrations yet, so
+ * `sluice new` keeps a directory to one scheme.
+ *
+ * @example
+ * nextSequence(['0001', '0002']) // '0003'
+ * nextSequence(['20240102030405']) // null
+ */
+export function nextSequence(versions: readonly string[]): string | null {
+  const numbers = versions.filter((v) => /^\d+$/.test(v));
+  if (numbers.length === 0 || numbers.some((v) => v.length === TIMESTAMP_DIGITS)) return null;
+  // Fewer than 14 digits: exact as a Number.
+  const next = String(Math.max(...numbers.map(Number)) + 1);
+  const padded = numbers.some((v) => v.length > 1 && v.startsWith('0'));
+  return padded ? next.padStart(Math.max(...numbers.map((v) => v.length)), '0') : next;
 }

@@ -23,6 +23,8 @@ export type RunnerEvent =
   | { type: 'retry'; version: string; attempt: number; delayMs: number; message: string }
   | { type: 'resume'; version: string; skipped: number; total: number }
   | { type: 'note'; message: string }
+  /** A migration's statement ran (live runs only): where it is written and how long it took. */
+  | { type: 'statement'; file: string; line?: number; sql: string; durationMs: number }
   /** Backfill progress of an online migration or a data migration (rows, rows/s, ETA). */
   | { type: 'progress'; message: string; progress: unknown };
 

@@ -45,7 +45,14 @@ import {
 import { buildPlan, type PlannedMigration } from './plan-report.js';
 import { prepareUnits, type Unit } from './prepare.js';
 import { runUnits } from './run-units.js';
-import { assertSafe, inspectUnits, type UnitReport } from './safety.js';
+import {
+  assertParses,
+  assertSafe,
+  firstUnsafe,
+  inspectUnits,
+  type UnitReport,
+  unsafeError,
+} from './safety.js';
 import { DryRunSink, LiveSink, type StatementSink } from './sink.js';
 
 export interface MigratorOptions {
@@ -54,6 +61,11 @@ export interface MigratorOptions {
   /** A config object instead of a config file. */
   config?: SluiceConfig;
   onEvent?: (event: RunnerEvent) => void;
+  /**
+   * Report each migration statement as it runs, with its duration (a `statement` event). SQL
+   * migrations then go to the server a statement at a time rather than in one round trip.
+   */
+  statementEvents?: boolean;
 }
 
 export interface RunOptions {
@@ -92,7 +104,9 @@ interface RunEnv {
  */
 export async function createMigrator(options: MigratorOptions = {}): Promise<Migrator> {
   const config = await loadConfig({ cwd: options.cwd, overrides: options.overrides, config: options.config });
-  return new Migrator(config, options.onEvent);
+  const migrator = new Migrator(config, options.onEvent);
+  migrator.statementEvents = options.statementEvents ?? false;
+  return migrator;
 }
 
 export class Migrator {
@@ -100,6 +114,8 @@ export class Migrator {
   private readonly history: HistoryStore;
   /** First delay between lock-timeout retries (ms); it doubles per retry. Tests lower it. */
   retryBaseMs = DEFAULT_RETRY_POLICY.baseMs;
+  /** See {@link MigratorOptions.statementEvents}. */
+  statementEvents = false;
 
   constructor(
     readonly config: ResolvedConfig,
@@ -362,6 +378,7 @@ export class Migrator {
       const serverVersion = await this.serverVersion(conn);
       const units = await this.load(plan(status), direction, serverVersion);
       const reports = await this.inspect(conn, units, direction, serverVersion);
+      assertParses(reports);
       if (!options.allowUnsafe) assertSafe(reports);
       const sink = new DryRunSink(dialectFor(this.config));
       const preview = (u: Unit) =>
@@ -398,8 +415,29 @@ export class Migrator {
       const serverVersion = await this.serverVersion(conn);
       const units = await this.load(entries, direction, serverVersion);
       const reports = await this.inspect(conn, units, direction, serverVersion);
-      if (!options.allowUnsafe) assertSafe(reports);
-      return this.execute(units, direction, { sink: new LiveSink(conn), conn, serverVersion }, reports);
+      assertParses(reports);
+      const sink = new LiveSink(
+        conn,
+        this.statementEvents
+          ? ({ origin, text, durationMs }) =>
+              this.onEvent({
+                type: 'statement',
+                file: origin.file,
+                line: origin.line,
+                sql: text.trim(),
+                durationMs,
+              })
+          : undefined,
+      );
+      const env = { sink, conn, serverVersion };
+      const unsafe = options.allowUnsafe ? -1 : firstUnsafe(reports);
+      if (unsafe < 0) return this.execute(units, direction, env, reports);
+      // The clean migrations before the first unsafe one are applied (they do not depend on it),
+      // then the run refuses, saying what it applied. With transaction mode "all" the run is one
+      // transaction: all or nothing, so nothing is applied.
+      const clean = this.config.transaction === 'all' ? [] : units.slice(0, unsafe);
+      const done = clean.length > 0 ? await this.execute(clean, direction, env, reports) : null;
+      throw unsafeError(reports.slice(unsafe), done?.migrations ?? []);
     });
   }
 

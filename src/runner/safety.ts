@@ -2,7 +2,7 @@
  * What sluice checks before it applies anything: the linter's findings and the class of change of
  * each migration. The linter (and its WebAssembly parser) is loaded only when there is work to do.
  */
-import { RefusedError } from '../errors.js';
+import { MigrationFileError, RefusedError } from '../errors.js';
 import type { SchemaModel } from '../lint/schema.js';
 import type { Finding, StatementAnalysis } from '../lint/types.js';
 import { compareVersions } from '../migrations/source.js';
@@ -141,24 +141,72 @@ function merge(list: StatementAnalysis[]): StatementAnalysis | null {
 }
 
 /**
+ * A statement PostgreSQL's parser rejects is a bad file (exit 2), not an unsafe one: no
+ * `--allow-unsafe` can make it run. Thrown before anything of the run is applied. (A project
+ * whose SQL the bundled parser cannot read can turn the `syntax-error` rule off or down to a
+ * warning; the server then judges the statement.)
+ *
+ * @example
+ * assertParses(reports); // throws MigrationFileError naming file, line and column
+ */
+export function assertParses(reports: UnitReport[]): void {
+  for (const r of reports) {
+    const f = r.findings.find((x) => x.rule === 'syntax-error' && x.severity === 'error');
+    if (!f) continue;
+    throw new MigrationFileError(
+      `Migration ${f.file} does not parse at line ${f.line}, column ${f.column}: ${f.message.replace(/^Syntax error: /, '')} Nothing was applied.`,
+      { details: { file: f.file, line: f.line, column: f.column, hint: f.help } },
+    );
+  }
+}
+
+/** Index of the first report with an unacknowledged error-level finding, or -1. */
+export function firstUnsafe(reports: UnitReport[]): number {
+  return reports.findIndex((r) => r.findings.some((f) => f.severity === 'error'));
+}
+
+/**
  * Refuses (exit 3) when error-level findings are not acknowledged by an ignore comment.
  *
  * @example
  * assertSafe(reports); // throws RefusedError('unsafe', …) listing each finding
  */
 export function assertSafe(reports: UnitReport[]): void {
+  if (firstUnsafe(reports) >= 0) throw unsafeError(reports);
+}
+
+/**
+ * The refusal of the first unsafe migration in `reports` (which must have one). `applied` names
+ * the clean migrations before it that the run applied first; the error carries them in
+ * `details.applied`, so a caller can report both.
+ *
+ * @example
+ * throw unsafeError(reports.slice(k), result.migrations);
+ */
+export function unsafeError(
+  reports: UnitReport[],
+  applied: { version: string; name: string }[] = [],
+): RefusedError {
+  const first = Math.max(0, firstUnsafe(reports));
   const errors = reports.flatMap((r) => r.findings.filter((f) => f.severity === 'error'));
-  if (errors.length === 0) return;
+  const unit = reports[first]!.unit.file;
   const lines = errors.map(
     (f) => `  ${f.file}:${f.line}:${f.column} ${f.rule}: ${f.message}\n    help: ${f.help}`,
   );
-  throw new RefusedError(
+  const names = applied.map((m) => `${m.version}_${m.name}`);
+  const before =
+    applied.length > 0
+      ? `Applied ${applied.length} earlier migration(s) with no unsafe findings (${names.join(', ')}), then stopped. `
+      : 'Nothing was applied. ';
+  return new RefusedError(
     'unsafe',
-    `Refusing to apply: the linter found ${errors.length} unsafe statement(s):\n${lines.join('\n')}`,
+    `${before}Refusing to apply ${unit.version}_${unit.name}: the linter found ${errors.length} unsafe statement(s):\n${lines.join('\n')}`,
     {
       hint:
         'Use the safe alternative shown (see docs/rules/<rule>.md), acknowledge a finding with `-- sluice-ignore <rule>: <reason>` ' +
         'above the statement, or pass --allow-unsafe.',
+      version: unit.version,
+      applied: applied.map(({ version, name }) => ({ version, name })),
       findings: errors,
     },
   );

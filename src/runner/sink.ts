@@ -22,6 +22,8 @@ export interface StatementOrigin {
 
 export interface StatementSink {
   readonly dryRun: boolean;
+  /** Each statement is timed and reported as it runs (`--verbose`): send them one at a time. */
+  readonly timed?: boolean;
   exec<R = Record<string, unknown>>(
     text: string,
     values?: readonly unknown[],
@@ -31,12 +33,36 @@ export interface StatementSink {
   batch(statements: readonly string[]): Promise<void>;
 }
 
-/** Runs statements on a connection. */
+/** A migration statement that ran: what `--verbose` prints. */
+export interface StatementTiming {
+  origin: StatementOrigin;
+  text: string;
+  durationMs: number;
+}
+
+/**
+ * Runs statements on a connection. `onStatement` hears of each migration statement (one with an
+ * origin; not the runner's own bookkeeping) once it has run, with its duration.
+ */
 export class LiveSink implements StatementSink {
   readonly dryRun = false;
-  constructor(readonly conn: Connection) {}
-  exec<R>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>> {
-    return this.conn.query<R>(text, values);
+  readonly timed: boolean;
+  constructor(
+    readonly conn: Connection,
+    private readonly onStatement?: (timing: StatementTiming) => void,
+  ) {
+    this.timed = onStatement !== undefined;
+  }
+  async exec<R>(
+    text: string,
+    values?: readonly unknown[],
+    origin?: StatementOrigin,
+  ): Promise<QueryResult<R>> {
+    if (!origin || !this.onStatement) return this.conn.query<R>(text, values);
+    const started = performance.now();
+    const result = await this.conn.query<R>(text, values);
+    this.onStatement({ origin, text, durationMs: performance.now() - started });
+    return result;
   }
   async batch(statements: readonly string[]): Promise<void> {
     // One simple-protocol query: the server runs the statements in order, one round trip.

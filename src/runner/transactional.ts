@@ -92,8 +92,9 @@ export async function runTransactional(
 
   // SQL migrations go to the server in one round trip. If that fails, the transaction is rolled
   // back and replayed statement by statement, so the error names the exact statement and line.
+  // A timed sink (`--verbose`) gets the statement-by-statement path from the start.
   let fastFailedOnLock = false;
-  if (!ctx.sink.dryRun && units.every((u) => u.step.kind === 'sql')) {
+  if (!ctx.sink.dryRun && !ctx.sink.timed && units.every((u) => u.step.kind === 'sql')) {
     const script = [
       ...opening,
       ...units.flatMap((u) => [

@@ -208,7 +208,11 @@ describe('database connection', () => {
       const status = await run(['status', '--json']);
       expect(status.code).toBe(0);
       expect(json(status)).toMatchObject({ current: '1', migrations: [{ version: '1', state: 'applied' }] });
-      expect(status.stderr).toMatch(/^No database configured: using embedded PGlite at \.sluice\/db /);
+      // With --json, notes on stderr are JSON lines too.
+      expect(JSON.parse(status.stderr.split('\n')[0]!)).toEqual({
+        type: 'note',
+        message: expect.stringMatching(/^No database configured: using embedded PGlite at \.sluice\/db /),
+      });
       expect(await tables(`pglite:${join(project.dir, '.sluice/db')}`)).toEqual(['one', 'sluice_migrations']);
     },
     SLOW,

@@ -141,7 +141,9 @@ describe('online previews and dry-run refusals (real server)', { timeout: SLOW }
     expect((await run('up')).code).toBe(0);
     project.write('migrations/2_index.sql', '-- migrate:up\nCREATE INDEX users_email ON users (email);\n');
     const { dry } = await same(3);
-    expect(dry.stderr).toContain('Refusing to apply: the linter found 1 unsafe statement(s)');
+    expect(dry.stderr).toContain(
+      'Nothing was applied. Refusing to apply 2_index: the linter found 1 unsafe statement(s)',
+    );
     expect(dry.stdout).toBe('');
     await same(0, '--allow-unsafe');
   });

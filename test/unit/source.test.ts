@@ -6,7 +6,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MigrationFileError } from '../../src/errors.js';
 import { checksum } from '../../src/migrations/checksum.js';
 import { firstInvalidUtf8 } from '../../src/migrations/read.js';
-import { compareVersions, displayPath, listMigrations, newVersion } from '../../src/migrations/source.js';
+import {
+  compareVersions,
+  displayPath,
+  listMigrations,
+  newVersion,
+  nextSequence,
+} from '../../src/migrations/source.js';
 
 let dir: string;
 
@@ -54,6 +60,51 @@ describe('newVersion', () => {
   });
 });
 
+describe('nextSequence', () => {
+  it('continues a sequence, padded like it; null for timestamps or an empty directory', () => {
+    expect(nextSequence(['0001', '0002'])).toBe('0003');
+    expect(nextSequence(['1', '9'])).toBe('10');
+    expect(nextSequence(['099'])).toBe('100');
+    expect(nextSequence(['20240102030405'])).toBeNull();
+    expect(nextSequence(['README.md'])).toBeNull();
+    expect(nextSequence([])).toBeNull();
+  });
+});
+
+describe('listMigrations naming rule', () => {
+  it('an upper-case extension is an error, not a file skipped', () => {
+    write('1_a.SQL');
+    const e = fileError(() => listMigrations(dir));
+    expect(e.message).toBe(`Migration file ${join(dir, '1_a.SQL')} has an upper-case extension .SQL.`);
+    expect(e.details.hint).toBe('Rename it to end in .sql.');
+  });
+
+  it('a 14-digit version must be a real UTC date and time', () => {
+    write('20240230120000_feb30.sql');
+    expect(fileError(() => listMigrations(dir)).message).toContain(
+      'has version 20240230120000, which is not a UTC date and time YYYYMMDDHHMMSS.',
+    );
+    rmSync(join(dir, '20240230120000_feb30.sql'));
+    write('20240229235959_leap.sql');
+    expect(listMigrations(dir).map((f) => f.version)).toEqual(['20240229235959']);
+  });
+
+  it('timestamps and sequence numbers do not mix: the smaller group is named', () => {
+    write('20240101120000_a.sql');
+    write('20240102120000_b.sql');
+    write('2025_bad_version.sql');
+    const e = fileError(() => listMigrations(dir));
+    expect(e.message).toBe(
+      `Migration versions mix timestamps and sequence numbers: ${join(dir, '2025_bad_version.sql')} does not use YYYYMMDDHHMMSS timestamps (what \`sluice new\` makes) like the other 2 file(s).`,
+    );
+    write('3_c.sql');
+    write('4_d.sql');
+    expect(fileError(() => listMigrations(dir)).message).toContain(
+      `${join(dir, '20240101120000_a.sql')}, ${join(dir, '20240102120000_b.sql')} do not use sequence numbers like the other 3 file(s).`,
+    );
+  });
+});
+
 describe('listMigrations', () => {
   it('lists migrations sorted by numeric version with their kind, name and checksum', () => {
     write('10_ten.sql');
@@ -61,7 +112,7 @@ describe('listMigrations', () => {
     write('100_hundred.mjs', 'export default {};\n');
     write('11_eleven.js', 'export default {};\n');
     write('12_twelve.mts', 'export default {};\n');
-    write('20240101120000_create-users.sql', '-- migrate:up\r\nCREATE TABLE users ();\r\n');
+    write('1000_create-users.sql', '-- migrate:up\r\nCREATE TABLE users ();\r\n');
     const files = listMigrations(dir);
     expect(files.map((f) => [f.version, f.name, f.kind])).toEqual([
       ['9', 'nine', 'ts'],
@@ -69,10 +120,10 @@ describe('listMigrations', () => {
       ['11', 'eleven', 'js'],
       ['12', 'twelve', 'ts'],
       ['100', 'hundred', 'js'],
-      ['20240101120000', 'create-users', 'sql'],
+      ['1000', 'create-users', 'sql'],
     ]);
     const last = files[5]!;
-    expect(last.path).toBe(join(dir, '20240101120000_create-users.sql'));
+    expect(last.path).toBe(join(dir, '1000_create-users.sql'));
     expect(last.text).toBe('-- migrate:up\r\nCREATE TABLE users ();\r\n');
     expect(last.checksum).toBe(checksum('-- migrate:up\nCREATE TABLE users ();'));
   });

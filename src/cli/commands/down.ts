@@ -1,7 +1,15 @@
 import type { Command } from 'commander';
 import { RefusedError } from '../../errors.js';
-import { commandContext, printRun, withMigrator } from '../context.js';
+import { type CommandContext, commandContext, printRun, withMigrator } from '../context.js';
 import { confirmTyped } from '../prompt.js';
+
+/** Says so when `-N` asks for more migrations than are applied, rather than revert fewer silently. */
+function noteShort(ctx: CommandContext, target: string | undefined, count: number): void {
+  const asked = /^-(\d+)$/.exec(target ?? '');
+  if (asked && Number(asked[1]) > count) {
+    ctx.out.note(`Asked to revert ${asked[1]} migration(s), but only ${count} can be: reverting ${count}.`);
+  }
+}
 
 /** `sluice down [target]`: revert applied migrations, after confirmation. */
 export function register(program: Command): void {
@@ -19,6 +27,7 @@ export function register(program: Command): void {
             ctx.out.result({ reverted: [] });
             return;
           }
+          noteShort(ctx, target, plan.length);
           ctx.out.note(
             `Will revert ${plan.length} migration(s), newest first:\n${plan.map((e) => `  ${e.version}_${e.name}`).join('\n')}`,
           );
@@ -32,6 +41,7 @@ export function register(program: Command): void {
           }
         }
         const result = await m.down(target, { dryRun: opts.dryRun });
+        if (opts.dryRun) noteShort(ctx, target, result.migrations.length);
         printRun(ctx, result, 'reverted', (n) => `Reverted ${n} migration(s).`);
       });
     });

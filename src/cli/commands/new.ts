@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { UsageError } from '../../errors.js';
 import { migrationsDirError, readMigrationsDir } from '../../migrations/read.js';
-import { displayPath, newVersion } from '../../migrations/source.js';
+import { displayPath, newVersion, nextSequence } from '../../migrations/source.js';
 import { commandContext, configOverrides } from '../context.js';
 import { SQL_TEMPLATE, TS_TEMPLATE } from '../templates.js';
 
@@ -51,8 +51,10 @@ export function register(program: Command): void {
       // Two `new` in the same second get distinct versions.
       let when = Date.now();
       while (taken.has(newVersion(new Date(when)))) when += 1000;
+      // A directory numbered in sequence stays so (mixing the two schemes is an error).
+      const version = nextSequence([...taken].filter((v) => v !== undefined)) ?? newVersion(new Date(when));
       const ext = opts.ts ? 'ts' : 'sql';
-      const path = join(config.migrationsDir, `${newVersion(new Date(when))}_${slug}.${ext}`);
+      const path = join(config.migrationsDir, `${version}_${slug}.${ext}`);
       if (existsSync(path)) throw new UsageError(`${displayPath(path)} already exists.`);
       writeFileSync(path, ext === 'ts' ? TS_TEMPLATE : SQL_TEMPLATE, { flag: 'wx' });
       ctx.out.result({ path: displayPath(path) });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import { SluiceError, UsageError } from '../../errors.js';
 import { commandContext, withMigrator } from '../context.js';
 
 /** `sluice schema [version] | --latest`: the version schema an application should put first in its search_path. */
@@ -24,9 +24,22 @@ export function register(program: Command): void {
       }
       await withMigrator(ctx, async (m) => {
         const schema = await m.session((conn) => online.latestVersionSchema(conn));
+        // Exit non-zero rather than print nothing: `DB_SCHEMA=$(sluice schema --latest)` in a
+        // deploy script must not go on with an empty search_path entry.
+        if (!schema) {
+          throw new SluiceError(
+            'no-version-schema',
+            'No version schema exists: no online migration has run.',
+            {
+              exitCode: 1,
+              details: {
+                hint: 'Run an online migration with `sluice up` first, or leave the version schema out of the search_path.',
+              },
+            },
+          );
+        }
         ctx.out.result({ schema });
-        if (schema) ctx.out.line(schema);
-        else ctx.out.note('No version schema exists: no online migration has run.');
+        ctx.out.line(schema);
       });
     });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { commandContext, withMigrator } from '../context.js';
+import type { StatusEntry } from '../../runner/plan.js';
+import { type CommandContext, commandContext, withMigrator } from '../context.js';
 import { c } from '../output.js';
 
 const COLOR = {
@@ -10,12 +11,30 @@ const COLOR = {
   active: c.yellow,
 } as const;
 
+/**
+ * `status --check`: drifted or missing migrations exit 3 (what `up` would refuse), pending ones
+ * (without those) exit 1; the reason goes to stderr after the status itself.
+ */
+function check(ctx: CommandContext, entries: StatusEntry[]): void {
+  const of = (state: string) => entries.filter((e) => e.state === state).map((e) => `${e.version}_${e.name}`);
+  const bad = [...of('drifted'), ...of('missing')];
+  const pending = of('pending');
+  if (bad.length > 0) {
+    ctx.out.note(`status --check: drifted or missing: ${bad.join(', ')}.`);
+    process.exitCode = 3;
+  } else if (pending.length > 0) {
+    ctx.out.note(`status --check: pending: ${pending.join(', ')}.`);
+    process.exitCode = 1;
+  }
+}
+
 /** `sluice status`: every migration's state and the current version. */
 export function register(program: Command): void {
   program
     .command('status')
     .description('show applied / pending / drifted / missing migrations and the current version')
-    .action(async (_opts: unknown, cmd: Command) => {
+    .option('--check', 'for CI: exit 3 when a migration is drifted or missing, 1 when one is pending')
+    .action(async (opts: { check?: boolean }, cmd: Command) => {
       const ctx = commandContext(cmd);
       await withMigrator(ctx, async (m) => {
         const status = await m.status();
@@ -68,6 +87,7 @@ export function register(program: Command): void {
         const pending = status.entries.filter((e) => e.state === 'pending').length;
         ctx.out.line();
         ctx.out.line(`${status.entries.length} migration(s), ${pending} pending.`);
+        if (opts.check) check(ctx, status.entries);
       });
     });
 }
