@@ -10,6 +10,7 @@ import {
   json,
   migrationStates,
   type Project,
+  query,
   SERVER_TARGETS,
   SLOW,
   sluice,
@@ -62,6 +63,8 @@ describe.each(SERVER_TARGETS)('honest errors and output on $label', { timeout: S
 
   it('an unsafe migration: the clean ones before it are applied, then exit 3 naming it and them', async () => {
     expect((await run('up')).code).toBe(0);
+    // A row: an index build on an empty table blocks nobody and is not refused.
+    await query(db.url, 'INSERT INTO one VALUES (1)');
     project.write('migrations/2_two.sql', tableMigration('two'));
     project.write('migrations/3_index.sql', '-- migrate:up\nCREATE INDEX one_id ON one (id);\n');
     project.write('migrations/4_four.sql', tableMigration('four'));
@@ -82,8 +85,10 @@ describe.each(SERVER_TARGETS)('honest errors and output on $label', { timeout: S
   });
 
   it('--json: the refusal names what was applied, and progress on stderr is JSON lines', async () => {
+    // A table from before this run (dropping one this run created would not be refused).
+    await query(db.url, 'CREATE TABLE legacy (id int)');
     project.write('migrations/2_two.sql', tableMigration('two'));
-    project.write('migrations/3_drop.sql', '-- migrate:up\nDROP TABLE one;\n');
+    project.write('migrations/3_drop.sql', '-- migrate:up\nDROP TABLE legacy;\n');
     const up = await run('up', '--json');
     expect(up.code).toBe(3);
     expect(json(up)).toMatchObject({
@@ -97,7 +102,7 @@ describe.each(SERVER_TARGETS)('honest errors and output on $label', { timeout: S
     const events = jsonLines(up.stderr);
     expect(events.filter((e) => e.type === 'migration-done').map((e) => e.version)).toEqual(['1', '2']);
     expect(events.some((e) => e.type === 'note' && String(e.message).includes('ban-drop-table'))).toBe(true);
-    expect(await tables(db.url)).toEqual(['one', 'sluice_migrations', 'two']);
+    expect(await tables(db.url)).toEqual(['legacy', 'one', 'sluice_migrations', 'two']);
   });
 
   it('an upper-case extension, a shortened timestamp and an impossible date are errors (exit 2)', async () => {

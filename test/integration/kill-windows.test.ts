@@ -25,7 +25,9 @@ describe('kill -9 while the server still runs the dead runner’s statement (rea
     await observer.query(`CREATE TABLE counter (id int PRIMARY KEY, n int NOT NULL);
       INSERT INTO counter VALUES (1, 0);
       CREATE TABLE items (id bigint PRIMARY KEY, k int NOT NULL);
-      INSERT INTO items SELECT g, g % 100 FROM generate_series(1, 5000) g;`);
+      INSERT INTO items SELECT g, g % 100 FROM generate_series(1, 5000) g;
+      -- No autovacuum on it: its lock would hold up the index builds whose timing the tests control.
+      ALTER TABLE items SET (autovacuum_enabled = off);`);
   });
   afterEach(async () => {
     await observer.end().catch(() => {});
@@ -132,7 +134,7 @@ UPDATE counter SET n = n + 10 WHERE id = 1;
       await killDuring('CREATE INDEX CONCURRENTLY%', async () => {
         // The orphaned build dies before it finishes (as when the server cancels it), once its
         // index exists in the catalog; the timeout makes the call wait until the backend is gone.
-        for (let i = 0; i < 500 && (await validity()).length === 0; i++) await sleep(10);
+        for (let i = 0; i < 3000 && (await validity()).length === 0; i++) await sleep(10);
         await observer.query(
           "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX CONCURRENTLY%' AND pid <> pg_backend_pid()",
         );

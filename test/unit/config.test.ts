@@ -45,6 +45,7 @@ describe('loadConfig: defaults', () => {
       target: { kind: 'pglite', dataDir: join(dir, '.sluice/db') },
       defaultDatabase: true,
       migrationsDir: join(dir, 'migrations'),
+      layout: 'sluice',
       historyTable: 'sluice_migrations',
       historySchema: 'public',
       transaction: 'each',
@@ -54,7 +55,7 @@ describe('loadConfig: defaults', () => {
       statementTimeoutMs: 0,
       lockWaitMs: 300_000,
       outOfOrder: false,
-      lint: { pgVersion: undefined, rules: {} },
+      lint: { pgVersion: undefined, rules: {}, startAfter: undefined },
     });
   });
 
@@ -101,6 +102,7 @@ describe('loadConfig: config files', () => {
       target: { kind: 'pglite', dataDir: join(dir, 'data/db') },
       defaultDatabase: false,
       migrationsDir: join(dir, 'db/migrations'),
+      layout: 'sluice',
       historyTable: 'schema_history',
       historySchema: 'ops',
       transaction: 'all',
@@ -110,7 +112,7 @@ describe('loadConfig: config files', () => {
       statementTimeoutMs: 60_000,
       lockWaitMs: 60_000,
       outOfOrder: true,
-      lint: { pgVersion: 14, rules: { 'some-rule': 'off' } },
+      lint: { pgVersion: 14, rules: { 'some-rule': 'off' }, startAfter: undefined },
     });
   });
 
@@ -360,7 +362,7 @@ describe('loadConfig: every problem at once, in words', () => {
         '  environments.production.database: expected a string (got 42)',
         '  environments.production.lockWait: expected a duration such as 500ms, 3s, 2min (or a number of milliseconds) (got "forever")',
         '  databse: unknown key (did you mean "database"?)',
-        '  zzz: unknown key (known keys: database, migrations, historyTable, historySchema, transaction, lockTimeout, lockRetries, lockRetryBudget, statementTimeout, lockWait, outOfOrder, lint, environments)',
+        '  zzz: unknown key (known keys: database, migrations, layout, historyTable, historySchema, transaction, lockTimeout, lockRetries, lockRetryBudget, statementTimeout, lockWait, outOfOrder, lint, environments)',
       ].join('\n'),
     );
     expect(error.details.problems).toHaveLength(8);
