@@ -45,7 +45,8 @@ describe('kill -9 while the server still runs the dead runner’s statement (rea
     const waitAndKill = async (child: { kill(signal: NodeJS.Signals): boolean }) => {
       for (let i = 0; i < 2000; i++) {
         const r = await observer.query(
-          "SELECT 1 FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()",
+          // This database only: other test files run their own index builds on the same server.
+          "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()",
           [pattern],
         );
         if ((r.rowCount ?? 0) > 0) break;
@@ -136,7 +137,7 @@ UPDATE counter SET n = n + 10 WHERE id = 1;
         // index exists in the catalog; the timeout makes the call wait until the backend is gone.
         for (let i = 0; i < 3000 && (await validity()).length === 0; i++) await sleep(10);
         await observer.query(
-          "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX CONCURRENTLY%' AND pid <> pg_backend_pid()",
+          "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'CREATE INDEX CONCURRENTLY%' AND pid <> pg_backend_pid()",
         );
         await blocker.query('COMMIT');
         await blocker.end();
