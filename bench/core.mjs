@@ -9,6 +9,11 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { createMigrator } from '../dist/index.js';
 
+/** The i-th migration's version: a real UTC timestamp (YYYYMMDDHHMMSS), i seconds after 2024-01-01. */
+function stamp(i) {
+  return new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString().replace(/\D/g, '').slice(0, 14);
+}
+
 const ADMIN = process.env.SLUICE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const N = Number(process.env.BENCH_MIGRATIONS ?? 300);
 const BIN = resolve('dist/cli/bin.js');
@@ -51,7 +56,7 @@ function migrations(name, up, down) {
   mkdirSync(d);
   for (let i = 1; i <= N; i++) {
     writeFileSync(
-      join(d, `${20240101000000 + i}_m${i}.sql`),
+      join(d, `${stamp(i)}_m${i}.sql`),
       `-- migrate:up\n${up(i)}\n\n-- migrate:down\n${down(i)}\n`,
     );
   }
@@ -131,8 +136,8 @@ mkdirSync(knexDir);
 for (let i = 1; i <= N; i++) {
   const body = (up, down) =>
     `exports.up = (x) => x.${up}('CREATE TABLE t${i} (id int)');\nexports.down = (x) => x.${down}('DROP TABLE t${i}');\n`;
-  writeFileSync(join(pgmDir, `${20240101000000 + i}_m${i}.js`), body('sql', 'sql'));
-  writeFileSync(join(knexDir, `${20240101000000 + i}_m${i}.js`), body('raw', 'raw'));
+  writeFileSync(join(pgmDir, `${stamp(i)}_m${i}.js`), body('sql', 'sql'));
+  writeFileSync(join(knexDir, `${stamp(i)}_m${i}.js`), body('raw', 'raw'));
 }
 const knexfile = (u) => {
   const path = join(dir, `knexfile-${new URL(u).pathname.slice(1)}.cjs`);
