@@ -4,9 +4,10 @@
  * jitter, so a migration waiting for a lock never queues application traffic behind it for long.
  */
 import type { Connection, QueryResult } from '../dialects/dialect.js';
+import { queryFragment } from '../dialects/query.js';
 import { LockTimeoutError, SluiceError } from '../errors.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withLockRetries } from '../retry.js';
-import { postgresQuoting, raw, render, type SqlFragment, sql } from '../sql/tag.js';
+import { postgresQuoting, raw, type SqlFragment, sql } from '../sql/tag.js';
 
 /** What phases need from the runner's context. */
 export interface Session {
@@ -31,8 +32,7 @@ export function run<R = Record<string, unknown>>(
   conn: Connection,
   fragment: SqlFragment,
 ): Promise<QueryResult<R>> {
-  const { text, values } = render(fragment, postgresQuoting);
-  return conn.query<R>(text, values.length > 0 ? values : undefined);
+  return queryFragment<R>(conn, postgresQuoting, fragment);
 }
 
 const RETRYABLE = new Set(['55P03', '40P01']); // lock_not_available, deadlock_detected

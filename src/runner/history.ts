@@ -4,18 +4,18 @@
  */
 import { hostname, userInfo } from 'node:os';
 import type { Connection, Dialect } from '../dialects/dialect.js';
+import { queryRows } from '../dialects/query.js';
 import { DatabaseError } from '../errors.js';
-import { ident, render, renderInline, type SqlFragment, sql } from '../sql/tag.js';
+import { ident, renderInline, type SqlFragment, sql } from '../sql/tag.js';
 import type { FailureInfo, HistoryRow } from './plan.js';
 
 /** Runs a fragment on a connection with the dialect's quoting. */
-export async function run<R = Record<string, unknown>>(
+export function run<R = Record<string, unknown>>(
   conn: Connection,
   dialect: Dialect,
   fragment: SqlFragment,
 ): Promise<R[]> {
-  const { text, values } = render(fragment, dialect.quoting);
-  return (await conn.query<R>(text, values)).rows;
+  return queryRows<R>(conn, dialect.quoting, fragment);
 }
 
 let actor: string | undefined;
