@@ -1,11 +1,13 @@
 /**
- * The shape of a backfill batch for a preview: the engine's own batch statement
+ * The shape of a backfill batch for a preview: the engine's own batch statement on PostgreSQL
  * ({@link batchStatement}), with the bounds of a batch as named placeholders, and the table and key
- * it walks. A preview runs no batch: how many there are depends on the rows and the pacing.
+ * it walks. A preview runs no batch: how many there are depends on the rows and the pacing. Like
+ * the rest of the preview (recording.ts), this is PostgreSQL's: it parses what it records.
  */
 import { parseSql } from '../dialects/postgres/parser.js';
 import { postgresQuoting, type Quoting, render, renderInline } from '../sql/tag.js';
-import { type BackfillSpec, batchStatement } from './backfill/index.js';
+import { batchStatement } from './backfill/postgres/statements.js';
+import type { BackfillSpec } from './backfill/types.js';
 import { STATE_SCHEMA } from './names.js';
 import type { RecordingConnection } from './recording.js';
 
@@ -19,10 +21,10 @@ export function recordBackfill(rec: RecordingConnection, spec: BackfillSpec, key
   const keyTable = spec.mode === 'update' ? spec.table : spec.source;
   const placeholders = new Map<unknown, string>();
   const bound = (side: string) =>
-    key.map((c) => {
-      const v = `\u0000${side}:${c}`;
-      placeholders.set(v, `:${side}_${c}`);
-      return v;
+    key.map((column) => {
+      const marker = `\u0000${side}:${column}`;
+      placeholders.set(marker, `:${side}_${column}`);
+      return marker;
     });
   const ROWS = -1;
   const SIZE = -2;
@@ -36,16 +38,16 @@ export function recordBackfill(rec: RecordingConnection, spec: BackfillSpec, key
   });
   const named: Quoting = {
     ...postgresQuoting,
-    literal: (v) => {
-      const name = placeholders.get(v);
+    literal: (value) => {
+      const name = placeholders.get(value);
       if (name) return name;
-      if (Array.isArray(v) && v.length > 0 && v.every((x) => placeholders.has(x)))
-        return `ARRAY[${v.map((x) => placeholders.get(x)).join(', ')}]`;
-      return postgresQuoting.literal(v);
+      if (Array.isArray(value) && value.length > 0 && value.every((item) => placeholders.has(item)))
+        return `ARRAY[${value.map((item) => placeholders.get(item)).join(', ')}]`;
+      return postgresQuoting.literal(value);
     },
   };
   const parsed = parseSql(render(fragment, postgresQuoting).text);
-  const show = (t: { schema: string; name: string }) => `${t.schema}.${t.name}`;
+  const show = (table: { schema: string; name: string }) => `${table.schema}.${table.name}`;
   rec.add(renderInline(fragment, named), parsed.ok ? parsed.stmts[0]?.node : undefined, {
     // It writes the checkpoint too, but it is the application's rows it is about.
     bookkeeping: false,

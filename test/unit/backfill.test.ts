@@ -15,17 +15,16 @@ import {
   rate,
   sleep,
 } from '../../src/online/backfill/pacing.js';
-import { summarizePlan } from '../../src/online/backfill/plan-check.js';
-import { createProgressBar, shortCount, shortDuration } from '../../src/online/backfill/progress-bar.js';
-import { waitForReplicas } from '../../src/online/backfill/replication.js';
-import { cleanSpec, settings } from '../../src/online/backfill/settings.js';
+import { summarizePlan } from '../../src/online/backfill/postgres/plan.js';
 import {
   batchStatement,
   nextKeyStatement,
-  type ResolvedSpec,
   remainingKeysStatement,
-} from '../../src/online/backfill/statements.js';
-import type { BackfillProgress, BackfillSpec } from '../../src/online/backfill/types.js';
+} from '../../src/online/backfill/postgres/statements.js';
+import { createProgressBar, shortCount, shortDuration } from '../../src/online/backfill/progress-bar.js';
+import { waitForReplicas } from '../../src/online/backfill/replication.js';
+import { cleanSpec, settings } from '../../src/online/backfill/settings.js';
+import type { BackfillProgress, BackfillSpec, ResolvedSpec } from '../../src/online/backfill/types.js';
 import { pickPacing } from '../../src/runner/operations-step.js';
 import { postgresQuoting, render } from '../../src/sql/tag.js';
 

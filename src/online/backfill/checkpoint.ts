@@ -1,25 +1,24 @@
 /**
  * The checkpoint table: one row per backfill, holding its spec (so a resume needs no migration
  * file), the key range and the last key committed. Batches advance it inside their own statement
- * (see statements.ts); this file creates, reads and finishes rows.
+ * (the dialect's `writeBatch`); this file creates, reads and finishes rows with the statements the
+ * dialect renders (PostgreSQL: postgres/checkpoint-statements.ts).
  */
 import type { Connection } from '../../dialects/dialect.js';
-import { postgresQuoting, render, type SqlFragment, sql } from '../../sql/tag.js';
-import { checkpointDdl, checkpointTable } from './statements.js';
+import { queryRows } from '../../dialects/query.js';
+import type { SqlFragment } from '../../sql/tag.js';
+import type { BackfillDialect, CheckpointRow, NewCheckpoint } from './dialect.js';
 import type { BackfillSpec, BackfillStatus } from './types.js';
 
-/**
- * Runs a fragment on a connection and returns its rows.
- *
- * @example
- * const rows = await run<{ n: number }>(conn, sql`SELECT ${1}::int AS n`);
- */
-export async function run<R = Record<string, unknown>>(
-  conn: Connection,
-  fragment: SqlFragment,
-): Promise<R[]> {
-  const { text, values } = render(fragment, postgresQuoting);
-  return (await conn.query<R>(text, values)).rows;
+/** Where checkpoints live: a session, its database's dialect, and the schema of the table. */
+export interface CheckpointTable {
+  conn: Connection;
+  dialect: BackfillDialect;
+  stateSchema: string;
+}
+
+function run<R = unknown>(table: CheckpointTable, fragment: SqlFragment): Promise<R[]> {
+  return queryRows<R>(table.conn, table.dialect.quoting, fragment);
 }
 
 function sqlState(error: unknown): unknown {
@@ -33,12 +32,12 @@ const CREATE_RACE = new Set(['23505', '42P07', '42P06']);
  * Creates the checkpoint table if it is missing, tolerating another session creating it at the same time.
  *
  * @example
- * await ensureCheckpointTable(conn, 'sluice');
+ * await ensureCheckpointTable({ conn, dialect: postgresBackfill, stateSchema: 'sluice' });
  */
-export async function ensureCheckpointTable(conn: Connection, stateSchema: string): Promise<void> {
-  for (const ddl of checkpointDdl(stateSchema)) {
+export async function ensureCheckpointTable(table: CheckpointTable): Promise<void> {
+  for (const ddl of table.dialect.checkpoint.ddl(table.stateSchema)) {
     try {
-      await run(conn, ddl);
+      await run(table, ddl);
     } catch (error) {
       // Two runners bootstrapping at once: the loser's IF NOT EXISTS can still hit the catalog's
       // unique index. The winner created the object, which is all we wanted.
@@ -47,41 +46,23 @@ export async function ensureCheckpointTable(conn: Connection, stateSchema: strin
   }
 }
 
-interface Row {
-  id: string;
-  status: BackfillStatus['status'];
-  spec: BackfillSpec;
-  key_columns: string[];
-  last_key: string[] | null;
-  max_key: string[] | null;
-  rows_done: number;
-  rows_total: number;
-  rows_written: number;
-  batches: number;
-  batch_size: number | null;
-  last_error: string | null;
-  started_at: Date;
-  updated_at: Date;
-  finished_at: Date | null;
-}
-
-function toStatus(r: Row): BackfillStatus {
+function toStatus(row: CheckpointRow): BackfillStatus {
   return {
-    id: r.id,
-    status: r.status,
-    spec: r.spec,
-    keyColumns: r.key_columns,
-    lastKey: r.last_key,
-    maxKey: r.max_key,
-    rowsDone: r.rows_done,
-    rowsTotal: r.rows_total,
-    rowsWritten: r.rows_written,
-    batches: r.batches,
-    batchSize: r.batch_size,
-    lastError: r.last_error,
-    startedAt: r.started_at,
-    updatedAt: r.updated_at,
-    finishedAt: r.finished_at,
+    id: row.id,
+    status: row.status,
+    spec: row.spec,
+    keyColumns: row.key_columns,
+    lastKey: row.last_key,
+    maxKey: row.max_key,
+    rowsDone: row.rows_done,
+    rowsTotal: row.rows_total,
+    rowsWritten: row.rows_written,
+    batches: row.batches,
+    batchSize: row.batch_size,
+    lastError: row.last_error,
+    startedAt: row.started_at,
+    updatedAt: row.updated_at,
+    finishedAt: row.finished_at,
   };
 }
 
@@ -94,19 +75,11 @@ function isUndefinedTable(error: unknown): boolean {
  * Reads checkpoints (all, or one id); none when the table does not exist yet.
  *
  * @example
- * const [cp] = await readCheckpoints(conn, 'sluice', 'm1:users');
+ * const [checkpoint] = await readCheckpoints(table, 'm1:users');
  */
-export async function readCheckpoints(
-  conn: Connection,
-  stateSchema: string,
-  id?: string,
-): Promise<BackfillStatus[]> {
-  const filter = id === undefined ? sql`` : sql` WHERE id = ${id}`;
+export async function readCheckpoints(table: CheckpointTable, id?: string): Promise<BackfillStatus[]> {
   try {
-    const rows = await run<Row>(
-      conn,
-      sql`SELECT * FROM ${checkpointTable(stateSchema)}${filter} ORDER BY started_at, id`,
-    );
+    const rows = await run<CheckpointRow>(table, table.dialect.checkpoint.select(table.stateSchema, id));
     return rows.map(toStatus);
   } catch (error) {
     if (isUndefinedTable(error)) return [];
@@ -118,25 +91,10 @@ export async function readCheckpoints(
  * Inserts the checkpoint of a new backfill; false when another runner inserted it first.
  *
  * @example
- * await insertCheckpoint(conn, 'sluice', { spec, keyColumns: ['id'], maxKey: ['100'], rowsTotal: 100, batchSize: 1000 });
+ * await insertCheckpoint(table, { spec, keyColumns: ['id'], maxKey: ['100'], rowsTotal: 100, batchSize: 1000 });
  */
-export async function insertCheckpoint(
-  conn: Connection,
-  stateSchema: string,
-  c: {
-    spec: BackfillSpec;
-    keyColumns: string[];
-    maxKey: string[] | null;
-    rowsTotal: number;
-    batchSize: number;
-  },
-): Promise<boolean> {
-  const rows = await run(
-    conn,
-    sql`INSERT INTO ${checkpointTable(stateSchema)} (id, spec, key_columns, max_key, rows_total, batch_size)
-        VALUES (${c.spec.id}, ${JSON.stringify(c.spec)}::jsonb, ${c.keyColumns}::text[], ${c.maxKey}::text[], ${c.rowsTotal}, ${c.batchSize})
-        ON CONFLICT (id) DO NOTHING RETURNING id`,
-  );
+export async function insertCheckpoint(table: CheckpointTable, checkpoint: NewCheckpoint): Promise<boolean> {
+  const rows = await run(table, table.dialect.checkpoint.insert(table.stateSchema, checkpoint));
   return rows.length === 1;
 }
 
@@ -144,48 +102,36 @@ export async function insertCheckpoint(
  * Marks a backfill finished: `rows_total` becomes the exact count walked.
  *
  * @example
- * await markDone(conn, 'sluice', 'm1:users');
+ * await markDone(table, 'm1:users');
  */
-export async function markDone(conn: Connection, stateSchema: string, id: string): Promise<void> {
-  await run(
-    conn,
-    sql`UPDATE ${checkpointTable(stateSchema)} SET status = 'done', rows_total = rows_done, last_error = NULL,
-               finished_at = clock_timestamp(), updated_at = clock_timestamp() WHERE id = ${id}`,
-  );
+export async function markDone(table: CheckpointTable, id: string): Promise<void> {
+  await run(table, table.dialect.checkpoint.markDone(table.stateSchema, id));
 }
 
 /**
  * Sets the status of a backfill that stopped (`failed` with the error, or back to `running`).
  *
  * @example
- * await markStopped(conn, 'sluice', 'm1:users', 'failed', 'canceling statement due to lock timeout');
+ * await markStopped(table, 'm1:users', 'failed', 'canceling statement due to lock timeout');
  */
 export async function markStopped(
-  conn: Connection,
-  stateSchema: string,
+  table: CheckpointTable,
   id: string,
   status: 'running' | 'failed',
   error: string | null,
 ): Promise<void> {
-  await run(
-    conn,
-    sql`UPDATE ${checkpointTable(stateSchema)} SET status = ${status}, last_error = ${error}, updated_at = clock_timestamp()
-         WHERE id = ${id} AND status <> 'done'`,
-  );
+  await run(table, table.dialect.checkpoint.markStopped(table.stateSchema, id, status, error));
 }
 
 /**
  * Deletes a checkpoint; true when there was one.
  *
  * @example
- * await deleteCheckpoint(conn, 'sluice', 'm1:users'); // true
+ * await deleteCheckpoint(table, 'm1:users'); // true
  */
-export async function deleteCheckpoint(conn: Connection, stateSchema: string, id: string): Promise<boolean> {
+export async function deleteCheckpoint(table: CheckpointTable, id: string): Promise<boolean> {
   try {
-    return (
-      (await run(conn, sql`DELETE FROM ${checkpointTable(stateSchema)} WHERE id = ${id} RETURNING id`))
-        .length > 0
-    );
+    return (await run(table, table.dialect.checkpoint.delete(table.stateSchema, id))).length > 0;
   } catch (error) {
     if (isUndefinedTable(error)) return false;
     throw error;

@@ -1,42 +1,20 @@
 /**
  * The backfill loop: resolve the spec, create or resume its checkpoint, then run batches until the
- * range is walked. Each batch is one statement that also advances the checkpoint (statements.ts),
- * so stopping at any moment — abort, crash, `kill -9` — loses nothing and repeats nothing.
+ * range is walked. Each batch also advances the checkpoint in the same commit (the dialect's
+ * `writeBatch`), so stopping at any moment — abort, crash, `kill -9` — loses nothing and repeats
+ * nothing. The loop is read (replicas), batch, pace ({@link BatchPacer}), report; everything
+ * database-specific goes through the {@link BackfillDialect}.
  */
 import type { Connection } from '../../dialects/dialect.js';
-import { postgresQuoting, render, type SqlFragment } from '../../sql/tag.js';
+import { BatchPacer } from './batch-pacer.js';
 import { resolveSpec } from './catalog.js';
-import {
-  ensureCheckpointTable,
-  insertCheckpoint,
-  markDone,
-  markStopped,
-  readCheckpoints,
-  run,
-  sameSpec,
-} from './checkpoint.js';
+import { ensureCheckpointTable, markDone, markStopped, readCheckpoints } from './checkpoint.js';
+import type { BackfillDialect, BatchOutcome, BatchRange } from './dialect.js';
 import { BackfillError } from './errors.js';
-import {
-  backoffMs,
-  isRetryable,
-  nextBatchSize,
-  nextTargetMs,
-  pauseAfterBatch,
-  rate,
-  sleep,
-} from './pacing.js';
-import { explainResolved } from './plan-check.js';
-import { replicationLagBytes, waitForReplicas } from './replication.js';
-import { clampSize, cleanSpec, type Settings, settings } from './settings.js';
-import {
-  batchStatement,
-  estimateStatement,
-  maxKeyStatement,
-  nextKeyStatement,
-  plannerEstimateStatement,
-  type ResolvedSpec,
-  remainingKeysStatement,
-} from './statements.js';
+import { type BackfillRun, openCheckpoint, sameKey } from './open.js';
+import { isRetryable, rate, sleep } from './pacing.js';
+import { waitForReplicas } from './replication.js';
+import { clampSize, cleanSpec, settings } from './settings.js';
 import type {
   BackfillOptions,
   BackfillProgress,
@@ -45,11 +23,26 @@ import type {
   BackfillStatus,
 } from './types.js';
 
-async function assertOutsideTransaction(conn: Connection, id: string): Promise<void> {
-  // In autocommit each statement starts its own transaction, so both clocks read the same instant;
-  // inside BEGIN … the transaction started earlier. Batches must commit one by one.
-  const res = await conn.query<{ autocommit: boolean }>('SELECT now() = statement_timestamp() AS autocommit');
-  if (res.rows[0]?.autocommit !== true) {
+/** Where a run stands: the checkpoint's counters, and what the last batch saw as it committed. */
+interface Position {
+  lastKey: string[] | null;
+  rowsDone: number;
+  rowsWritten: number;
+  batches: number;
+  waiters: number;
+  busySessions: number;
+  /** Batches retried in this run. */
+  retries: number;
+}
+
+const counters = (c: { rowsDone: number; rowsWritten: number; batches: number }) => ({
+  rowsDone: c.rowsDone,
+  rowsWritten: c.rowsWritten,
+  batches: c.batches,
+});
+
+async function assertOutsideTransaction(conn: Connection, dialect: BackfillDialect, id: string) {
+  if (!(await dialect.autocommit(conn))) {
     throw new BackfillError(
       'backfill-in-transaction',
       `Backfill ${id} cannot run inside a transaction: each batch must commit on its own.`,
@@ -63,191 +56,197 @@ async function assertOutsideTransaction(conn: Connection, id: string): Promise<v
   }
 }
 
-const sameKey = (a: readonly string[] | null, b: readonly string[] | null) =>
-  a !== null && b !== null && a.length === b.length && a.every((v, i) => v === b[i]);
-
-async function estimateRows(conn: Connection, r: ResolvedSpec): Promise<number> {
-  // -1 means "never vacuumed nor analyzed"; partitioned parents have no tuples of their own.
-  const reltuples = (await run<{ reltuples: number }>(conn, estimateStatement(r)))[0]?.reltuples ?? -1;
-  if (reltuples > 0) return Math.round(reltuples);
-  const plan = (
-    await run<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(conn, plannerEstimateStatement(r))
-  )[0];
-  return Math.max(0, Math.round(plan?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0));
-}
-
-/** EXPLAINs a batch: a bad expression or where clause fails here, by name, before anything is written. */
-async function preflight(
-  conn: Connection,
-  r: ResolvedSpec,
-  s: Settings,
-  lastKey: string[] | null,
-  maxKey: string[],
-) {
-  try {
-    await explainResolved(conn, r, s.stateSchema, { lastKey, maxKey, batchSize: s.initialBatchSize });
-  } catch (cause) {
-    throw new BackfillError(
-      'backfill-invalid-spec',
-      `Backfill ${r.spec.id}: its SQL does not compile: ${(cause as Error).message}`,
-      {
-        cause,
-        details: {
-          backfill: r.spec.id,
-          hint: 'Check the expressions in set/columns and the where condition.',
-        },
-      },
-    );
-  }
-}
-
-/** Creates the checkpoint of a new backfill, or returns the existing one (checked against the spec). */
-async function openCheckpoint(
-  conn: Connection,
-  r: ResolvedSpec,
-  s: Settings,
-): Promise<{ cp: BackfillStatus; resumed: boolean }> {
-  const id = r.spec.id;
-  const existing = (await readCheckpoints(conn, s.stateSchema, id))[0];
-  if (!existing) {
-    const maxKey = (await run<{ key: string[] }>(conn, maxKeyStatement(r)))[0]?.key ?? null;
-    if (maxKey) await preflight(conn, r, s, null, maxKey);
-    const rowsTotal = maxKey === null ? 0 : await estimateRows(conn, r);
-    const c = { spec: r.spec, keyColumns: r.keyColumns, maxKey, rowsTotal, batchSize: s.initialBatchSize };
-    const inserted = await insertCheckpoint(conn, s.stateSchema, c);
-    const cp = (await readCheckpoints(conn, s.stateSchema, id))[0];
-    if (inserted && cp) return { cp, resumed: false };
-    // Lost a race with another runner starting the same backfill: continue from its checkpoint.
-    return openCheckpoint(conn, r, s);
-  }
-  if (!sameSpec(existing.spec, r.spec)) {
-    throw new BackfillError(
-      'backfill-spec-mismatch',
-      `Backfill ${id} already has a checkpoint for a different spec: ${JSON.stringify(existing.spec)}.`,
-      {
-        details: {
-          backfill: id,
-          hint: 'Give the new backfill a new id, or clear the old checkpoint (clearBackfill).',
-        },
-      },
-    );
-  }
-  if (!sameKey(existing.keyColumns, r.keyColumns)) {
-    throw new BackfillError(
-      'backfill-spec-mismatch',
-      `Backfill ${id}: the primary key changed from (${existing.keyColumns.join(', ')}) to (${r.keyColumns.join(', ')}) since it started.`,
-      {
-        details: { backfill: id, hint: 'Clear the checkpoint (clearBackfill) and start the backfill again.' },
-      },
-    );
-  }
-  if (existing.status !== 'done' && existing.maxKey)
-    await preflight(conn, r, s, existing.lastKey, existing.maxKey);
-  return { cp: existing, resumed: true };
-}
-
-interface BatchRow {
-  last_key: string[] | null;
-  rows_done: number | null;
-  rows_written: number | null;
-  batches: number | null;
-  /** Sessions waiting on the batch's transaction as it finished writing. */
-  waiters: number;
-  /** Other client sessions inside a transaction at that moment. */
-  busy: number;
-}
-
-/** Finds the end of the next batch, then writes it with its checkpoint. */
-async function attemptBatch(
-  conn: Connection,
-  r: ResolvedSpec,
-  s: Settings,
-  lastKey: string[] | null,
-  maxKey: string[],
-  size: number,
-  statement: { text: string },
-): Promise<BatchRow> {
-  const exec = async <R>(fragment: SqlFragment) => {
-    const { text, values } = render(fragment, postgresQuoting);
-    statement.text = text;
-    return (await conn.query<R>(text, values)).rows;
-  };
-  const next = (await exec<{ key: string[] }>(nextKeyStatement(r, lastKey, maxKey, size)))[0];
-  const hiKey = next?.key ?? maxKey;
-  const keys = next
-    ? size
-    : ((await exec<{ n: number }>(remainingKeysStatement(r, lastKey, maxKey)))[0]?.n ?? 0);
-  const row = (
-    await exec<BatchRow>(batchStatement(r, s.stateSchema, { lastKey, hiKey, keys, batchSize: size }))
-  )[0];
-  if (!row) throw new Error('the batch statement returned no row');
-  return row;
-}
-
-/** Runs one batch, retrying transient failures (lock timeout, deadlock) with backoff and a halved size. */
-async function runBatch(
-  conn: Connection,
-  r: ResolvedSpec,
-  s: Settings,
-  lastKey: string[] | null,
-  maxKey: string[],
-  size: number,
-) {
+/** Runs one batch, retrying transient failures (lock timeout, deadlock) as the pacer says. */
+async function runBatch(run: BackfillRun, range: BatchRange, pacer: BatchPacer) {
+  const { config, resolved } = run;
+  let size = range.size;
   for (let attempt = 1; ; attempt++) {
-    const statement = { text: '' };
+    let statement = '';
     const started = performance.now();
     try {
-      const row = await attemptBatch(conn, r, s, lastKey, maxKey, size, statement);
-      return { row, size, retries: attempt - 1, elapsedMs: performance.now() - started };
+      const outcome: BatchOutcome = await run.dialect.writeBatch(
+        run.conn,
+        resolved,
+        config.stateSchema,
+        { ...range, size },
+        (text) => {
+          statement = text;
+        },
+      );
+      return { outcome, size, retries: attempt - 1, elapsedMs: performance.now() - started };
     } catch (error) {
-      if (!isRetryable(error) || attempt > s.maxRetries || s.signal?.aborted) {
+      if (!isRetryable(error) || attempt > config.maxRetries || config.signal?.aborted) {
         const info = error as { message?: string; code?: string };
         throw new BackfillError(
           'backfill-failed',
-          `Backfill ${r.spec.id} failed after key ${JSON.stringify(lastKey)}: ${info.message ?? String(error)}`,
+          `Backfill ${resolved.spec.id} failed after key ${JSON.stringify(range.lastKey)}: ${info.message ?? String(error)}`,
           {
             cause: error,
             details: {
-              backfill: r.spec.id,
+              backfill: resolved.spec.id,
               sqlState: info.code,
-              statement: statement.text,
+              statement,
               hint: 'Fix the cause; the checkpoint is kept, so the next run (or sluice backfill resume) continues from it.',
             },
           },
         );
       }
-      await sleep(backoffMs(attempt), s.signal);
-      size = Math.max(s.minBatchSize, Math.floor(size / 2));
+      const retry = pacer.retry({ size, attempt });
+      await sleep(retry.pauseMs, config.signal);
+      size = retry.size;
     }
   }
 }
 
+/** The progress callback of a run, fed from its position and pace. */
+function reporter(run: BackfillRun, start: BackfillStatus, position: Position, pacer: BatchPacer) {
+  const startedAt = performance.now();
+  return (state: BackfillProgress['state'], extra: Partial<BackfillProgress> = {}) => {
+    const onProgress = run.config.onProgress;
+    if (!onProgress) return;
+    const { lastKey, rowsDone, waiters, busySessions, retries } = position;
+    const rowsTotal = state === 'done' ? rowsDone : Math.max(start.rowsTotal, rowsDone);
+    const speed = rate(rowsDone - start.rowsDone, performance.now() - startedAt, rowsTotal - rowsDone);
+    const pace = pacer.current;
+    onProgress({
+      id: run.resolved.spec.id,
+      state,
+      rowsTotal,
+      ...counters(position),
+      batchSize: pace.size,
+      targetBatchMs: pace.targetMs,
+      waiters,
+      busySessions,
+      pauseMs: pace.pauseMs,
+      retries,
+      ...speed,
+      lastKey,
+      ...extra,
+    });
+  };
+}
+
+function abortedError(run: BackfillRun, position: Position): BackfillError {
+  const id = run.resolved.spec.id;
+  return new BackfillError(
+    'backfill-aborted',
+    `Backfill ${id} stopped after ${position.rowsDone} rows; its checkpoint is kept.`,
+    {
+      cause: run.config.signal?.reason,
+      details: {
+        backfill: id,
+        hint: 'Run it again (or sluice backfill resume) to continue from the checkpoint.',
+      },
+    },
+  );
+}
+
+/** A run in progress: where it stands, its pace, and how it reports. */
+interface Walk {
+  run: BackfillRun;
+  /** The end of the range (null: the table was empty when the backfill started). */
+  maxKey: string[] | null;
+  position: Position;
+  pacer: BatchPacer;
+  report: ReturnType<typeof reporter>;
+}
+
+/** Read: waits while a replica lags more than allowed (when a limit is set). */
+async function waitForLaggingReplicas(walk: Walk): Promise<void> {
+  const { run, report } = walk;
+  const { config } = run;
+  if (config.maxReplicationLagBytes === undefined) return;
+  await waitForReplicas(
+    config.replicationLag ?? (() => run.dialect.replicationLagBytes(run.conn)),
+    config.maxReplicationLagBytes,
+    {
+      pollMs: config.replicationPollMs,
+      signal: config.signal,
+      onPause: (lag) => report('paused', { replicationLagBytes: lag }),
+    },
+  );
+  if (config.signal?.aborted) throw abortedError(run, walk.position);
+}
+
 /**
- * Session settings for the batches, restored afterwards (the connection may be the runner's):
- * - a short `lock_timeout`, so a batch queued behind a lock gives up and retries instead of
- *   making every later query queue behind it;
- * - `synchronous_commit = off` unless asked otherwise: a batch commits without waiting for its WAL
- *   to reach the disk. A server crash can then lose the last few commits, but each commit holds a
- *   batch *and* its checkpoint, so both are lost together and the resume redoes them. Not waiting
- *   for a flush per batch is most of the gap to one big UPDATE, which flushes once.
+ * After a batch that did not apply because another runner moved the checkpoint: continues from
+ * where the checkpoint stands. False when there is nothing left to do.
  */
-async function withSessionSettings<T>(conn: Connection, s: Settings, fn: () => Promise<T>): Promise<T> {
-  const wanted: [string, string][] = [['lock_timeout', `${s.lockTimeoutMs}ms`]];
-  if (!s.synchronousCommit) wanted.push(['synchronous_commit', 'off']);
-  const previous: [string, string][] = [];
-  for (const [name, value] of wanted) {
-    const res = await conn.query<{ v: string }>('SELECT current_setting($1) AS v', [name]);
-    previous.push([name, res.rows[0]?.v ?? '']);
-    await conn.query('SELECT set_config($1, $2, false)', [name, value]);
-  }
-  try {
-    return await fn();
-  } finally {
-    for (const [name, value] of previous) {
-      // A dead connection cannot be restored, and its error must not hide the one in flight.
-      await conn.query('SELECT set_config($1, $2, false)', [name, value]).catch(() => undefined);
+async function rejoin(walk: Walk): Promise<boolean> {
+  const { run, position } = walk;
+  const now = (await readCheckpoints(run.checkpoints, run.resolved.spec.id))[0];
+  if (now) Object.assign(position, counters(now));
+  if (!now || now.status === 'done') return false;
+  position.lastKey = now.lastKey;
+  return true;
+}
+
+/** The loop: read, batch, pace, report, until the range is walked; then marks the backfill done. */
+async function runBatches(walk: Walk, status: BackfillStatus['status']): Promise<void> {
+  const { run, maxKey, position, pacer, report } = walk;
+  const { config } = run;
+  const id = run.resolved.spec.id;
+  if (status === 'failed') await markStopped(run.checkpoints, id, 'running', null);
+  while (maxKey !== null && !sameKey(position.lastKey, maxKey)) {
+    if (config.signal?.aborted) throw abortedError(run, position);
+    await waitForLaggingReplicas(walk);
+    const batch = await runBatch(run, { lastKey: position.lastKey, maxKey, size: pacer.current.size }, pacer);
+    position.retries += batch.retries;
+    const after = batch.outcome.checkpoint;
+    if (after === null) {
+      if (await rejoin(walk)) continue;
+      return;
     }
+    const scanned = after.rowsDone - position.rowsDone;
+    const { waiters, busySessions } = batch.outcome;
+    Object.assign(position, { lastKey: after.lastKey, ...counters(after), waiters, busySessions });
+    const pace = pacer.next({
+      size: batch.size,
+      scanned,
+      elapsedMs: batch.elapsedMs,
+      waiters,
+      busySessions,
+      atMs: performance.now(),
+    });
+    report('batch');
+    if (pace.pauseMs > 0 && !sameKey(position.lastKey, maxKey)) await sleep(pace.pauseMs, config.signal);
   }
+  await markDone(run.checkpoints, id);
+}
+
+/** Runs the batches of an unfinished backfill from its checkpoint, with the batches' session settings. */
+async function walk(run: BackfillRun, start: BackfillStatus): Promise<Position> {
+  const { config } = run;
+  const position: Position = {
+    lastKey: start.lastKey,
+    ...counters(start),
+    waiters: 0,
+    busySessions: 0,
+    retries: 0,
+  };
+  const size = clampSize(
+    start.batchSize ?? config.initialBatchSize,
+    config.minBatchSize,
+    config.maxBatchSize,
+  );
+  const pacer = new BatchPacer(config, { size, atMs: performance.now() });
+  const report = reporter(run, start, position, pacer);
+  report('start');
+  try {
+    await run.dialect.withBatchSettings(run.conn, config, () =>
+      runBatches({ run, maxKey: start.maxKey, position, pacer, report }, start.status),
+    );
+  } catch (error) {
+    if (!(error instanceof BackfillError && error.code === 'backfill-aborted')) {
+      // Best effort: the error in flight matters more than recording it, and the connection may be
+      // what failed.
+      const failed = markStopped(run.checkpoints, run.resolved.spec.id, 'failed', (error as Error).message);
+      await failed.catch(() => undefined);
+    }
+    throw error;
+  }
+  report('done', { etaMs: 0 });
+  return position;
 }
 
 /**
@@ -266,130 +265,24 @@ export async function runBackfill(
   spec: BackfillSpec,
   options: BackfillOptions = {},
 ): Promise<BackfillResult> {
-  const s = settings(options);
-  const r = await resolveSpec(conn, spec);
-  r.spec = cleanSpec(r.spec);
-  const id = r.spec.id;
-  await assertOutsideTransaction(conn, id);
-  await ensureCheckpointTable(conn, s.stateSchema);
-  const { cp, resumed } = await openCheckpoint(conn, r, s);
-  const result = (alreadyDone: boolean, retries = 0): BackfillResult => ({
+  const config = settings(options);
+  const { dialect } = config;
+  const resolved = await resolveSpec(conn, spec, dialect);
+  resolved.spec = cleanSpec(resolved.spec);
+  const id = resolved.spec.id;
+  await assertOutsideTransaction(conn, dialect, id);
+  const checkpoints = { conn, dialect, stateSchema: config.stateSchema };
+  await ensureCheckpointTable(checkpoints);
+  const run: BackfillRun = { conn, config, dialect, resolved, checkpoints };
+  const { checkpoint, resumed } = await openCheckpoint(run);
+  const result = (end: { rowsWritten: number; batches: number; retries: number }, alreadyDone: boolean) => ({
     id,
-    rows: totals.rowsWritten,
-    batches: totals.batches,
-    retries,
+    rows: end.rowsWritten,
+    batches: end.batches,
+    retries: end.retries,
     resumed,
     alreadyDone,
   });
-  let totals = { rowsDone: cp.rowsDone, rowsWritten: cp.rowsWritten, batches: cp.batches };
-  if (cp.status === 'done') return result(true);
-
-  const maxKey = cp.maxKey;
-  let lastKey = cp.lastKey;
-  let size = clampSize(cp.batchSize ?? s.initialBatchSize, s.minBatchSize, s.maxBatchSize);
-  let targetMs = s.targetBatchMs;
-  let waiters = 0;
-  let busySessions = 0;
-  let busyAt: number | null = null;
-  let pauseMs = s.pauseMs;
-  let sinceLastBatch = performance.now();
-  let retries = 0;
-  const runStarted = performance.now();
-  const emit = (state: BackfillProgress['state'], extra: Partial<BackfillProgress> = {}) => {
-    if (!s.onProgress) return;
-    const rowsTotal = state === 'done' ? totals.rowsDone : Math.max(cp.rowsTotal, totals.rowsDone);
-    const left = rowsTotal - totals.rowsDone;
-    const { rowsPerSecond, etaMs } = rate(
-      totals.rowsDone - cp.rowsDone,
-      performance.now() - runStarted,
-      left,
-    );
-    s.onProgress({
-      id,
-      state,
-      rowsTotal,
-      ...totals,
-      batchSize: size,
-      targetBatchMs: targetMs,
-      waiters,
-      busySessions,
-      pauseMs,
-      retries,
-      rowsPerSecond,
-      etaMs,
-      lastKey,
-      ...extra,
-    });
-  };
-  const aborted = () =>
-    new BackfillError(
-      'backfill-aborted',
-      `Backfill ${id} stopped after ${totals.rowsDone} rows; its checkpoint is kept.`,
-      {
-        cause: s.signal?.reason,
-        details: {
-          backfill: id,
-          hint: 'Run it again (or sluice backfill resume) to continue from the checkpoint.',
-        },
-      },
-    );
-
-  emit('start');
-  try {
-    await withSessionSettings(conn, s, async () => {
-      if (cp.status === 'failed') await markStopped(conn, s.stateSchema, id, 'running', null);
-      while (maxKey !== null && !sameKey(lastKey, maxKey)) {
-        if (s.signal?.aborted) throw aborted();
-        if (s.maxReplicationLagBytes !== undefined) {
-          await waitForReplicas(
-            s.replicationLag ?? (() => replicationLagBytes(conn)),
-            s.maxReplicationLagBytes,
-            {
-              pollMs: s.replicationPollMs,
-              signal: s.signal,
-              onPause: (lag) => emit('paused', { replicationLagBytes: lag }),
-            },
-          );
-          if (s.signal?.aborted) throw aborted();
-        }
-        const batch = await runBatch(conn, r, s, lastKey, maxKey, size);
-        retries += batch.retries;
-        const { row } = batch;
-        if (row.last_key === null || row.rows_done === null) {
-          // Another runner moved the checkpoint: continue from where it stands.
-          const now = (await readCheckpoints(conn, s.stateSchema, id))[0];
-          if (now) totals = { rowsDone: now.rowsDone, rowsWritten: now.rowsWritten, batches: now.batches };
-          if (!now || now.status === 'done') return;
-          lastKey = now.lastKey;
-          continue;
-        }
-        const scanned = row.rows_done - totals.rowsDone;
-        lastKey = row.last_key;
-        totals = { rowsDone: row.rows_done, rowsWritten: row.rows_written ?? 0, batches: row.batches ?? 0 };
-        waiters = row.waiters;
-        busySessions = row.busy;
-        const now = performance.now();
-        if (busySessions > 0) busyAt = now;
-        targetMs = nextTargetMs(targetMs, waiters, now - sinceLastBatch, s);
-        sinceLastBatch = now;
-        pauseMs = pauseAfterBatch(
-          { elapsedMs: batch.elapsedMs, busyAgoMs: busyAt === null ? null : now - busyAt },
-          s,
-        );
-        size = nextBatchSize(batch.size, scanned, batch.elapsedMs, { ...s, targetBatchMs: targetMs });
-        emit('batch');
-        if (pauseMs > 0 && !sameKey(lastKey, maxKey)) await sleep(pauseMs, s.signal);
-      }
-      await markDone(conn, s.stateSchema, id);
-    });
-  } catch (error) {
-    if (!(error instanceof BackfillError && error.code === 'backfill-aborted')) {
-      // Best effort: the error in flight matters more than recording it, and the connection may be
-      // what failed.
-      await markStopped(conn, s.stateSchema, id, 'failed', (error as Error).message).catch(() => undefined);
-    }
-    throw error;
-  }
-  emit('done', { etaMs: 0 });
-  return result(false, retries);
+  if (checkpoint.status === 'done') return result({ ...checkpoint, retries: 0 }, true);
+  return result(await walk(run, checkpoint), false);
 }

@@ -10,19 +10,23 @@
  * }, { onProgress: createProgressBar() });
  */
 export { resolveSpec, validateSpec } from './catalog.js';
+export type { BackfillDialect, BatchPlan, ScanNode } from './dialect.js';
 export { runBackfill } from './engine.js';
 export { BackfillError, type BackfillErrorCode } from './errors.js';
 export { nextBatchSize } from './pacing.js';
-export { type BatchPlan, explainBatch, type ScanNode } from './plan-check.js';
+export { explainBatch } from './plan-check.js';
+export { CHECKPOINT_TABLE } from './postgres/checkpoint-statements.js';
+export { postgresBackfill } from './postgres/index.js';
+export { replicationLagBytes } from './postgres/replication.js';
+export { batchStatement } from './postgres/statements.js';
 export { createProgressBar, type ProgressBar } from './progress-bar.js';
-export { replicationLagBytes } from './replication.js';
 export { clearBackfill, pendingBackfills, resumeBackfills, type StateOptions } from './resume.js';
-export { batchStatement, CHECKPOINT_TABLE, type ResolvedSpec } from './statements.js';
 export type {
   BackfillOptions,
   BackfillProgress,
   BackfillResult,
   BackfillSpec,
   BackfillStatus,
+  ResolvedSpec,
   TableRef,
 } from './types.js';

@@ -1,46 +1,16 @@
 /**
  * Replication lag, so a backfill does not outrun its replicas: every batch writes WAL that each
  * standby must replay, and a lagging standby serves stale reads (or, with synchronous replication,
- * slows every commit).
+ * slows every commit). The lag itself is read by the dialect (PostgreSQL: postgres/replication.ts).
  */
-import type { Connection } from '../../dialects/dialect.js';
-import { BackfillError } from './errors.js';
 import { sleep } from './pacing.js';
-
-/**
- * The largest lag, in bytes of WAL, among the standbys connected to this server (0 with none).
- * A standby that reports no replay position (`pg_receivewal`) counts by what it has flushed.
- *
- * @example
- * const bytes = await replicationLagBytes(conn);
- */
-export async function replicationLagBytes(conn: Connection): Promise<number> {
-  const res = await conn.query<{ standbys: number; lag: number | null }>(
-    `SELECT count(*)::int AS standbys,
-            max(pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), COALESCE(replay_lsn, flush_lsn, write_lsn)))::float8 AS lag
-       FROM pg_catalog.pg_stat_replication`,
-  );
-  const row = res.rows[0];
-  if (!row || row.standbys === 0) return 0;
-  if (row.lag === null) {
-    // Positions are hidden from roles without pg_monitor: pretending the lag is 0 would defeat the limit.
-    throw new BackfillError(
-      'backfill-failed',
-      'Cannot read replication lag: pg_stat_replication hides WAL positions from this role.',
-      {
-        details: { hint: 'GRANT pg_monitor TO the migration role, or drop maxReplicationLagBytes.' },
-      },
-    );
-  }
-  return Math.max(0, row.lag);
-}
 
 /**
  * Waits until `probe()` reports at most `limitBytes`, polling every `pollMs`; calls `onPause` with
  * the lag on each poll that is over the limit. Returns early (without throwing) when `signal` aborts.
  *
  * @example
- * await waitForReplicas(() => replicationLagBytes(conn), 64 << 20, { pollMs: 1000 });
+ * await waitForReplicas(() => postgresBackfill.replicationLagBytes(conn), 64 << 20, { pollMs: 1000 });
  */
 export async function waitForReplicas(
   probe: () => Promise<number>,

@@ -4,14 +4,24 @@
  */
 import type { Connection } from '../../dialects/dialect.js';
 import { deleteCheckpoint, readCheckpoints } from './checkpoint.js';
+import type { BackfillDialect } from './dialect.js';
 import { runBackfill } from './engine.js';
+import { backfillDialect } from './settings.js';
 import type { BackfillOptions, BackfillResult, BackfillStatus } from './types.js';
 
 /** Where the checkpoints live. */
 export interface StateOptions {
   /** Schema of the checkpoint table. Default `sluice`. */
   stateSchema?: string;
+  /** The database's side of the engine. Default: PostgreSQL's. */
+  dialect?: BackfillDialect;
 }
+
+const checkpointsOf = (conn: Connection, options: StateOptions) => ({
+  conn,
+  dialect: backfillDialect(options),
+  stateSchema: options.stateSchema ?? 'sluice',
+});
 
 /**
  * Every backfill whose checkpoint says it has not finished (`running` or `failed`), oldest first.
@@ -24,7 +34,7 @@ export async function pendingBackfills(
   conn: Connection,
   options: StateOptions & { all?: boolean } = {},
 ): Promise<BackfillStatus[]> {
-  const rows = await readCheckpoints(conn, options.stateSchema ?? 'sluice');
+  const rows = await readCheckpoints(checkpointsOf(conn, options));
   return options.all ? rows : rows.filter((b) => b.status !== 'done');
 }
 
@@ -57,5 +67,5 @@ export async function resumeBackfills(
  * await clearBackfill(conn, '20240101_email:users');
  */
 export async function clearBackfill(conn: Connection, id: string, options: StateOptions = {}): Promise<void> {
-  await deleteCheckpoint(conn, options.stateSchema ?? 'sluice', id);
+  await deleteCheckpoint(checkpointsOf(conn, options), id);
 }

@@ -1,7 +1,19 @@
 /**
  * Option defaults and spec normalisation for the engine, kept out of the loop.
  */
+import type { BackfillDialect } from './dialect.js';
+import { postgresBackfill } from './postgres/index.js';
 import type { BackfillOptions, BackfillSpec } from './types.js';
+
+/**
+ * The dialect a backfill runs with: the one given, else PostgreSQL's.
+ *
+ * @example
+ * backfillDialect({}) // postgresBackfill
+ */
+export function backfillDialect(options: { dialect?: BackfillDialect }): BackfillDialect {
+  return options.dialect ?? postgresBackfill;
+}
 
 /** Options with every default filled in. */
 export type Settings = Required<
@@ -15,24 +27,25 @@ export type Settings = Required<
  * @example
  * settings({}).targetBatchMs // 50
  */
-export function settings(o: BackfillOptions): Settings {
-  const minBatchSize = Math.max(1, Math.floor(o.minBatchSize ?? 10));
-  const maxBatchSize = Math.max(minBatchSize, Math.floor(o.maxBatchSize ?? 50_000));
-  const targetBatchMs = Math.max(1, o.targetBatchMs ?? 50);
+export function settings(options: BackfillOptions): Settings {
+  const minBatchSize = Math.max(1, Math.floor(options.minBatchSize ?? 10));
+  const maxBatchSize = Math.max(minBatchSize, Math.floor(options.maxBatchSize ?? 50_000));
+  const targetBatchMs = Math.max(1, options.targetBatchMs ?? 50);
   return {
-    ...o,
+    ...options,
     targetBatchMs,
-    minTargetBatchMs: Math.min(targetBatchMs, Math.max(1, o.minTargetBatchMs ?? 25)),
+    minTargetBatchMs: Math.min(targetBatchMs, Math.max(1, options.minTargetBatchMs ?? 25)),
     minBatchSize,
     maxBatchSize,
-    initialBatchSize: clampSize(o.initialBatchSize ?? 1000, minBatchSize, maxBatchSize),
-    pauseMs: Math.max(0, o.pauseMs ?? 0),
-    yieldRatio: Math.max(0, o.yieldRatio ?? 2),
-    replicationPollMs: Math.max(1, o.replicationPollMs ?? 1000),
-    lockTimeoutMs: Math.max(1, Math.round(o.lockTimeoutMs ?? 2000)),
-    maxRetries: Math.max(0, o.maxRetries ?? 8),
-    synchronousCommit: o.synchronousCommit ?? false,
-    stateSchema: o.stateSchema ?? 'sluice',
+    initialBatchSize: clampSize(options.initialBatchSize ?? 1000, minBatchSize, maxBatchSize),
+    pauseMs: Math.max(0, options.pauseMs ?? 0),
+    yieldRatio: Math.max(0, options.yieldRatio ?? 2),
+    replicationPollMs: Math.max(1, options.replicationPollMs ?? 1000),
+    lockTimeoutMs: Math.max(1, Math.round(options.lockTimeoutMs ?? 2000)),
+    maxRetries: Math.max(0, options.maxRetries ?? 8),
+    synchronousCommit: options.synchronousCommit ?? false,
+    stateSchema: options.stateSchema ?? 'sluice',
+    dialect: backfillDialect(options),
   };
 }
 
@@ -53,22 +66,22 @@ export function clampSize(n: number, min: number, max: number): number {
  * @example
  * cleanSpec({ ...spec, extra: 1 }) // spec without `extra`
  */
-export function cleanSpec(s: BackfillSpec): BackfillSpec {
-  const where = s.where === undefined ? {} : { where: s.where };
-  return s.mode === 'update'
+export function cleanSpec(spec: BackfillSpec): BackfillSpec {
+  const where = spec.where === undefined ? {} : { where: spec.where };
+  return spec.mode === 'update'
     ? {
-        id: s.id,
+        id: spec.id,
         mode: 'update',
-        table: { schema: s.table.schema, name: s.table.name },
-        set: { ...s.set },
+        table: { schema: spec.table.schema, name: spec.table.name },
+        set: { ...spec.set },
         ...where,
       }
     : {
-        id: s.id,
+        id: spec.id,
         mode: 'copy',
-        source: { schema: s.source.schema, name: s.source.name },
-        target: { schema: s.target.schema, name: s.target.name },
-        columns: { ...s.columns },
+        source: { schema: spec.source.schema, name: spec.source.name },
+        target: { schema: spec.target.schema, name: spec.target.name },
+        columns: { ...spec.columns },
         ...where,
       };
 }

@@ -4,6 +4,7 @@
  * data on purpose: they are stored beside the checkpoint so `sluice backfill resume` can finish a
  * backfill without the migration file that started it.
  */
+import type { BackfillDialect } from './dialect.js';
 
 /** A table, always schema-qualified so a checkpoint means the same table in every session. */
 export interface TableRef {
@@ -49,6 +50,15 @@ export type BackfillSpec =
       /** Trusted SQL condition over the source row. */
       where?: string;
     };
+
+/** A spec checked against the catalog: the table whose primary key is walked, and that key. */
+export interface ResolvedSpec {
+  spec: BackfillSpec;
+  /** The table walked: `table` in update mode, `source` in copy mode. */
+  keyTable: TableRef;
+  /** Primary key columns in index order. */
+  keyColumns: string[];
+}
 
 /**
  * One progress event. `rowsDone` counts primary keys walked (matching `where` or not), so it
@@ -151,6 +161,8 @@ export interface BackfillOptions {
   signal?: AbortSignal;
   /** Schema of the checkpoint table. Default `sluice`. */
   stateSchema?: string;
+  /** The database's side of the engine (its SQL and catalog reads). Default: PostgreSQL's. */
+  dialect?: BackfillDialect;
 }
 
 /** What {@link runBackfill} returns. Counts cover the whole backfill, earlier interrupted runs included. */

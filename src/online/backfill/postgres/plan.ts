@@ -1,42 +1,18 @@
 /**
- * `EXPLAIN` of a batch, reduced to what matters: how the walked table is scanned. The engine runs it
- * once before the first batch (it also proves that the author's SQL compiles), tests assert its
- * shape, and the benchmark checks it on large tables.
+ * `EXPLAIN` of a batch on PostgreSQL, reduced to what matters: how the walked table is scanned. The
+ * engine runs it once before the first batch (it also proves that the author's SQL compiles), tests
+ * assert its shape, and the benchmark checks it on large tables.
  */
-import type { Connection } from '../../dialects/dialect.js';
-import { sql } from '../../sql/tag.js';
-import { resolveSpec } from './catalog.js';
-import { ensureCheckpointTable, run } from './checkpoint.js';
-import { batchStatement, maxKeyStatement, nextKeyStatement, type ResolvedSpec } from './statements.js';
-import type { BackfillSpec } from './types.js';
-
-/** One plan node that reads the walked table. */
-export interface ScanNode {
-  nodeType: string;
-  indexName: string | null;
-  indexCond: string | null;
-  /** Rows the planner expected. */
-  planRows: number;
-}
-
-/** The shape of a batch's plan. */
-export interface BatchPlan {
-  /** The `EXPLAIN (VERBOSE, FORMAT JSON)` output of the walk to the batch's last key, then of the write. */
-  plan: unknown[];
-  /** Every node that reads the walked table. */
-  scans: ScanNode[];
-  /**
-   * Node types of joins that read the walked table (none expected). Joins elsewhere, such as the
-   * batch's read of `pg_locks` against `pg_stat_activity`, do not touch the table's rows.
-   */
-  joins: string[];
-  /** True when every read of the walked table is an index range scan of its primary key, and no join reads it. */
-  keyRange: boolean;
-}
+import type { Connection } from '../../../dialects/dialect.js';
+import { queryRows } from '../../../dialects/query.js';
+import { postgresQuoting, sql } from '../../../sql/tag.js';
+import type { BatchPlan, PlanBounds, ScanNode } from '../dialect.js';
+import type { ResolvedSpec } from '../types.js';
+import { batchStatement, nextKeyStatement } from './statements.js';
 
 type PlanNode = Record<string, unknown> & { Plans?: PlanNode[] };
 
-function walk(node: PlanNode, visit: (n: PlanNode) => void): void {
+function walk(node: PlanNode, visit: (node: PlanNode) => void): void {
   visit(node);
   for (const child of node.Plans ?? []) walk(child, visit);
 }
@@ -47,32 +23,32 @@ function walk(node: PlanNode, visit: (n: PlanNode) => void): void {
  * @example
  * summarizePlan([{ Plan: { 'Node Type': 'Seq Scan', 'Relation Name': 't', Schema: 'public' } }], r, 't_pkey').keyRange // false
  */
-export function summarizePlan(plan: unknown[], r: ResolvedSpec, pkIndex: string): BatchPlan {
+export function summarizePlan(plan: unknown[], resolved: ResolvedSpec, pkIndex: string): BatchPlan {
   const scans: ScanNode[] = [];
   const joins: string[] = [];
   const roots = (Array.isArray(plan) ? plan : []).map((p) => (p as { Plan?: PlanNode }).Plan ?? {});
-  const readsTable = (n: PlanNode) =>
-    n['Relation Name'] === r.keyTable.name &&
-    n.Schema === r.keyTable.schema &&
-    /Scan/.test(String(n['Node Type']));
+  const readsTable = (node: PlanNode) =>
+    node['Relation Name'] === resolved.keyTable.name &&
+    node.Schema === resolved.keyTable.schema &&
+    /Scan/.test(String(node['Node Type']));
   for (const root of roots)
-    walk(root, (n) => {
-      const type = String(n['Node Type']);
+    walk(root, (node) => {
+      const type = String(node['Node Type']);
       if (/Join|Nested Loop/.test(type)) {
         let reads = false;
-        walk(n, (child) => {
+        walk(node, (child) => {
           reads ||= readsTable(child);
         });
         if (reads) joins.push(type);
       }
-      if (readsTable(n)) {
+      if (readsTable(node)) {
         // A bitmap heap scan reads the range its bitmap index scan (the only child) found.
-        const source = type === 'Bitmap Heap Scan' && n.Plans?.length === 1 ? n.Plans[0]! : n;
+        const source = type === 'Bitmap Heap Scan' && node.Plans?.length === 1 ? node.Plans[0]! : node;
         scans.push({
           nodeType: type,
           indexName: typeof source['Index Name'] === 'string' ? source['Index Name'] : null,
           indexCond: typeof source['Index Cond'] === 'string' ? source['Index Cond'] : null,
-          planRows: Number(n['Plan Rows']),
+          planRows: Number(node['Plan Rows']),
         });
       }
     });
@@ -82,19 +58,12 @@ export function summarizePlan(plan: unknown[], r: ResolvedSpec, pkIndex: string)
     scans.length > 0 &&
     joins.length === 0 &&
     scans.every(
-      (s) =>
-        /^(Index (Only )?Scan|Bitmap Heap Scan)$/.test(s.nodeType) &&
-        s.indexName === pkIndex &&
-        s.indexCond !== null,
+      (scan) =>
+        /^(Index (Only )?Scan|Bitmap Heap Scan)$/.test(scan.nodeType) &&
+        scan.indexName === pkIndex &&
+        scan.indexCond !== null,
     );
   return { plan, scans, joins, keyRange };
-}
-
-/** The two statements of a batch: the walk to its last key, and the write. */
-export interface PlanBounds {
-  lastKey: readonly string[] | null;
-  maxKey: readonly (string | null)[];
-  batchSize: number;
 }
 
 /**
@@ -106,58 +75,31 @@ export interface PlanBounds {
  */
 export async function explainResolved(
   conn: Connection,
-  r: ResolvedSpec,
+  resolved: ResolvedSpec,
   stateSchema: string,
-  b: PlanBounds,
+  bounds: PlanBounds,
 ): Promise<BatchPlan> {
-  const walk = nextKeyStatement(r, b.lastKey, b.maxKey, b.batchSize);
-  const hiKey = (await run<{ key: string[] }>(conn, walk))[0]?.key ?? b.maxKey;
-  const write = batchStatement(r, stateSchema, {
-    lastKey: b.lastKey,
+  const walk = nextKeyStatement(resolved, bounds.lastKey, bounds.maxKey, bounds.batchSize);
+  const hiKey = (await queryRows<{ key: string[] }>(conn, postgresQuoting, walk))[0]?.key ?? bounds.maxKey;
+  const write = batchStatement(resolved, stateSchema, {
+    lastKey: bounds.lastKey,
     hiKey,
     keys: 0,
-    batchSize: b.batchSize,
+    batchSize: bounds.batchSize,
   });
   const plans: unknown[] = [];
   for (const statement of [walk, write]) {
-    const rows = await run<{ 'QUERY PLAN': unknown[] }>(
-      conn,
-      sql`EXPLAIN (VERBOSE, FORMAT JSON) ${statement}`,
-    );
+    const explain = sql`EXPLAIN (VERBOSE, FORMAT JSON) ${statement}`;
+    const rows = await queryRows<{ 'QUERY PLAN': unknown[] }>(conn, postgresQuoting, explain);
     plans.push(...(rows[0]?.['QUERY PLAN'] ?? []));
   }
-  const index = await run<{ name: string }>(
+  const index = await queryRows<{ name: string }>(
     conn,
+    postgresQuoting,
     sql`SELECT ic.relname AS name FROM pg_catalog.pg_index i
          JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid JOIN pg_catalog.pg_class t ON t.oid = i.indrelid
          JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
-        WHERE n.nspname = ${r.keyTable.schema} AND t.relname = ${r.keyTable.name} AND i.indisprimary`,
+        WHERE n.nspname = ${resolved.keyTable.schema} AND t.relname = ${resolved.keyTable.name} AND i.indisprimary`,
   );
-  return summarizePlan(plans, r, index[0]?.name ?? '');
-}
-
-/**
- * The plan a batch of this backfill would get, without writing anything. It reads the table (to
- * find the batch's end) and creates the checkpoint table if it is missing, since the batch
- * statement names it.
- *
- * @example
- * const { keyRange, scans } = await explainBatch(conn, spec, { batchSize: 10_000 });
- * // keyRange === true; scans[0].nodeType === 'Index Scan'
- */
-export async function explainBatch(
-  conn: Connection,
-  spec: BackfillSpec,
-  options: { batchSize?: number; lastKey?: string[] | null; stateSchema?: string } = {},
-): Promise<BatchPlan> {
-  const stateSchema = options.stateSchema ?? 'sluice';
-  const r = await resolveSpec(conn, spec);
-  await ensureCheckpointTable(conn, stateSchema);
-  const max =
-    (await run<{ key: string[] }>(conn, maxKeyStatement(r)))[0]?.key ?? r.keyColumns.map(() => null);
-  return explainResolved(conn, r, stateSchema, {
-    lastKey: options.lastKey ?? null,
-    maxKey: max,
-    batchSize: options.batchSize ?? 1000,
-  });
+  return summarizePlan(plans, resolved, index[0]?.name ?? '');
 }

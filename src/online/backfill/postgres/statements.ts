@@ -1,5 +1,5 @@
 /**
- * The SQL of the backfill engine, as pure functions from a resolved spec to fragments. Nothing here
+ * The SQL of the backfill engine on PostgreSQL, as pure functions from a resolved spec to fragments. Nothing here
  * touches a database, so unit tests assert the exact text.
  *
  * Why a batch looks the way it does:
@@ -25,64 +25,14 @@
  *   virtualxid lock has no database of its own): a busy neighbour database on the same server is
  *   not the application this backfill shares its tables with (yielding to one, issue 9 saw a
  *   200k-row backfill take 21 s instead of 3 s). The engine shortens its batches while they block
- *   anyone and yields time while others are busy (pacing.ts).
+ *   anyone and yields time while others are busy (batch-pacer.ts).
  */
-import { ident, join, raw, type SqlFragment, sql } from '../../sql/tag.js';
-import type { BackfillSpec, TableRef } from './types.js';
+import { ident, join, raw, type SqlFragment, sql } from '../../../sql/tag.js';
+import type { ResolvedSpec, TableRef } from '../types.js';
+import { checkpointTable } from './checkpoint-statements.js';
 
-/** Name of the checkpoint table inside the state schema. */
-export const CHECKPOINT_TABLE = 'backfill_checkpoints';
-
-/** A spec checked against the catalog: the table whose primary key is walked, and that key. */
-export interface ResolvedSpec {
-  spec: BackfillSpec;
-  /** The table walked: `table` in update mode, `source` in copy mode. */
-  keyTable: TableRef;
-  /** Primary key columns in index order. */
-  keyColumns: string[];
-}
-
-/**
- * The checkpoint table, quoted.
- *
- * @example
- * checkpointTable('sluice') // "sluice"."backfill_checkpoints"
- */
-export function checkpointTable(stateSchema: string): SqlFragment {
-  return ident(stateSchema, CHECKPOINT_TABLE);
-}
-
-/**
- * DDL creating the checkpoint table; idempotent.
- *
- * @example
- * for (const ddl of checkpointDdl('sluice')) await run(conn, ddl);
- */
-export function checkpointDdl(stateSchema: string): SqlFragment[] {
-  return [
-    sql`CREATE SCHEMA IF NOT EXISTS ${ident(stateSchema)}`,
-    sql`CREATE TABLE IF NOT EXISTS ${checkpointTable(stateSchema)} (
-  id text PRIMARY KEY,
-  spec jsonb NOT NULL,
-  status text NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'failed', 'done')),
-  key_columns text[] NOT NULL,
-  max_key text[],
-  last_key text[],
-  rows_total double precision NOT NULL DEFAULT 0,
-  rows_done double precision NOT NULL DEFAULT 0,
-  rows_written double precision NOT NULL DEFAULT 0,
-  batches integer NOT NULL DEFAULT 0,
-  batch_size integer,
-  last_error text,
-  started_at timestamptz NOT NULL DEFAULT now(),
-  updated_at timestamptz NOT NULL DEFAULT now(),
-  finished_at timestamptz
-)`,
-  ];
-}
-
-function table(t: TableRef): SqlFragment {
-  return ident(t.schema, t.name);
+function table(ref: TableRef): SqlFragment {
+  return ident(ref.schema, ref.name);
 }
 
 /**
@@ -91,8 +41,8 @@ function table(t: TableRef): SqlFragment {
  * @example
  * keyExpr({ schema: 's', name: 't' }, ['a', 'b']) // ("s"."t"."a", "s"."t"."b")
  */
-export function keyExpr(t: TableRef, columns: readonly string[]): SqlFragment {
-  const parts = columns.map((c) => ident(t.schema, t.name, c));
+export function keyExpr(ref: TableRef, columns: readonly string[]): SqlFragment {
+  const parts = columns.map((column) => ident(ref.schema, ref.name, column));
   return parts.length === 1 ? parts[0]! : sql`(${join(parts)})`;
 }
 
@@ -111,11 +61,11 @@ function keyText(columns: readonly string[]): SqlFragment {
  * The largest key at start: the end of the range, so the backfill ends under any insert rate.
  *
  * @example
- * maxKeyStatement(r) // SELECT ARRAY["id"::text] AS key FROM "public"."users" ORDER BY "id" DESC LIMIT 1
+ * maxKeyStatement(resolved) // SELECT ARRAY["id"::text] AS key FROM "public"."users" ORDER BY "id" DESC LIMIT 1
  */
-export function maxKeyStatement(r: ResolvedSpec): SqlFragment {
-  const order = join(r.keyColumns.map((c) => sql`${ident(c)} DESC`));
-  return sql`SELECT ${keyText(r.keyColumns)} AS key FROM ${table(r.keyTable)} ORDER BY ${order} LIMIT 1`;
+export function maxKeyStatement(resolved: ResolvedSpec): SqlFragment {
+  const order = join(resolved.keyColumns.map((c) => sql`${ident(c)} DESC`));
+  return sql`SELECT ${keyText(resolved.keyColumns)} AS key FROM ${table(resolved.keyTable)} ORDER BY ${order} LIMIT 1`;
 }
 
 /**
@@ -124,21 +74,21 @@ export function maxKeyStatement(r: ResolvedSpec): SqlFragment {
  * planner's estimate.
  *
  * @example
- * estimateStatement(r) // SELECT c.reltuples::float8 AS reltuples FROM pg_catalog.pg_class c …
+ * estimateStatement(resolved) // SELECT c.reltuples::float8 AS reltuples FROM pg_catalog.pg_class c …
  */
-export function estimateStatement(r: ResolvedSpec): SqlFragment {
+export function estimateStatement(resolved: ResolvedSpec): SqlFragment {
   return sql`SELECT c.reltuples::float8 AS reltuples FROM pg_catalog.pg_class c
-  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ${r.keyTable.schema} AND c.relname = ${r.keyTable.name}`;
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ${resolved.keyTable.schema} AND c.relname = ${resolved.keyTable.name}`;
 }
 
 /**
  * The planner's row estimate for the walked table, for tables never vacuumed nor analyzed.
  *
  * @example
- * plannerEstimateStatement(r) // EXPLAIN (FORMAT JSON) SELECT 1 FROM "public"."users"
+ * plannerEstimateStatement(resolved) // EXPLAIN (FORMAT JSON) SELECT 1 FROM "public"."users"
  */
-export function plannerEstimateStatement(r: ResolvedSpec): SqlFragment {
-  return sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${table(r.keyTable)}`;
+export function plannerEstimateStatement(resolved: ResolvedSpec): SqlFragment {
+  return sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${table(resolved.keyTable)}`;
 }
 
 /**
@@ -149,17 +99,17 @@ export function plannerEstimateStatement(r: ResolvedSpec): SqlFragment {
  * sequential scan.
  *
  * @example
- * keyRange(r, ['a', '7'], ['b', '3']) // "t"."x" >= $1 AND "t"."x" <= $2 AND ("t"."x", "t"."y") > ($3, $4) AND …
+ * keyRange(resolved, ['a', '7'], ['b', '3']) // "t"."x" >= $1 AND "t"."x" <= $2 AND ("t"."x", "t"."y") > ($3, $4) AND …
  */
 export function keyRange(
-  r: ResolvedSpec,
+  resolved: ResolvedSpec,
   lastKey: readonly string[] | null,
   hiKey: readonly (string | null)[],
 ): SqlFragment {
-  const key = keyExpr(r.keyTable, r.keyColumns);
+  const key = keyExpr(resolved.keyTable, resolved.keyColumns);
   const parts: SqlFragment[] = [];
-  if (r.keyColumns.length > 1) {
-    const lead = ident(r.keyTable.schema, r.keyTable.name, r.keyColumns[0]!);
+  if (resolved.keyColumns.length > 1) {
+    const lead = ident(resolved.keyTable.schema, resolved.keyTable.name, resolved.keyColumns[0]!);
     if (lastKey) parts.push(sql`${lead} >= ${lastKey[0]}`);
     parts.push(sql`${lead} <= ${hiKey[0]}`);
   }
@@ -177,14 +127,14 @@ export function keyRange(
  * // SELECT ARRAY["id"::text] AS key FROM "public"."users" WHERE … ORDER BY "id" OFFSET $3 LIMIT 1
  */
 export function nextKeyStatement(
-  r: ResolvedSpec,
+  resolved: ResolvedSpec,
   lastKey: readonly string[] | null,
   maxKey: readonly (string | null)[],
   batchSize: number,
 ): SqlFragment {
-  const order = join(r.keyColumns.map((c) => ident(c)));
-  return sql`SELECT ${keyText(r.keyColumns)} AS key FROM ${table(r.keyTable)}
- WHERE ${keyRange(r, lastKey, maxKey)}
+  const order = join(resolved.keyColumns.map((c) => ident(c)));
+  return sql`SELECT ${keyText(resolved.keyColumns)} AS key FROM ${table(resolved.keyTable)}
+ WHERE ${keyRange(resolved, lastKey, maxKey)}
  ORDER BY ${order} OFFSET ${Math.max(0, batchSize - 1)} LIMIT 1`;
 }
 
@@ -192,14 +142,14 @@ export function nextKeyStatement(
  * How many keys are left after `lastKey`: the size of the last, partial batch.
  *
  * @example
- * remainingKeysStatement(r, ['990'], ['1000']) // SELECT count(*)::int AS n FROM … WHERE id > $1 AND id <= $2
+ * remainingKeysStatement(resolved, ['990'], ['1000']) // SELECT count(*)::int AS n FROM … WHERE id > $1 AND id <= $2
  */
 export function remainingKeysStatement(
-  r: ResolvedSpec,
+  resolved: ResolvedSpec,
   lastKey: readonly string[] | null,
   maxKey: readonly string[],
 ): SqlFragment {
-  return sql`SELECT count(*)::int AS n FROM ${table(r.keyTable)} WHERE ${keyRange(r, lastKey, maxKey)}`;
+  return sql`SELECT count(*)::int AS n FROM ${table(resolved.keyTable)} WHERE ${keyRange(resolved, lastKey, maxKey)}`;
 }
 
 /** Where one batch starts and stops. */
@@ -215,8 +165,8 @@ export interface BatchBounds {
 }
 
 /** The write of one batch: rows in the key range that match `where`. Returns `1` per row written. */
-function writeStatement(r: ResolvedSpec, range: SqlFragment): SqlFragment {
-  const spec = r.spec;
+function writeStatement(resolved: ResolvedSpec, range: SqlFragment): SqlFragment {
+  const spec = resolved.spec;
   const filter = spec.where === undefined ? raw('') : sql` AND (${raw(spec.where)})`;
   if (spec.mode === 'update') {
     const sets = join(Object.entries(spec.set).map(([col, expr]) => sql`${ident(col)} = (${raw(expr)})`));
@@ -244,23 +194,30 @@ function writeStatement(r: ResolvedSpec, range: SqlFragment): SqlFragment {
  * @example
  * render(batchStatement(resolved, 'sluice', { lastKey: ['41'], hiKey: ['541'], keys: 500, batchSize: 500 }), postgresQuoting)
  */
-export function batchStatement(r: ResolvedSpec, stateSchema: string, b: BatchBounds): SqlFragment {
-  if (b.hiKey.length !== r.keyColumns.length || (b.lastKey && b.lastKey.length !== r.keyColumns.length)) {
+export function batchStatement(
+  resolved: ResolvedSpec,
+  stateSchema: string,
+  bounds: BatchBounds,
+): SqlFragment {
+  if (
+    bounds.hiKey.length !== resolved.keyColumns.length ||
+    (bounds.lastKey && bounds.lastKey.length !== resolved.keyColumns.length)
+  ) {
     throw new TypeError('batchStatement: key arity does not match the primary key');
   }
   const state = checkpointTable(stateSchema);
   return sql`WITH sluice_cp AS (
   SELECT 1 FROM ${state}
-   WHERE id = ${r.spec.id} AND status <> 'done' AND last_key IS NOT DISTINCT FROM ${b.lastKey ? [...b.lastKey] : null}::text[]
+   WHERE id = ${resolved.spec.id} AND status <> 'done' AND last_key IS NOT DISTINCT FROM ${bounds.lastKey ? [...bounds.lastKey] : null}::text[]
      FOR UPDATE
 ), sluice_rows AS (
-  ${writeStatement(r, keyRange(r, b.lastKey, b.hiKey))}
+  ${writeStatement(resolved, keyRange(resolved, bounds.lastKey, bounds.hiKey))}
 ), sluice_done AS (
   UPDATE ${state}
-     SET last_key = ${[...b.hiKey]}::text[], rows_done = rows_done + ${b.keys},
+     SET last_key = ${[...bounds.hiKey]}::text[], rows_done = rows_done + ${bounds.keys},
          rows_written = rows_written + (SELECT count(*) FROM sluice_rows),
-         batches = batches + 1, batch_size = ${b.batchSize}, updated_at = clock_timestamp()
-   WHERE id = ${r.spec.id} AND EXISTS (SELECT 1 FROM sluice_cp)
+         batches = batches + 1, batch_size = ${bounds.batchSize}, updated_at = clock_timestamp()
+   WHERE id = ${resolved.spec.id} AND EXISTS (SELECT 1 FROM sluice_cp)
    RETURNING last_key, rows_done, rows_written, batches
 )
 SELECT (SELECT last_key FROM sluice_done) AS last_key, (SELECT rows_done FROM sluice_done) AS rows_done,
