@@ -8,14 +8,77 @@ import { parseDatabaseUrl } from '../../src/config/url.js';
 import type { Connection, Driver } from '../../src/dialects/dialect.js';
 import { createDriver } from '../../src/dialects/index.js';
 import {
+  type BackfillDialect,
   type BackfillProgress,
   type BackfillSpec,
   clearBackfill,
   pendingBackfills,
+  postgresBackfill,
   resumeBackfills,
   runBackfill,
 } from '../../src/online/backfill/index.js';
+import { render, type SqlFragment } from '../../src/sql/tag.js';
 import { catchError, makeUsers, touchedCounts, users } from '../helpers/backfill.js';
+
+/**
+ * `postgresBackfill`, recording which of its methods the engine calls, and a connection that
+ * records every statement the engine sends itself, outside those methods. The only statements it
+ * may send itself are the dialect's checkpoint statements.
+ */
+function tracing(conn: Connection) {
+  const calls: string[] = [];
+  const own: string[] = [];
+  const fromDialect = new Set<string>();
+  let inside = 0;
+  const traced: Connection = {
+    query(text, values) {
+      if (inside === 0 && !fromDialect.has(text)) own.push(text);
+      return conn.query(text, values);
+    },
+    close: () => conn.close(),
+  };
+  const statements = Object.fromEntries(
+    Object.entries(postgresBackfill.checkpoint).map(([name, build]) => [
+      name,
+      (...args: unknown[]) => {
+        const built = (build as (...a: unknown[]) => SqlFragment | SqlFragment[])(...args);
+        for (const f of [built].flat()) fromDialect.add(render(f, postgresBackfill.quoting).text);
+        return built;
+      },
+    ]),
+  ) as unknown as BackfillDialect['checkpoint'];
+  const methods = Object.fromEntries(
+    Object.entries(postgresBackfill)
+      .filter(([, value]) => typeof value === 'function')
+      .map(([name, method]) => [
+        name,
+        async (...args: unknown[]) => {
+          calls.push(name);
+          // withBatchSettings runs the engine's loop inside it: that part is the engine's again.
+          const last = args.at(-1);
+          if (name === 'withBatchSettings' && typeof last === 'function') {
+            args[args.length - 1] = async () => {
+              inside--;
+              try {
+                return await last();
+              } finally {
+                inside++;
+              }
+            };
+          }
+          inside++;
+          try {
+            return await (method as (...a: unknown[]) => Promise<unknown>)(...args);
+          } finally {
+            inside--;
+          }
+        },
+      ]),
+  );
+  const dialect = { ...postgresBackfill, ...methods, checkpoint: statements } as BackfillDialect;
+  return { conn: traced, dialect, calls, own };
+}
+
 import { POSTGRES_TARGETS, type TestDatabase } from '../helpers/databases.js';
 
 describe.each(POSTGRES_TARGETS)('backfill on $label', ({ create }) => {
@@ -69,6 +132,35 @@ describe.each(POSTGRES_TARGETS)('backfill on $label', ({ create }) => {
     const again = await runBackfill(conn, users('all'));
     expect(again).toMatchObject({ alreadyDone: true, rows: 3000, resumed: true });
     expect(await touchedCounts(conn)).toEqual({ 1: 3000 });
+  });
+
+  it('reaches the database only through the dialect it is given', async () => {
+    await makeUsers(conn, 500);
+    const trace = tracing(conn);
+    const result = await runBackfill(trace.conn, users('traced'), {
+      initialBatchSize: 100,
+      maxBatchSize: 100,
+      dialect: trace.dialect,
+    });
+    expect(result).toMatchObject({ rows: 500, resumed: false });
+    expect(await touchedCounts(conn)).toEqual({ 1: 500 });
+    expect(trace.own).toEqual([]);
+    expect(trace.calls.filter((name) => name === 'writeBatch')).toHaveLength(result.batches);
+    expect(new Set(trace.calls)).toEqual(
+      new Set([
+        'describeTable',
+        'autocommit',
+        'maxKey',
+        'explainBatch',
+        'estimateRows',
+        'withBatchSettings',
+        'writeBatch',
+      ]),
+    );
+    const state = { stateSchema: 'sluice', dialect: trace.dialect };
+    expect(await pendingBackfills(trace.conn, { ...state, all: true })).toHaveLength(1);
+    await clearBackfill(trace.conn, 'traced', state);
+    expect(trace.own).toEqual([]);
   });
 
   it('only writes rows matching where, and finishes an empty table at once', async () => {
