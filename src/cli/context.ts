@@ -32,7 +32,7 @@ export interface CommandContext {
   exit(code: ExitCode): void;
 }
 
-/** The config overrides the global options make (for commands that load the config themselves). */
+/** The config overrides the global options make (for library calls that load the config themselves: lint, new). */
 export function configOverrides(options: GlobalOptions): ConfigOverrides {
   return {
     config: options.config,
