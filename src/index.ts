@@ -1,5 +1,7 @@
 /**
- * sluice's library API. Every CLI command is available here.
+ * sluice's library API. Every CLI command is available here: as a method of the {@link Migrator}
+ * when it needs the database, as a function (`initProject`, `newMigration`, `lintMigrations`) when
+ * it needs only the project's files.
  *
  * @example
  * import { createMigrator } from 'sluice';
@@ -25,12 +27,19 @@ export {
   SluiceError,
   UsageError,
 } from './errors.js';
-export type { Finding } from './lint/types.js';
+export type { LintFormat } from './lint/format/index.js';
+export type { Finding, LintReport, Severity } from './lint/types.js';
 export { checksum } from './migrations/checksum.js';
 export { listMigrations } from './migrations/source.js';
 export type { MigrationDb, MigrationDefinition, MigrationFile, MigrationFn } from './migrations/types.js';
 export { defineMigration } from './migrations/types.js';
-export type { BackfillOptions, BackfillProgress, BackfillSpec } from './online/backfill/index.js';
+export type {
+  BackfillOptions,
+  BackfillProgress,
+  BackfillResult,
+  BackfillSpec,
+  BackfillStatus,
+} from './online/backfill/index.js';
 export { runBackfill } from './online/backfill/index.js';
 export type { OnlineOperation } from './online/index.js';
 export {
@@ -44,10 +53,17 @@ export {
   versionSchemaName,
   withSearchPathTransaction,
 } from './online/index.js';
+export type { InitOptions, InitResult } from './project/init.js';
+export { initProject } from './project/init.js';
+export type { FixedFile, LintMigrationsOptions, LintMigrationsResult } from './project/lint.js';
+export { lintMigrations } from './project/lint.js';
+export type { NewMigrationOptions } from './project/new-migration.js';
+export { newMigration } from './project/new-migration.js';
 export type { RunnerEvent } from './runner/execute.js';
 export type { MigratorOptions, RunOptions, RunResult } from './runner/migrator.js';
 export { createMigrator, Migrator } from './runner/migrator.js';
 export type { HistoryRow, MigrationState, Status, StatusEntry } from './runner/plan.js';
 export type { PlannedMigration, PlannedStatement } from './runner/plan-report.js';
+export type { MigrationClasses } from './runner/status-classes.js';
 export type { SqlFragment } from './sql/tag.js';
 export { ident, join, literal, raw, sql } from './sql/tag.js';

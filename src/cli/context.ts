@@ -3,7 +3,7 @@
  */
 import type { Command } from 'commander';
 import type { ConfigOverrides } from '../config/load.js';
-import { UsageError } from '../errors.js';
+import { type ExitCode, UsageError } from '../errors.js';
 import { displayPath } from '../migrations/source.js';
 import { createMigrator, type Migrator, type RunResult } from '../runner/migrator.js';
 import { createOutput, type Output, type Verbosity } from './output.js';
@@ -25,9 +25,14 @@ export interface CommandContext {
   out: Output;
   /** Creates the migrator (config is loaded here, so config errors surface as exit 2). */
   migrator(overrides?: Partial<ConfigOverrides>): Promise<Migrator>;
+  /**
+   * Ends a command that printed its result but did not succeed (`lint` found errors, `status
+   * --check` found work) with this exit code. Errors are thrown instead.
+   */
+  exit(code: ExitCode): void;
 }
 
-/** The config overrides the global options make (for commands that load the config themselves). */
+/** The config overrides the global options make (for library calls that load the config themselves: lint, new). */
 export function configOverrides(options: GlobalOptions): ConfigOverrides {
   return {
     config: options.config,
@@ -60,6 +65,10 @@ export function commandContext(cmd: Command): CommandContext {
         );
       }
       return made;
+    },
+    exit: (code) => {
+      // main() returns it once the command's action has finished.
+      process.exitCode = code;
     },
   };
 }

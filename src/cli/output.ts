@@ -15,6 +15,8 @@ export interface Output {
   note(text: string): void;
   /** The machine result (JSON mode only). */
   result(value: unknown): void;
+  /** A report already rendered in the format asked for (e.g. `lint --format sarif`), in every mode. */
+  report(text: string): void;
   error(error: unknown): void;
   event(event: RunnerEvent): void;
 }
@@ -52,6 +54,9 @@ export function createOutput(json: boolean, verbosity: Verbosity = 'normal'): Ou
     note: (text) => (json ? jsonLine({ type: 'note', message: text }) : err(text)),
     result: (value) => {
       if (json) out(JSON.stringify(value, null, 2));
+    },
+    report: (text) => {
+      process.stdout.write(maskSecrets(text));
     },
     error: (error) => {
       if (json) {

@@ -12,6 +12,7 @@ import type { Finding } from '../lint/types.js';
 import { loadMigration } from '../migrations/load.js';
 import { compareVersions, listMigrations } from '../migrations/source.js';
 import type { MigrationFile } from '../migrations/types.js';
+import type { BackfillResult, BackfillStatus } from '../online/backfill/index.js';
 import type { OnlinePreview, PreviewStatement } from '../online/index.js';
 import { DEFAULT_RETRY_POLICY } from '../retry.js';
 import type { Direction, ExecContext, RunnerEvent } from './execute.js';
@@ -54,6 +55,7 @@ import {
   unsafeError,
 } from './safety.js';
 import { DryRunSink, LiveSink, type StatementSink } from './sink.js';
+import { classifyMigrations, type MigrationClasses } from './status-classes.js';
 
 export interface MigratorOptions {
   cwd?: string;
@@ -326,6 +328,67 @@ export class Migrator {
   /** Runs `fn` with a plain session (for read-only helpers such as the latest version schema). */
   async session<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
     return this.withConnection(fn);
+  }
+
+  /**
+   * Each migration's class of change, for `status`: pending ones are planned now; when `up` would
+   * refuse them, they stay unknown and the refusal is returned (see {@link classifyMigrations}).
+   *
+   * @example
+   * const { classes, pendingUnknown } = await migrator.classify(await migrator.status());
+   */
+  classify(status: Status): Promise<MigrationClasses> {
+    return classifyMigrations(status, () => this.plan(undefined, { allowOutOfOrder: true }));
+  }
+
+  /**
+   * The version schema of a migration (for `search_path`), whether or not it has run.
+   *
+   * @example
+   * migrator.versionSchema('20240101120000') // 'sluice_20240101120000_rename_email'
+   */
+  async versionSchema(version: string): Promise<string> {
+    const file = this.files().find((f) => f.version === version);
+    if (!file) throw new UsageError(`Unknown version ${version}: no migration file has it.`);
+    const { versionSchemaName } = await import('../online/names.js');
+    return versionSchemaName(file.version, file.name);
+  }
+
+  /**
+   * The newest version schema that exists (what a new deployment puts first in its
+   * `search_path`), or null when no online migration has run.
+   *
+   * @example
+   * const schema = await migrator.latestVersionSchema();
+   */
+  async latestVersionSchema(): Promise<string | null> {
+    const online = await import('../online/index.js');
+    return this.withConnection((conn) => online.latestVersionSchema(conn));
+  }
+
+  /**
+   * Batched backfills a crash left unfinished, oldest first, with their progress.
+   *
+   * @example
+   * for (const b of await migrator.pendingBackfills()) console.log(b.id, `${b.rowsDone}/${b.rowsTotal}`);
+   */
+  async pendingBackfills(): Promise<BackfillStatus[]> {
+    const engine = await import('../online/backfill/index.js');
+    return this.withConnection((conn) => engine.pendingBackfills(conn));
+  }
+
+  /**
+   * Resumes every unfinished backfill from its last committed batch, one after another; progress
+   * comes as `progress` events.
+   *
+   * @example
+   * const results = await migrator.resumeBackfills();
+   */
+  async resumeBackfills(): Promise<BackfillResult[]> {
+    const engine = await import('../online/backfill/index.js');
+    const onProgress = (progress: unknown) =>
+      this.onEvent({ type: 'progress', message: 'backfill', progress });
+    return this.withConnection((conn) => engine.resumeBackfills(conn, { onProgress }));
   }
 
   /**

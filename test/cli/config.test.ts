@@ -6,52 +6,36 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type CliResult,
-  json,
-  migrationStates,
-  type Project,
-  sluice,
-  tableMigration,
-  tables,
-  tempProject,
-} from '../helpers/cli.js';
-import { createPgDatabase, type TestDatabase } from '../helpers/databases.js';
+import { describe, expect, it } from 'vitest';
+import { type CliResult, json, migrationStates, sluice, tableMigration, tables } from '../helpers/cli.js';
+import { cliSuite } from '../helpers/cli-suite.js';
+import { createPgDatabase } from '../helpers/databases.js';
 
 const FALLBACK = 'No database configured';
 
-let db: TestDatabase;
-let project: Project;
+const cli = cliSuite(() => createPgDatabase('cli'), {
+  files: { 'migrations/1_one.sql': tableMigration('one') },
+});
+/** The database URL reaches sluice only as each test says (the config, .env…), never by default. */
 const run = (args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> =>
-  sluice(args, { cwd: project.dir, env: { SLUICE_ENV: undefined, ...env } });
-
-beforeEach(async () => {
-  db = await createPgDatabase('cli');
-  project = tempProject();
-  project.write('migrations/1_one.sql', tableMigration('one'));
-});
-afterEach(async () => {
-  await db.drop();
-  project.remove();
-});
+  sluice(args, { cwd: cli.project.dir, env: { SLUICE_ENV: undefined, ...env } });
 
 /** `up` went to the real server: the table is there, and nothing fell back to embedded PGlite. */
 async function expectAppliedOnServer(up: CliResult): Promise<void> {
   expect(up.stderr).not.toContain(FALLBACK);
   expect(up.code).toBe(0);
-  expect(await tables(db.url)).toEqual(['one', 'sluice_migrations']);
-  expect(existsSync(join(project.dir, '.sluice'))).toBe(false);
+  expect(await tables(cli.db.url)).toEqual(['one', 'sluice_migrations']);
+  expect(existsSync(join(cli.project.dir, '.sluice'))).toBe(false);
 }
 
 describe('CLI: .env and --env-file', () => {
   it('DATABASE_URL in .env is used; its values are never printed; the real environment wins over it', async () => {
-    project.write('.env', `# local settings\nDATABASE_URL=${db.url}\nAPI_TOKEN=tok-5ecret-value\n`);
+    cli.project.write('.env', `# local settings\nDATABASE_URL=${cli.db.url}\nAPI_TOKEN=tok-5ecret-value\n`);
     const up = await run(['up']);
     await expectAppliedOnServer(up);
     expect(await migrationStates((...a) => run(a))).toEqual(['1:applied']);
     const status = await run(['status']);
-    expect(status.stdout.split('\n')[0]).toBe(`Database: ${db.url}`);
+    expect(status.stdout.split('\n')[0]).toBe(`Database: ${cli.db.url}`);
     for (const r of [up, status]) expect(r.stdout + r.stderr).not.toContain('tok-5ecret-value');
     // A variable set in the real environment is not overridden by .env.
     const real = await run(['status', '--json'], { DATABASE_URL: 'mysql://u:hunter2@h/db' });
@@ -63,33 +47,36 @@ describe('CLI: .env and --env-file', () => {
   });
 
   it('--env-file loads the named file instead of .env; a missing one fails naming it, nothing applied', async () => {
-    project.write('.env', 'DATABASE_URL=postgres://nobody@127.0.0.1:1/none\n');
-    project.write('env/ci.env', `DATABASE_URL=${db.url}\n`);
+    cli.project.write('.env', 'DATABASE_URL=postgres://nobody@127.0.0.1:1/none\n');
+    cli.project.write('env/ci.env', `DATABASE_URL=${cli.db.url}\n`);
     await expectAppliedOnServer(await run(['--env-file', 'env/ci.env', 'up']));
-    project.write('migrations/2_two.sql', tableMigration('two'));
+    cli.project.write('migrations/2_two.sql', tableMigration('two'));
     // Node's launcher checks a `--env-file` path anywhere in argv, even after the script, and exits
     // 9 (`node: <file>: not found`) before sluice starts (nodejs/node#54232): what a user sees.
     const missing = await run(['--env-file', 'env/nope.env', 'up']);
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toContain('env/nope.env');
     // When node leaves the argument to sluice (after `--`), sluice's own check: exit 2 naming it.
-    const own = await sluice(['--env-file', 'env/nope.env', 'up'], { cwd: project.dir, nodeArgs: ['--'] });
+    const own = await sluice(['--env-file', 'env/nope.env', 'up'], {
+      cwd: cli.project.dir,
+      nodeArgs: ['--'],
+    });
     expect(own.code).toBe(2);
     expect(own.stderr).toMatch(/^error Env file env\/nope\.env does not exist\.\n/);
     const ownJson = await sluice(['--env-file', 'env/nope.env', 'up', '--json'], {
-      cwd: project.dir,
+      cwd: cli.project.dir,
       nodeArgs: ['--'],
     });
     expect(json(ownJson)).toMatchObject({ error: 'config', file: 'env/nope.env' });
-    expect(await tables(db.url)).toEqual(['one', 'sluice_migrations']);
+    expect(await tables(cli.db.url)).toEqual(['one', 'sluice_migrations']);
   });
 });
 
 describe('CLI: other config places', () => {
   it('the "sluice" key of package.json is the config; with a sluice.config file too, exit 2 naming both', async () => {
-    project.write('package.json', JSON.stringify({ name: 'app', sluice: { database: db.url } }));
+    cli.project.write('package.json', JSON.stringify({ name: 'app', sluice: { database: cli.db.url } }));
     await expectAppliedOnServer(await run(['up']));
-    project.write('sluice.config.json', '{}');
+    cli.project.write('sluice.config.json', '{}');
     const both = await run(['status']);
     expect(both.code).toBe(2);
     expect(both.stderr.split('\n')[0]).toBe(
@@ -98,28 +85,28 @@ describe('CLI: other config places', () => {
   });
 
   it('two config files: exit 2 naming both, nothing applied', async () => {
-    project.write('sluice.config.json', JSON.stringify({ database: db.url }));
-    project.write('sluice.config.mjs', `export default { database: ${JSON.stringify(db.url)} };\n`);
+    cli.project.write('sluice.config.json', JSON.stringify({ database: cli.db.url }));
+    cli.project.write('sluice.config.mjs', `export default { database: ${JSON.stringify(cli.db.url)} };\n`);
     const up = await run(['up']);
     expect(up.code).toBe(2);
     expect(up.stderr).toContain(
       'error Found 2 configs: sluice.config.mjs and sluice.config.json; sluice reads only one.',
     );
-    expect(await tables(db.url)).toEqual([]);
+    expect(await tables(cli.db.url)).toEqual([]);
   });
 
   it('--env picks a block of "environments"; SLUICE_ENV too; an unknown name is exit 2 listing the known ones', async () => {
-    project.write(
+    cli.project.write(
       'sluice.config.json',
       JSON.stringify({
         database: 'postgres://nobody@127.0.0.1:1/none',
-        environments: { production: { database: db.url }, staging: { lockTimeout: '1s' } },
+        environments: { production: { database: cli.db.url }, staging: { lockTimeout: '1s' } },
       }),
     );
     await expectAppliedOnServer(await run(['--env', 'production', 'up']));
     expect(await migrationStates((...a) => run(a, { SLUICE_ENV: 'production' }))).toEqual(['1:applied']);
     // DATABASE_URL still wins over the block (the documented order), and sluice says so.
-    const shell = await run(['--env', 'production', 'status'], { DATABASE_URL: db.url });
+    const shell = await run(['--env', 'production', 'status'], { DATABASE_URL: cli.db.url });
     expect(shell.code).toBe(0);
     expect(shell.stderr).toBe(
       'DATABASE_URL overrides "database" of environment "production" in sluice.config.json.\n',
@@ -134,10 +121,10 @@ describe('CLI: other config places', () => {
 
 describe('CLI: config errors', () => {
   it('every problem at once, in words, human and --json; nothing applied', async () => {
-    project.write(
+    cli.project.write(
       'sluice.config.json',
       JSON.stringify({
-        database: db.url,
+        database: cli.db.url,
         lockTimeout: '3 parsecs',
         transaction: 'sometimes',
         migration: 'm',
@@ -157,6 +144,6 @@ describe('CLI: config errors', () => {
     const asJson = await run(['up', '--json']);
     expect(json(asJson)).toMatchObject({ error: 'config', file: 'sluice.config.json' });
     expect(json(asJson).problems).toHaveLength(3);
-    expect(await tables(db.url)).toEqual([]);
+    expect(await tables(cli.db.url)).toEqual([]);
   });
 });

@@ -3,11 +3,10 @@
  * util-linux's `script`, so the prompt runs exactly as it does for a person.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, type Project, SLOW, sluice, tables, tempProject } from '../helpers/cli.js';
-import { createPgDatabase, type TestDatabase } from '../helpers/databases.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { BIN, SLOW, tables } from '../helpers/cli.js';
+import { cliSuite } from '../helpers/cli-suite.js';
+import { createPgDatabase } from '../helpers/databases.js';
 
 /** Runs the CLI on a pseudo-terminal, typing `answer` once the prompt is shown. */
 function onTerminal(args: string[], cwd: string, answer: string): Promise<{ code: number; output: string }> {
@@ -37,36 +36,30 @@ function onTerminal(args: string[], cwd: string, answer: string): Promise<{ code
 }
 
 describe('down on a terminal', { timeout: SLOW }, () => {
-  let db: TestDatabase;
-  let project: Project;
-  beforeEach(async () => {
-    db = await createPgDatabase('confirm');
-    project = tempProject();
-    mkdirSync(join(project.dir, 'migrations'));
-    writeFileSync(
-      join(project.dir, 'migrations', '1_a.sql'),
-      '-- migrate:up\nCREATE TABLE a (id bigint PRIMARY KEY);\n-- migrate:down\nDROP TABLE a;\n',
-    );
-    const up = await sluice(['up', '--url', db.url], { cwd: project.dir });
-    expect(up.code, up.stderr).toBe(0);
+  const cli = cliSuite(() => createPgDatabase('confirm'), {
+    files: {
+      'migrations/1_a.sql':
+        '-- migrate:up\nCREATE TABLE a (id bigint PRIMARY KEY);\n-- migrate:down\nDROP TABLE a;\n',
+    },
+    url: 'flag',
   });
-  afterEach(async () => {
-    project.remove();
-    await db.drop();
+  beforeEach(async () => {
+    const up = await cli.run('up');
+    expect(up.code, up.stderr).toBe(0);
   });
 
   it('reverts nothing and exits 3 when the typed answer is not the target', async () => {
-    const r = await onTerminal(['down', '--url', db.url], project.dir, 'yes');
+    const r = await onTerminal(['down', '--url', cli.db.url], cli.project.dir, 'yes');
     expect(r.code).toBe(3);
     expect(r.output).toContain('Will revert 1 migration(s)');
     expect(r.output).toContain('Rollback not confirmed');
-    expect(await tables(db.url)).toContain('a');
+    expect(await tables(cli.db.url)).toContain('a');
   });
 
   it('reverts after the target is typed', async () => {
-    const r = await onTerminal(['down', '--url', db.url], project.dir, '-1');
+    const r = await onTerminal(['down', '--url', cli.db.url], cli.project.dir, '-1');
     expect(r.code).toBe(0);
     expect(r.output).toContain('Reverted 1 migration(s).');
-    expect(await tables(db.url)).not.toContain('a');
+    expect(await tables(cli.db.url)).not.toContain('a');
   });
 });

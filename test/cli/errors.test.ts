@@ -4,42 +4,21 @@
  */
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  json,
-  migrationStates,
-  type Project,
-  SERVER_TARGETS,
-  SLOW,
-  sluice,
-  tableMigration,
-  tables,
-  tempProject,
-} from '../helpers/cli.js';
-import type { TestDatabase } from '../helpers/databases.js';
+import { describe, expect, it } from 'vitest';
+import { json, SERVER_TARGETS, SLOW, tableMigration, tables } from '../helpers/cli.js';
+import { cliSuite } from '../helpers/cli-suite.js';
 
 describe.each(SERVER_TARGETS)('CLI errors on $label', { timeout: SLOW }, ({ create }) => {
-  let db: TestDatabase;
-  let project: Project;
-  const run = (...args: string[]) => sluice(args, { cwd: project.dir, env: { DATABASE_URL: db.url } });
-  const states = () => migrationStates(run);
-
-  beforeEach(async () => {
-    db = await create();
-    project = tempProject();
-  });
-  afterEach(async () => {
-    await db.drop();
-    project.remove();
-  });
+  const cli = cliSuite(create);
+  const { run, states } = cli;
 
   it('a failing statement: exit 1 naming file:line and SQLSTATE; the migration before it stays applied', async () => {
-    project.write('migrations/1_first.sql', tableMigration('first'));
-    project.write(
+    cli.project.write('migrations/1_first.sql', tableMigration('first'));
+    cli.project.write(
       'migrations/2_second.sql',
       '-- migrate:up\nCREATE TABLE second (id bigint PRIMARY KEY);\n\nINSERT INTO second VALUES (1);\nINSERT INTO nope VALUES (1);\n',
     );
-    project.write('migrations/3_third.sql', tableMigration('third'));
+    cli.project.write('migrations/3_third.sql', tableMigration('third'));
     const r = await run('up');
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
@@ -49,7 +28,7 @@ describe.each(SERVER_TARGETS)('CLI errors on $label', { timeout: SLOW }, ({ crea
         '  statement: INSERT INTO nope VALUES (1)\n',
     );
     expect(await states()).toEqual(['1:applied', '2:pending', '3:pending']);
-    expect(await tables(db.url)).toEqual(['first', 'sluice_migrations']);
+    expect(await tables(cli.db.url)).toEqual(['first', 'sluice_migrations']);
 
     // The same error as JSON on stdout.
     const j = await run('up', '--json');
@@ -68,10 +47,10 @@ describe.each(SERVER_TARGETS)('CLI errors on $label', { timeout: SLOW }, ({ crea
   });
 
   it('a TypeScript migration with a failing db.sql or that throws: exit 1 naming the file and line', async () => {
-    project.write('migrations/1_first.sql', tableMigration('first'));
+    cli.project.write('migrations/1_first.sql', tableMigration('first'));
     const ts = (body: string) =>
       `import { defineMigration } from 'sluice';\n\nexport default defineMigration({\n  async up(db) {\n    await db.sql\`CREATE TABLE \${db.ident('made')} (id bigint PRIMARY KEY)\`;\n${body}\n  },\n});\n`;
-    project.write(
+    cli.project.write(
       'migrations/2_code.ts',
       ts(`    await db.sql\`INSERT INTO \${db.ident('nope')} VALUES (\${1})\`;`),
     );
@@ -82,7 +61,7 @@ describe.each(SERVER_TARGETS)('CLI errors on $label', { timeout: SLOW }, ({ crea
         '  statement: INSERT INTO "nope" VALUES ($1)\n',
     );
 
-    project.write('migrations/2_code.ts', ts("    throw new Error('no way');"));
+    cli.project.write('migrations/2_code.ts', ts("    throw new Error('no way');"));
     const throwing = await run('up', '--json');
     expect(throwing.code).toBe(1);
     expect(json(throwing)).toEqual({
@@ -93,20 +72,20 @@ describe.each(SERVER_TARGETS)('CLI errors on $label', { timeout: SLOW }, ({ crea
       hint: 'Fix the error in the migration file.',
     });
     expect(await states()).toEqual(['1:applied', '2:pending']);
-    expect(await tables(db.url)).toEqual(['first', 'sluice_migrations']);
+    expect(await tables(cli.db.url)).toEqual(['first', 'sluice_migrations']);
   });
 
   it('malformed migration files: exit 2 naming the file and line; nothing applied', async () => {
-    project.write('migrations/1_first.sql', tableMigration('first'));
-    project.write('migrations/2_nomarker.sql', 'CREATE TABLE second (id bigint PRIMARY KEY);\n');
+    cli.project.write('migrations/1_first.sql', tableMigration('first'));
+    cli.project.write('migrations/2_nomarker.sql', 'CREATE TABLE second (id bigint PRIMARY KEY);\n');
     const noMarker = await run('up');
     expect(noMarker.code).toBe(2);
     expect(noMarker.stderr).toMatch(
       /^error migrations\/2_nomarker\.sql: no "-- migrate:up" marker\n {2}hint: /,
     );
 
-    rmSync(join(project.dir, 'migrations/2_nomarker.sql'));
-    project.write(
+    rmSync(join(cli.project.dir, 'migrations/2_nomarker.sql'));
+    cli.project.write(
       'migrations/2_dollar.sql',
       '-- migrate:up\nCREATE TABLE second (id bigint PRIMARY KEY);\nCREATE FUNCTION f() RETURNS int AS $body$\n  SELECT 1;\n',
     );
@@ -121,8 +100,8 @@ describe.each(SERVER_TARGETS)('CLI errors on $label', { timeout: SLOW }, ({ crea
       line: 3,
     });
 
-    rmSync(join(project.dir, 'migrations/2_dollar.sql'));
-    project.write('migrations/2-misnamed.sql', tableMigration('second'));
+    rmSync(join(cli.project.dir, 'migrations/2_dollar.sql'));
+    cli.project.write('migrations/2-misnamed.sql', tableMigration('second'));
     const misnamed = await run('up');
     expect(misnamed.code).toBe(2);
     expect(misnamed.stderr).toMatch(
@@ -130,13 +109,13 @@ describe.each(SERVER_TARGETS)('CLI errors on $label', { timeout: SLOW }, ({ crea
     );
     expect(await run('status')).toMatchObject({ code: 2 });
 
-    rmSync(join(project.dir, 'migrations/2-misnamed.sql'));
+    rmSync(join(cli.project.dir, 'migrations/2-misnamed.sql'));
     expect(await states()).toEqual(['1:pending']);
-    expect(await tables(db.url)).toEqual(['sluice_migrations']);
+    expect(await tables(cli.db.url)).toEqual(['sluice_migrations']);
   });
 
   it('what is on disk: --dir at a file, a directory or a dangling symlink named like a migration, invalid UTF-8, conflicting marker options: exit 2, the path, what to do, no stack trace', async () => {
-    project.write('migrations/1_first.sql', tableMigration('first'));
+    cli.project.write('migrations/1_first.sql', tableMigration('first'));
     const noStack = (r: { stdout: string; stderr: string }) =>
       expect(`${r.stdout}${r.stderr}`).not.toMatch(/internal error|^\s+at .+:\d+/m);
 
@@ -150,16 +129,16 @@ describe.each(SERVER_TARGETS)('CLI errors on $label', { timeout: SLOW }, ({ crea
     expect(fileJson.code).toBe(2);
     expect(json(fileJson)).toMatchObject({ error: 'migrations-dir', file: 'migrations/1_first.sql' });
 
-    mkdirSync(join(project.dir, 'migrations/2_folder.sql'));
+    mkdirSync(join(cli.project.dir, 'migrations/2_folder.sql'));
     const folder = await run('up');
     expect(folder.code).toBe(2);
     expect(folder.stderr).toMatch(
       /^error Migration file migrations\/2_folder\.sql is a directory, not a file\.\n {2}hint: Rename or move the directory/,
     );
     noStack(folder);
-    rmSync(join(project.dir, 'migrations/2_folder.sql'), { recursive: true });
+    rmSync(join(cli.project.dir, 'migrations/2_folder.sql'), { recursive: true });
 
-    symlinkSync('nowhere/3_gone.sql', join(project.dir, 'migrations/3_link.sql'));
+    symlinkSync('nowhere/3_gone.sql', join(cli.project.dir, 'migrations/3_link.sql'));
     const link = await run('status', '--json');
     expect(link.code).toBe(2);
     expect(json(link)).toEqual({
@@ -169,12 +148,12 @@ describe.each(SERVER_TARGETS)('CLI errors on $label', { timeout: SLOW }, ({ crea
       file: 'migrations/3_link.sql',
       hint: 'Point the link at the migration file, or remove it.',
     });
-    rmSync(join(project.dir, 'migrations/3_link.sql'));
+    rmSync(join(cli.project.dir, 'migrations/3_link.sql'));
 
     // Latin-1 "é" (0xe9) in a string on line 3: once silently applied as U+FFFD.
     const head = "-- migrate:up\nCREATE TABLE named (name text);\nINSERT INTO named VALUES ('caf";
     writeFileSync(
-      join(project.dir, 'migrations/2_latin1.sql'),
+      join(cli.project.dir, 'migrations/2_latin1.sql'),
       Buffer.concat([Buffer.from(head), Buffer.from([0xe9]), Buffer.from("');\n")]),
     );
     const latin1 = await run('up', '--json');
@@ -186,9 +165,9 @@ describe.each(SERVER_TARGETS)('CLI errors on $label', { timeout: SLOW }, ({ crea
       line: 3,
       byteOffset: head.length,
     });
-    rmSync(join(project.dir, 'migrations/2_latin1.sql'));
+    rmSync(join(cli.project.dir, 'migrations/2_latin1.sql'));
 
-    project.write(
+    cli.project.write(
       'migrations/2_options.sql',
       '-- migrate:up transaction:false transaction:true\nCREATE INDEX CONCURRENTLY first_id ON first (id);\n',
     );
@@ -198,16 +177,16 @@ describe.each(SERVER_TARGETS)('CLI errors on $label', { timeout: SLOW }, ({ crea
       /^error migrations\/2_options\.sql:1: the option "transaction" is given twice \("transaction:true" after transaction:false\)\n/,
     );
     noStack(options);
-    rmSync(join(project.dir, 'migrations/2_options.sql'));
+    rmSync(join(cli.project.dir, 'migrations/2_options.sql'));
 
     // Nothing was applied by any of them.
     expect(await states()).toEqual(['1:pending']);
-    expect(await tables(db.url)).toEqual(['sluice_migrations']);
+    expect(await tables(cli.db.url)).toEqual(['sluice_migrations']);
   });
 
   it('a URL pg cannot use (an ssl file that is missing), or typed where a command goes: masked, no stack trace', async () => {
-    project.write('migrations/1_first.sql', tableMigration('first'));
-    const base = new URL(db.url);
+    cli.project.write('migrations/1_first.sql', tableMigration('first'));
+    const base = new URL(cli.db.url);
     const url = `postgres://postgres:hun%2Fter2@${base.host}${base.pathname}?sslmode=require&sslrootcert=/nonexistent/ca.pem`;
     for (const args of [['status'], ['up', '--json']]) {
       const r = await run(...args, '--url', url);
@@ -225,8 +204,8 @@ describe.each(SERVER_TARGETS)('CLI errors on $label', { timeout: SLOW }, ({ crea
   });
 
   it('unknown targets: exit 2, nothing applied or reverted', async () => {
-    project.write('migrations/1_first.sql', tableMigration('first'));
-    project.write('migrations/2_second.sql', tableMigration('second'));
+    cli.project.write('migrations/1_first.sql', tableMigration('first'));
+    cli.project.write('migrations/2_second.sql', tableMigration('second'));
     expect(await run('up', '+1')).toMatchObject({ code: 0 });
 
     const up = await run('up', '123');
@@ -252,6 +231,6 @@ describe.each(SERVER_TARGETS)('CLI errors on $label', { timeout: SLOW }, ({ crea
     expect(baseline.stderr).toMatch(/^error Unknown baseline version 9: no migration file has it\.\n/);
 
     expect(await states()).toEqual(['1:applied', '2:pending']);
-    expect(await tables(db.url)).toEqual(['first', 'sluice_migrations']);
+    expect(await tables(cli.db.url)).toEqual(['first', 'sluice_migrations']);
   });
 });

@@ -4,20 +4,17 @@
  * refuses (exit 3) with the import command; `import --from` takes the history over (idempotently);
  * `up` then applies only the rest. Migrations are read in each tool's layout where sluice has one.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   json,
   migrationStates,
-  type Project,
   query,
   SERVER_TARGETS,
   SLOW,
-  sluice,
   tableMigration,
   tables,
-  tempProject,
 } from '../helpers/cli.js';
-import type { TestDatabase } from '../helpers/databases.js';
+import { cliSuite } from '../helpers/cli-suite.js';
 
 /** What the other tool's migrations 1 and 2 made; migration 3 is left for sluice. */
 const TOOL_SCHEMA = 'CREATE TABLE one (id bigint PRIMARY KEY); CREATE TABLE two (id bigint PRIMARY KEY);';
@@ -166,25 +163,15 @@ INSERT INTO alembic_version (version_num) VALUES ('ae1027a6acf2');`,
 ];
 
 describe.each(SERVER_TARGETS)('arriving from another tool on $label', { timeout: SLOW }, ({ create }) => {
-  let db: TestDatabase;
-  let project: Project;
-  const run = (...args: string[]) => sluice(args, { cwd: project.dir, env: { DATABASE_URL: db.url } });
-
-  beforeEach(async () => {
-    db = await create();
-    project = tempProject();
-  });
-  afterEach(async () => {
-    await db.drop();
-    project.remove();
-  });
+  const cli = cliSuite(create);
+  const { run } = cli;
 
   it.each(CASES)(
     '$tool: up refuses with the import hint; import takes the history over; up applies only the rest',
     async (c) => {
-      await query(db.url, `${TOOL_SCHEMA}\n${c.history}`);
-      if (c.config) project.write('sluice.config.json', JSON.stringify(c.config));
-      for (const [path, text] of Object.entries(c.files)) project.write(path, text);
+      await query(cli.db.url, `${TOOL_SCHEMA}\n${c.history}`);
+      if (c.config) cli.project.write('sluice.config.json', JSON.stringify(c.config));
+      for (const [path, text] of Object.entries(c.files)) cli.project.write(path, text);
 
       const up = await run('up');
       expect(up.code).toBe(3);
@@ -197,8 +184,8 @@ describe.each(SERVER_TARGETS)('arriving from another tool on $label', { timeout:
       const dry = await run('up', '--dry-run', '--json');
       expect(dry.code).toBe(3);
       expect(json(dry)).toMatchObject({ error: 'foreign-history', tools: [c.tool] });
-      expect(await query(db.url, 'SELECT * FROM sluice_migrations')).toEqual([]);
-      expect(await tables(db.url)).not.toContain('three');
+      expect(await query(cli.db.url, 'SELECT * FROM sluice_migrations')).toEqual([]);
+      expect(await tables(cli.db.url)).not.toContain('three');
 
       const imported = await run('import', '--from', c.tool, '--json');
       expect(imported.code).toBe(0);
@@ -222,15 +209,15 @@ describe.each(SERVER_TARGETS)('arriving from another tool on $label', { timeout:
       expect(rest.code).toBe(0);
       expect(rest.stdout).toBe('Applied 1 migration(s).\n');
       expect(await migrationStates(run)).toEqual([...c.applied, c.rest].map((v) => `${v}:applied`));
-      expect(await tables(db.url)).toEqual(expect.arrayContaining(['one', 'two', 'three']));
+      expect(await tables(cli.db.url)).toEqual(expect.arrayContaining(['one', 'two', 'three']));
       if (c.config?.layout === 'prisma' || c.config?.layout === 'flyway') {
         // The whole plain file ran, its second statement too.
-        expect(await query(db.url, "SELECT obj_description('three'::regclass, 'pg_class') AS d")).toEqual([
-          { d: 'made by a plain file' },
-        ]);
+        expect(await query(cli.db.url, "SELECT obj_description('three'::regclass, 'pg_class') AS d")).toEqual(
+          [{ d: 'made by a plain file' }],
+        );
       }
       const rows = await query<{ version: string; applied_by: string }>(
-        db.url,
+        cli.db.url,
         'SELECT version, applied_by FROM sluice_migrations ORDER BY version',
       );
       for (const v of c.applied) {
@@ -244,21 +231,21 @@ describe.each(SERVER_TARGETS)('arriving from another tool on $label', { timeout:
 
   it('alembic: a head revision that names no file is refused, and nothing is recorded', async () => {
     await query(
-      db.url,
+      cli.db.url,
       `${TOOL_SCHEMA} CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));
 INSERT INTO alembic_version (version_num) VALUES ('5b1e2c3d4f60');`,
     );
-    project.write('migrations/20240101000001_create_one.sql', tableMigration('one'));
+    cli.project.write('migrations/20240101000001_create_one.sql', tableMigration('one'));
     const imported = await run('import', '--from', 'alembic');
     expect(imported.code).toBe(3);
     expect(imported.stderr).toContain(
       "error alembic's head revision 5b1e2c3d4f60 matches no migration file, so sluice cannot tell what was applied.",
     );
     expect(imported.stderr).toContain('<version>_5b1e2c3d4f60_<name>.sql');
-    expect(await query(db.url, 'SELECT * FROM sluice_migrations')).toEqual([]);
+    expect(await query(cli.db.url, 'SELECT * FROM sluice_migrations')).toEqual([]);
     expect((await run('up')).code).toBe(3);
 
-    await query(db.url, "INSERT INTO alembic_version (version_num) VALUES ('0c9d8e7f6a5b')");
+    await query(cli.db.url, "INSERT INTO alembic_version (version_num) VALUES ('0c9d8e7f6a5b')");
     const heads = await run('import', '--from', 'alembic', '--json');
     expect(heads.code).toBe(3);
     expect(json(heads)).toMatchObject({ error: 'import-unmapped', tool: 'alembic' });
@@ -266,10 +253,10 @@ INSERT INTO alembic_version (version_num) VALUES ('5b1e2c3d4f60');`,
   });
 
   it("sluice's own history table named schema_migrations is not taken for dbmate's", async () => {
-    project.write('sluice.config.json', JSON.stringify({ historyTable: 'schema_migrations' }));
-    project.write('migrations/1_one.sql', tableMigration('one'));
+    cli.project.write('sluice.config.json', JSON.stringify({ historyTable: 'schema_migrations' }));
+    cli.project.write('migrations/1_one.sql', tableMigration('one'));
     expect(await run('up')).toMatchObject({ code: 0 });
-    project.write('migrations/2_two.sql', tableMigration('two'));
+    cli.project.write('migrations/2_two.sql', tableMigration('two'));
     const imported = await run('import', '--from', 'dbmate');
     expect(imported.code).toBe(2);
     expect(imported.stderr).toMatch(/^error No dbmate history in this database: no table schema_migrations/);
@@ -277,36 +264,36 @@ INSERT INTO alembic_version (version_num) VALUES ('5b1e2c3d4f60');`,
   });
 
   it('layouts: a Flyway repeatable script is refused by name, never skipped; a Prisma folder without migration.sql too', async () => {
-    project.write('sluice.config.json', JSON.stringify({ layout: 'flyway' }));
-    project.write('db/migration/V1__create_one.sql', plain('one'));
-    project.write('db/migration/R__views.sql', 'CREATE VIEW v AS SELECT 1;\n');
+    cli.project.write('sluice.config.json', JSON.stringify({ layout: 'flyway' }));
+    cli.project.write('db/migration/V1__create_one.sql', plain('one'));
+    cli.project.write('db/migration/R__views.sql', 'CREATE VIEW v AS SELECT 1;\n');
     const flyway = await run('up');
     expect(flyway.code).toBe(2);
     expect(flyway.stderr).toMatch(
       /^error Migration file db\/migration\/R__views\.sql is not named V<version>__<description>\.sql\.\n {2}hint: sluice does not run Flyway repeatable \(R__\) migrations/,
     );
-    project.write('sluice.config.json', JSON.stringify({ layout: 'prisma' }));
-    project.write('prisma/migrations/20240101000001_init/migration.sql', plain('one'));
-    project.write('prisma/migrations/20240101000002_empty/notes.txt', 'nothing\n');
+    cli.project.write('sluice.config.json', JSON.stringify({ layout: 'prisma' }));
+    cli.project.write('prisma/migrations/20240101000001_init/migration.sql', plain('one'));
+    cli.project.write('prisma/migrations/20240101000002_empty/notes.txt', 'nothing\n');
     const prisma = await run('up');
     expect(prisma.code).toBe(2);
     expect(prisma.stderr).toMatch(
       /^error Migration file prisma\/migrations\/20240101000002_empty\/migration\.sql does not exist\./,
     );
-    expect(await tables(db.url)).not.toContain('one');
+    expect(await tables(cli.db.url)).not.toContain('one');
   });
 
   it('layouts: lint reads plain Flyway files whole; new refuses to write sluice files into a Prisma layout', async () => {
-    project.write('sluice.config.json', JSON.stringify({ layout: 'flyway' }));
-    project.write('db/migration/V1__create_one.sql', plain('one'));
-    project.write('db/migration/V2__drop_note.sql', '-- no markers\nALTER TABLE one DROP COLUMN note;\n');
+    cli.project.write('sluice.config.json', JSON.stringify({ layout: 'flyway' }));
+    cli.project.write('db/migration/V1__create_one.sql', plain('one'));
+    cli.project.write('db/migration/V2__drop_note.sql', '-- no markers\nALTER TABLE one DROP COLUMN note;\n');
     const lint = await run('lint', '--format', 'json');
     expect(lint.code).toBe(3);
     const { findings } = json<{ findings: { rule: string; file: string; line: number }[] }>(lint);
     expect(findings.map((f) => `${f.file}:${f.line} ${f.rule}`)).toEqual([
       'db/migration/V2__drop_note.sql:2 ban-drop-column',
     ]);
-    project.write('sluice.config.json', JSON.stringify({ layout: 'prisma' }));
+    cli.project.write('sluice.config.json', JSON.stringify({ layout: 'prisma' }));
     const made = await run('new', 'add_users');
     expect(made.code).toBe(2);
     expect(made.stderr).toMatch(

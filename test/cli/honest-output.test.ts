@@ -5,20 +5,17 @@
  * non-zero when there is nothing to give or something to do, durations are real, and `--json`,
  * `--verbose` and `--quiet` shape stderr.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   json,
   migrationStates,
-  type Project,
   query,
   SERVER_TARGETS,
   SLOW,
-  sluice,
   tableMigration,
   tables,
-  tempProject,
 } from '../helpers/cli.js';
-import type { TestDatabase } from '../helpers/databases.js';
+import { cliSuite } from '../helpers/cli-suite.js';
 
 /** Every stderr line parsed as JSON (fails on a line that is not). */
 function jsonLines(stderr: string): { type: string; [key: string]: unknown }[] {
@@ -29,22 +26,15 @@ function jsonLines(stderr: string): { type: string; [key: string]: unknown }[] {
 }
 
 describe.each(SERVER_TARGETS)('honest errors and output on $label', { timeout: SLOW }, ({ create }) => {
-  let db: TestDatabase;
-  let project: Project;
-  const run = (...args: string[]) => sluice(args, { cwd: project.dir, env: { DATABASE_URL: db.url } });
-
-  beforeEach(async () => {
-    db = await create();
-    project = tempProject();
-    project.write('migrations/1_one.sql', tableMigration('one'));
+  const cli = cliSuite(create, {
+    files: {
+      'migrations/1_one.sql': tableMigration('one'),
+    },
   });
-  afterEach(async () => {
-    await db.drop();
-    project.remove();
-  });
+  const { run } = cli;
 
   it('a syntax error is a bad file (exit 2, line and column), even with --allow-unsafe; nothing is applied', async () => {
-    project.write('migrations/2_bad.sql', '-- migrate:up\nSELECT 1;\n  SELEC oops;\n');
+    cli.project.write('migrations/2_bad.sql', '-- migrate:up\nSELECT 1;\n  SELEC oops;\n');
     const up = await run('up');
     expect(up.code).toBe(2);
     expect(up.stderr).toContain('error Migration migrations/2_bad.sql does not parse at line 3, column 3:');
@@ -58,16 +48,16 @@ describe.each(SERVER_TARGETS)('honest errors and output on $label', { timeout: S
       column: 3,
     });
     expect((await run('up', '--dry-run')).code).toBe(2);
-    expect(await tables(db.url)).toEqual(['sluice_migrations']);
+    expect(await tables(cli.db.url)).toEqual(['sluice_migrations']);
   });
 
   it('an unsafe migration: the clean ones before it are applied, then exit 3 naming it and them', async () => {
     expect((await run('up')).code).toBe(0);
     // A row: an index build on an empty table blocks nobody and is not refused.
-    await query(db.url, 'INSERT INTO one VALUES (1)');
-    project.write('migrations/2_two.sql', tableMigration('two'));
-    project.write('migrations/3_index.sql', '-- migrate:up\nCREATE INDEX one_id ON one (id);\n');
-    project.write('migrations/4_four.sql', tableMigration('four'));
+    await query(cli.db.url, 'INSERT INTO one VALUES (1)');
+    cli.project.write('migrations/2_two.sql', tableMigration('two'));
+    cli.project.write('migrations/3_index.sql', '-- migrate:up\nCREATE INDEX one_id ON one (id);\n');
+    cli.project.write('migrations/4_four.sql', tableMigration('four'));
     const up = await run('up');
     expect(up.code).toBe(3);
     expect(up.stderr).toMatch(/^applied {2}2_two /m);
@@ -81,14 +71,14 @@ describe.each(SERVER_TARGETS)('honest errors and output on $label', { timeout: S
     expect(again.code).toBe(3);
     expect(json(again)).toMatchObject({ error: 'unsafe', version: '3', applied: [] });
     expect(again.stdout).not.toContain('Applied');
-    expect(await tables(db.url)).toEqual(['one', 'sluice_migrations', 'two']);
+    expect(await tables(cli.db.url)).toEqual(['one', 'sluice_migrations', 'two']);
   });
 
   it('--json: the refusal names what was applied, and progress on stderr is JSON lines', async () => {
     // A table from before this run (dropping one this run created would not be refused).
-    await query(db.url, 'CREATE TABLE legacy (id int)');
-    project.write('migrations/2_two.sql', tableMigration('two'));
-    project.write('migrations/3_drop.sql', '-- migrate:up\nDROP TABLE legacy;\n');
+    await query(cli.db.url, 'CREATE TABLE legacy (id int)');
+    cli.project.write('migrations/2_two.sql', tableMigration('two'));
+    cli.project.write('migrations/3_drop.sql', '-- migrate:up\nDROP TABLE legacy;\n');
     const up = await run('up', '--json');
     expect(up.code).toBe(3);
     expect(json(up)).toMatchObject({
@@ -102,50 +92,47 @@ describe.each(SERVER_TARGETS)('honest errors and output on $label', { timeout: S
     const events = jsonLines(up.stderr);
     expect(events.filter((e) => e.type === 'migration-done').map((e) => e.version)).toEqual(['1', '2']);
     expect(events.some((e) => e.type === 'note' && String(e.message).includes('ban-drop-table'))).toBe(true);
-    expect(await tables(db.url)).toEqual(['legacy', 'one', 'sluice_migrations', 'two']);
+    expect(await tables(cli.db.url)).toEqual(['legacy', 'one', 'sluice_migrations', 'two']);
   });
 
   it('an upper-case extension, a shortened timestamp and an impossible date are errors (exit 2)', async () => {
-    project.write('migrations/1_one.sql', '');
-    project.remove();
-    project = tempProject();
-    project.write('migrations/20250101000000_a.sql', tableMigration('a'));
-    project.write('migrations/20250102000000_b.SQL', tableMigration('b'));
+    cli.project.write('migrations/1_one.sql', '');
+    cli.newProject();
+    cli.project.write('migrations/20250101000000_a.sql', tableMigration('a'));
+    cli.project.write('migrations/20250102000000_b.SQL', tableMigration('b'));
     const upper = await run('up');
     expect(upper.code).toBe(2);
     expect(upper.stderr).toContain(
       'error Migration file migrations/20250102000000_b.SQL has an upper-case extension .SQL.\n  hint: Rename it to end in .sql.',
     );
 
-    project.write('migrations/20250102000000_b.SQL', '');
-    project.remove();
-    project = tempProject();
-    project.write('migrations/20250101000000_a.sql', tableMigration('a'));
-    project.write('migrations/20250102000000_b.sql', tableMigration('b'));
-    project.write('migrations/2025_bad_version.sql', tableMigration('bad'));
+    cli.project.write('migrations/20250102000000_b.SQL', '');
+    cli.newProject();
+    cli.project.write('migrations/20250101000000_a.sql', tableMigration('a'));
+    cli.project.write('migrations/20250102000000_b.sql', tableMigration('b'));
+    cli.project.write('migrations/2025_bad_version.sql', tableMigration('bad'));
     const mixed = await run('status', '--json');
     expect(mixed.code).toBe(2);
     expect(json(mixed)).toMatchObject({ error: 'migration-file', file: 'migrations/2025_bad_version.sql' });
     expect(json(mixed).message).toContain('does not use YYYYMMDDHHMMSS timestamps');
 
-    project.remove();
-    project = tempProject();
-    project.write('migrations/20251301000000_month13.sql', tableMigration('m'));
+    cli.newProject();
+    cli.project.write('migrations/20251301000000_month13.sql', tableMigration('m'));
     const date = await run('up');
     expect(date.code).toBe(2);
     expect(date.stderr).toContain('has version 20251301000000, which is not a UTC date and time');
-    expect(await tables(db.url)).toEqual(['sluice_migrations']);
+    expect(await tables(cli.db.url)).toEqual(['sluice_migrations']);
   });
 
   it('new keeps a directory numbered in sequence numbered in sequence', async () => {
-    project.write('migrations/0002_two.sql', tableMigration('two'));
+    cli.project.write('migrations/0002_two.sql', tableMigration('two'));
     const made = await run('new', 'three', '--json');
     expect(made.code).toBe(0);
     expect(json(made)).toEqual({ path: 'migrations/0003_three.sql' });
   });
 
   it('down -5 with 2 applied says it reverts 2', async () => {
-    project.write('migrations/2_two.sql', tableMigration('two'));
+    cli.project.write('migrations/2_two.sql', tableMigration('two'));
     expect((await run('up')).code).toBe(0);
     const down = await run('down', '-5', '--yes');
     expect(down.code).toBe(0);
@@ -173,8 +160,11 @@ describe.each(SERVER_TARGETS)('honest errors and output on $label', { timeout: S
     expect((await run('status')).code).toBe(0);
     expect((await run('up')).code).toBe(0);
     expect(await run('status', '--check')).toMatchObject({ code: 0, stderr: '' });
-    project.write('migrations/1_one.sql', tableMigration('one').replace('PRIMARY KEY', 'PRIMARY KEY, x int'));
-    project.write('migrations/2_two.sql', tableMigration('two'));
+    cli.project.write(
+      'migrations/1_one.sql',
+      tableMigration('one').replace('PRIMARY KEY', 'PRIMARY KEY, x int'),
+    );
+    cli.project.write('migrations/2_two.sql', tableMigration('two'));
     const drifted = await run('status', '--check', '--json');
     expect(drifted.code).toBe(3);
     expect(json(drifted).migrations.map((m: { state: string }) => m.state)).toEqual(['drifted', 'pending']);
@@ -184,7 +174,7 @@ describe.each(SERVER_TARGETS)('honest errors and output on $label', { timeout: S
   });
 
   it('history keeps the duration the server measured (not 0.0 ms)', async () => {
-    project.write('migrations/2_sleep.sql', '-- migrate:up\nSELECT pg_sleep(0.3);\n');
+    cli.project.write('migrations/2_sleep.sql', '-- migrate:up\nSELECT pg_sleep(0.3);\n');
     expect((await run('up')).code).toBe(0);
     const rows = json<{ version: string; durationMs: number }[]>(await run('history', '--json'));
     // A lower bound only: the statement sleeps 300 ms inside the measured span.
@@ -192,7 +182,7 @@ describe.each(SERVER_TARGETS)('honest errors and output on $label', { timeout: S
   });
 
   it('--verbose prints each statement with its place and duration; --quiet prints only errors', async () => {
-    project.write(
+    cli.project.write(
       'migrations/2_two.sql',
       '-- migrate:up\nCREATE TABLE two (id int);\nINSERT INTO two\n  VALUES (1);\n\n-- migrate:down\nDROP TABLE two;\n',
     );
@@ -211,7 +201,7 @@ describe.each(SERVER_TARGETS)('honest errors and output on $label', { timeout: S
 
     const quiet = await run('down', '--yes', '--quiet');
     expect(quiet).toMatchObject({ code: 0, stderr: '', stdout: 'Reverted 1 migration(s).\n' });
-    project.write('migrations/3_bad.sql', '-- migrate:up\nSELECT 1/0;\n');
+    cli.project.write('migrations/3_bad.sql', '-- migrate:up\nSELECT 1/0;\n');
     const failed = await run('up', '--quiet');
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(/^error Migration 3_bad \(up\) failed at migrations\/3_bad\.sql:2/);

@@ -4,19 +4,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CLI_TARGETS,
-  json,
-  type Project,
-  query,
-  SLOW,
-  sluice,
-  statusRows,
-  tables,
-  tempProject,
-} from '../helpers/cli.js';
-import type { TestDatabase } from '../helpers/databases.js';
+import { describe, expect, it } from 'vitest';
+import { CLI_TARGETS, json, query, SLOW, statusRows, tables } from '../helpers/cli.js';
+import { cliSuite } from '../helpers/cli-suite.js';
 
 const ADD_TAGS = `-- migrate:up
 CREATE TABLE tags (
@@ -42,20 +32,10 @@ export default defineMigration({
 `;
 
 describe.each(CLI_TARGETS)('CLI lifecycle on $label', { timeout: SLOW }, ({ create }) => {
-  let db: TestDatabase;
-  let project: Project;
-  const run = (...args: string[]) => sluice(args, { cwd: project.dir, env: { DATABASE_URL: db.url } });
+  const cli = cliSuite(create, { per: 'suite' });
+  const { run } = cli;
   // Versions are made by `init` and `new` from the clock: [create_notes, add_tags, seed_notes].
   const v: string[] = [];
-
-  beforeAll(async () => {
-    db = await create();
-    project = tempProject();
-  });
-  afterAll(async () => {
-    await db?.drop();
-    project?.remove();
-  });
 
   const statusJson = async () => {
     const r = await run('status', '--json');
@@ -76,7 +56,7 @@ describe.each(CLI_TARGETS)('CLI lifecycle on $label', { timeout: SLOW }, ({ crea
       `created sluice.config.ts\ncreated migrations\ncreated ${created![1]}\n` +
         'Next: `sluice up` applies the example migration to embedded PGlite; `sluice status` shows it.\n',
     );
-    expect(readFileSync(join(project.dir, 'sluice.config.ts'), 'utf8')).toContain("from 'sluice'");
+    expect(readFileSync(join(cli.project.dir, 'sluice.config.ts'), 'utf8')).toContain("from 'sluice'");
 
     const again = await run('init', '--json');
     expect(again.code).toBe(0);
@@ -88,20 +68,22 @@ describe.each(CLI_TARGETS)('CLI lifecycle on $label', { timeout: SLOW }, ({ crea
     expect(sqlNew.code).toBe(0);
     expect(sqlNew.stdout).toMatch(/^migrations\/\d{14}_add_tags\.sql\n$/);
     const sqlPath = sqlNew.stdout.trim();
-    expect(readFileSync(join(project.dir, sqlPath), 'utf8')).toBe('-- migrate:up\n\n\n-- migrate:down\n\n');
+    expect(readFileSync(join(cli.project.dir, sqlPath), 'utf8')).toBe(
+      '-- migrate:up\n\n\n-- migrate:down\n\n',
+    );
 
     const tsNew = await run('new', 'seed_notes', '--ts', '--json');
     expect(tsNew.code).toBe(0);
     const tsPath = json<{ path: string }>(tsNew).path;
     expect(tsPath).toMatch(/^migrations\/\d{14}_seed_notes\.ts$/);
-    expect(readFileSync(join(project.dir, tsPath), 'utf8')).toContain('export default defineMigration({');
+    expect(readFileSync(join(cli.project.dir, tsPath), 'utf8')).toContain('export default defineMigration({');
 
     v.push(sqlPath.slice('migrations/'.length, 'migrations/'.length + 14));
     v.push(tsPath.slice('migrations/'.length, 'migrations/'.length + 14));
     expect([...v].sort()).toEqual(v);
     expect(new Set(v).size).toBe(3);
-    writeFileSync(join(project.dir, sqlPath), ADD_TAGS);
-    writeFileSync(join(project.dir, tsPath), SEED_NOTES);
+    writeFileSync(join(cli.project.dir, sqlPath), ADD_TAGS);
+    writeFileSync(join(cli.project.dir, tsPath), SEED_NOTES);
   });
 
   it('up applies every pending migration', async () => {
@@ -113,8 +95,8 @@ describe.each(CLI_TARGETS)('CLI lifecycle on $label', { timeout: SLOW }, ({ crea
       expect.stringMatching(new RegExp(`^applied  ${v[1]}_add_tags \\(.+\\)$`)),
       expect.stringMatching(new RegExp(`^applied  ${v[2]}_seed_notes \\(.+\\)$`)),
     ]);
-    expect(await query(db.url, 'SELECT body FROM notes')).toEqual([{ body: "it's" }]);
-    expect(await tables(db.url)).toEqual(['notes', 'sluice_migrations', 'tags']);
+    expect(await query(cli.db.url, 'SELECT body FROM notes')).toEqual([{ body: "it's" }]);
+    expect(await tables(cli.db.url)).toEqual(['notes', 'sluice_migrations', 'tags']);
 
     const again = await run('up', '--json');
     expect(again.code).toBe(0);
@@ -125,7 +107,7 @@ describe.each(CLI_TARGETS)('CLI lifecycle on $label', { timeout: SLOW }, ({ crea
     const r = await run('status');
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(lines.slice(0, 3)).toEqual([`Database: ${db.url}`, `Current:  ${v[2]}`, '']);
+    expect(lines.slice(0, 3)).toEqual([`Database: ${cli.db.url}`, `Current:  ${v[2]}`, '']);
     expect(lines.slice(-3)).toEqual(['', '3 migration(s), 0 pending.', '']);
     expect(statusRows(r.stdout)).toEqual([
       `applied ${v[0]} create_notes`,
@@ -196,7 +178,7 @@ describe.each(CLI_TARGETS)('CLI lifecycle on $label', { timeout: SLOW }, ({ crea
       ].join('\n'),
     );
     expect(await states()).toEqual(['create_notes:applied', 'add_tags:applied', 'seed_notes:applied']);
-    expect(await query(db.url, 'SELECT body FROM notes')).toEqual([{ body: "it's" }]);
+    expect(await query(cli.db.url, 'SELECT body FROM notes')).toEqual([{ body: "it's" }]);
   });
 
   it('down -1 --yes reverts the newest migration', async () => {
@@ -209,7 +191,7 @@ describe.each(CLI_TARGETS)('CLI lifecycle on $label', { timeout: SLOW }, ({ crea
       ),
     );
     expect(await states()).toEqual(['create_notes:applied', 'add_tags:applied', 'seed_notes:pending']);
-    expect(await query(db.url, 'SELECT body FROM notes')).toEqual([]);
+    expect(await query(cli.db.url, 'SELECT body FROM notes')).toEqual([]);
   });
 
   it('up --dry-run prints the up SQL with its transaction and changes nothing', async () => {
@@ -240,7 +222,7 @@ describe.each(CLI_TARGETS)('CLI lifecycle on $label', { timeout: SLOW }, ({ crea
     expect(human.code).toBe(0);
     expect(human.stdout).toBe(`${out.sql.trimEnd()}\n`);
     expect(await states()).toEqual(['create_notes:applied', 'add_tags:applied', 'seed_notes:pending']);
-    expect(await query(db.url, 'SELECT count(*)::int AS n FROM notes')).toEqual([{ n: 0 }]);
+    expect(await query(cli.db.url, 'SELECT count(*)::int AS n FROM notes')).toEqual([{ n: 0 }]);
   });
 
   it('down base --yes reverts everything', async () => {
@@ -256,7 +238,7 @@ describe.each(CLI_TARGETS)('CLI lifecycle on $label', { timeout: SLOW }, ({ crea
       current: null,
       migrations: [{ state: 'pending' }, { state: 'pending' }, { state: 'pending' }],
     });
-    expect(await tables(db.url)).toEqual(['sluice_migrations']);
+    expect(await tables(cli.db.url)).toEqual(['sluice_migrations']);
 
     const nothing = await run('down', '--yes');
     expect(nothing.code).toBe(0);
@@ -267,11 +249,11 @@ describe.each(CLI_TARGETS)('CLI lifecycle on $label', { timeout: SLOW }, ({ crea
     const r = await run('baseline', v[1]!);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`Marked 2 migration(s) as applied, up to ${v[1]}.\n`);
-    expect(await tables(db.url)).toEqual(['sluice_migrations']);
+    expect(await tables(cli.db.url)).toEqual(['sluice_migrations']);
 
     const s = await run('status');
     expect(s.code).toBe(0);
-    expect(s.stdout.split('\n').slice(0, 2)).toEqual([`Database: ${db.url}`, `Current:  ${v[1]}`]);
+    expect(s.stdout.split('\n').slice(0, 2)).toEqual([`Database: ${cli.db.url}`, `Current:  ${v[1]}`]);
     expect(statusRows(s.stdout)).toEqual([
       `applied ${v[0]} create_notes`,
       `applied ${v[1]} add_tags`,

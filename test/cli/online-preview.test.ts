@@ -4,9 +4,10 @@
  * exits as `up` would: for each kind of refusal, the dry run first (it must change nothing), then
  * the real command, and the exit codes compared.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { json, type Project, query, SLOW, sluice, statusRows, tempProject } from '../helpers/cli.js';
-import { createPgDatabase, type TestDatabase } from '../helpers/databases.js';
+import { describe, expect, it } from 'vitest';
+import { json, query, SLOW, statusRows } from '../helpers/cli.js';
+import { cliSuite } from '../helpers/cli-suite.js';
+import { createPgDatabase } from '../helpers/databases.js';
 
 const USERS =
   '-- migrate:up\nCREATE TABLE users (id bigint PRIMARY KEY, email text, first_name text, last_name text);\n' +
@@ -20,21 +21,14 @@ const FULL_NAME = online(
 const RENAME = online(`op.renameColumn('users', 'email', 'email_address')`);
 
 describe('online previews and dry-run refusals (real server)', { timeout: SLOW }, () => {
-  let db: TestDatabase;
-  let project: Project;
-  beforeEach(async () => {
-    db = await createPgDatabase('cli_preview');
-    project = tempProject();
-    project.write('migrations/1_users.sql', USERS);
+  const cli = cliSuite(() => createPgDatabase('cli_preview'), {
+    files: { 'migrations/1_users.sql': USERS },
+    url: 'flag',
   });
-  afterEach(async () => {
-    project.remove();
-    await db.drop();
-  });
-  const run = (...args: string[]) => sluice([...args, '--url', db.url], { cwd: project.dir });
+  const { run } = cli;
   const catalog = () =>
     query(
-      db.url,
+      cli.db.url,
       "SELECT string_agg(x, ',' ORDER BY x) AS x FROM (SELECT nspname AS x FROM pg_namespace WHERE nspname LIKE 'sluice%' UNION ALL SELECT attname FROM pg_attribute WHERE attrelid = 'users'::regclass AND attnum > 0 UNION ALL SELECT tgname FROM pg_trigger WHERE NOT tgisinternal) s",
     );
 
@@ -51,8 +45,8 @@ describe('online previews and dry-run refusals (real server)', { timeout: SLOW }
 
   it('up --dry-run shows each phase of an online migration, its locks and backfill, and changes nothing', async () => {
     expect((await run('up')).code).toBe(0);
-    project.write('migrations/2_full_name.ts', FULL_NAME);
-    project.write('migrations/3_later.sql', '-- migrate:up\nCREATE TABLE later (id int);\n');
+    cli.project.write('migrations/2_full_name.ts', FULL_NAME);
+    cli.project.write('migrations/3_later.sql', '-- migrate:up\nCREATE TABLE later (id int);\n');
     const before = await catalog();
     const r = await run('up', '--dry-run');
     expect(r.code, r.stderr).toBe(0);
@@ -103,7 +97,7 @@ describe('online previews and dry-run refusals (real server)', { timeout: SLOW }
 
   it('plan shows an online migration by phase with locks and row estimates, as data with --json', async () => {
     expect((await run('up')).code).toBe(0);
-    project.write('migrations/2_full_name.ts', FULL_NAME);
+    cli.project.write('migrations/2_full_name.ts', FULL_NAME);
     const r = await run('plan', '--json');
     expect(r.code, r.stderr).toBe(0);
     const [m] = json<{ migrations: any[] }>(r).migrations;
@@ -139,7 +133,10 @@ describe('online previews and dry-run refusals (real server)', { timeout: SLOW }
 
   it('refusal: unsafe lint findings exit 3 on up --dry-run as on up; --allow-unsafe lets both run', async () => {
     expect((await run('up')).code).toBe(0);
-    project.write('migrations/2_index.sql', '-- migrate:up\nCREATE INDEX users_email ON users (email);\n');
+    cli.project.write(
+      'migrations/2_index.sql',
+      '-- migrate:up\nCREATE INDEX users_email ON users (email);\n',
+    );
     const { dry } = await same(3);
     expect(dry.stderr).toContain(
       'Nothing was applied. Refusing to apply 2_index: the linter found 1 unsafe statement(s)',
@@ -149,34 +146,34 @@ describe('online previews and dry-run refusals (real server)', { timeout: SLOW }
   });
 
   it('refusal: another online migration active exits 3 on both', async () => {
-    project.write('migrations/2_full_name.ts', FULL_NAME);
+    cli.project.write('migrations/2_full_name.ts', FULL_NAME);
     expect((await run('up')).code).toBe(0);
-    project.write('migrations/3_rename.ts', RENAME);
+    cli.project.write('migrations/3_rename.ts', RENAME);
     const { dry } = await same(3);
     expect(dry.stderr).toContain('while the online migration 2_full_name is active');
   });
 
   it('refusal: an online migration in progress that history does not show blocks the next one on both', async () => {
-    project.write('migrations/2_full_name.ts', FULL_NAME);
+    cli.project.write('migrations/2_full_name.ts', FULL_NAME);
     expect((await run('up')).code).toBe(0);
     // History and sluice's own state disagree (the history row says applied, the migration is active).
-    await query(db.url, "UPDATE sluice_migrations SET status = 'applied' WHERE version = '2'");
-    project.write('migrations/3_rename.ts', RENAME);
+    await query(cli.db.url, "UPDATE sluice_migrations SET status = 'applied' WHERE version = '2'");
+    cli.project.write('migrations/3_rename.ts', RENAME);
     const { dry } = await same(3);
     expect(dry.stderr).toContain('Online migration 2_full_name is active; only one online migration');
   });
 
   it('refusal: drift exits 3 on both', async () => {
     expect((await run('up')).code).toBe(0);
-    project.write('migrations/1_users.sql', USERS.replace('last_name text', 'last_name text, note text'));
-    project.write('migrations/2_full_name.ts', FULL_NAME);
+    cli.project.write('migrations/1_users.sql', USERS.replace('last_name text', 'last_name text, note text'));
+    cli.project.write('migrations/2_full_name.ts', FULL_NAME);
     expect((await same(3)).dry.stderr).toContain('changed after they were applied: 1_users');
   });
 
   it('refusal: out of order exits 3 on both, and --allow-out-of-order lets both run', async () => {
-    project.write('migrations/5_later.sql', '-- migrate:up\nCREATE TABLE later (id int);\n');
+    cli.project.write('migrations/5_later.sql', '-- migrate:up\nCREATE TABLE later (id int);\n');
     expect((await run('up')).code).toBe(0);
-    project.write('migrations/2_full_name.ts', FULL_NAME);
+    cli.project.write('migrations/2_full_name.ts', FULL_NAME);
     expect((await same(3)).dry.stderr).toContain('older than the newest applied migration 5');
     await same(0, '--allow-out-of-order');
     expect(statusRows((await run('status')).stdout)).toContain('active 2 full_name');
@@ -184,7 +181,7 @@ describe('online previews and dry-run refusals (real server)', { timeout: SLOW }
 
   it('an expression that fails against the real table fails both with the same exit code', async () => {
     expect((await run('up')).code).toBe(0);
-    project.write(
+    cli.project.write(
       'migrations/2_bad.ts',
       online(`op.addColumn('users', { name: 'x', type: 'text', up: 'no_such_column' })`),
     );

@@ -7,9 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Project, query, SERVER_TARGETS, SLOW, sluice, tempProject } from '../helpers/cli.js';
-import type { TestDatabase } from '../helpers/databases.js';
+import { describe, expect, it } from 'vitest';
+import { query, SERVER_TARGETS, SLOW } from '../helpers/cli.js';
+import { cliSuite } from '../helpers/cli-suite.js';
 
 interface Example {
   line: number;
@@ -67,17 +67,7 @@ function migrationFile(e: Example): { name: string; text: string } {
 const all = examples();
 
 describe.each(SERVER_TARGETS)('README examples on $label', { timeout: SLOW }, ({ create }) => {
-  let db: TestDatabase;
-  let project: Project;
-
-  beforeEach(async () => {
-    db = await create();
-    project = tempProject();
-  });
-  afterEach(async () => {
-    await db.drop();
-    project.remove();
-  });
+  const cli = cliSuite(create);
 
   it('finds the examples (migrations, typed operations, ignores, online, backfill)', () => {
     expect(all.length).toBeGreaterThanOrEqual(6);
@@ -88,10 +78,10 @@ describe.each(SERVER_TARGETS)('README examples on $label', { timeout: SLOW }, ({
     async (_line, e) => {
       const setups = SETUPS.filter((s) => s.when.test(e.code));
       expect(setups, `no preparation matches the example at README.md:${e.line}`).toHaveLength(1);
-      if (setups[0]!.sql) await query(db.url, setups[0]!.sql);
+      if (setups[0]!.sql) await query(cli.db.url, setups[0]!.sql);
       const file = migrationFile(e);
-      project.write(`migrations/${file.name}`, file.text);
-      const r = await sluice(['up'], { cwd: project.dir, env: { DATABASE_URL: db.url } });
+      cli.project.write(`migrations/${file.name}`, file.text);
+      const r = await cli.run('up');
       expect(r.stderr).not.toContain('error ');
       expect(r.code).toBe(0);
     },

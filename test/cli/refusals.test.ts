@@ -4,45 +4,26 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  json,
-  migrationStates,
-  type Project,
-  SERVER_TARGETS,
-  SLOW,
-  sluice,
-  statusRows,
-  tableMigration,
-  tables,
-  tempProject,
-} from '../helpers/cli.js';
-import type { TestDatabase } from '../helpers/databases.js';
+import { describe, expect, it } from 'vitest';
+import { json, SERVER_TARGETS, SLOW, statusRows, tableMigration, tables } from '../helpers/cli.js';
+import { cliSuite } from '../helpers/cli-suite.js';
 
 describe.each(SERVER_TARGETS)('CLI refusals on $label', { timeout: SLOW }, ({ create }) => {
-  let db: TestDatabase;
-  let project: Project;
-  const run = (...args: string[]) => sluice(args, { cwd: project.dir, env: { DATABASE_URL: db.url } });
-  const states = () => migrationStates(run);
-
-  beforeEach(async () => {
-    db = await create();
-    project = tempProject();
-    project.write('migrations/1_one.sql', tableMigration('one'));
-    project.write('migrations/2_two.sql', tableMigration('two'));
+  const cli = cliSuite(create, {
+    files: {
+      'migrations/1_one.sql': tableMigration('one'),
+      'migrations/2_two.sql': tableMigration('two'),
+    },
   });
-  afterEach(async () => {
-    await db.drop();
-    project.remove();
-  });
+  const { run, states } = cli;
 
   it('drift: an edited applied file shows drifted, up exits 3, accept then up works', async () => {
     expect(await run('up')).toMatchObject({ code: 0 });
-    project.write(
+    cli.project.write(
       'migrations/1_one.sql',
       tableMigration('one').replace('PRIMARY KEY', 'PRIMARY KEY, note text'),
     );
-    project.write('migrations/3_three.sql', tableMigration('three'));
+    cli.project.write('migrations/3_three.sql', tableMigration('three'));
 
     const status = await run('status');
     expect(status.code).toBe(0);
@@ -57,7 +38,7 @@ describe.each(SERVER_TARGETS)('CLI refusals on $label', { timeout: SLOW }, ({ cr
     const upJson = await run('up', '--json');
     expect(upJson.code).toBe(3);
     expect(json(upJson)).toMatchObject({ error: 'drift', versions: ['1'] });
-    expect(await tables(db.url)).toEqual(['one', 'sluice_migrations', 'two']);
+    expect(await tables(cli.db.url)).toEqual(['one', 'sluice_migrations', 'two']);
 
     const notDrifted = await run('accept', '2');
     expect(notDrifted.code).toBe(2);
@@ -74,8 +55,8 @@ describe.each(SERVER_TARGETS)('CLI refusals on $label', { timeout: SLOW }, ({ cr
 
   it('a deleted applied file shows missing, up exits 3, accept forgets it', async () => {
     expect(await run('up')).toMatchObject({ code: 0 });
-    rmSync(join(project.dir, 'migrations/2_two.sql'));
-    project.write('migrations/3_three.sql', tableMigration('three'));
+    rmSync(join(cli.project.dir, 'migrations/2_two.sql'));
+    cli.project.write('migrations/3_three.sql', tableMigration('three'));
 
     const status = await run('status', '--json');
     const s = json(status);
@@ -112,7 +93,7 @@ describe.each(SERVER_TARGETS)('CLI refusals on $label', { timeout: SLOW }, ({ cr
     );
     const down = await run('down', '--yes');
     expect(down.code).toBe(3);
-    expect(await tables(db.url)).toEqual(['one', 'sluice_migrations', 'two']);
+    expect(await tables(cli.db.url)).toEqual(['one', 'sluice_migrations', 'two']);
 
     const accept = await run('accept', '2');
     expect(accept.code).toBe(0);
@@ -121,11 +102,11 @@ describe.each(SERVER_TARGETS)('CLI refusals on $label', { timeout: SLOW }, ({ cr
   });
 
   it('out-of-order: exit 3 and nothing applied; --allow-out-of-order applies it', async () => {
-    rmSync(join(project.dir, 'migrations/2_two.sql'));
-    project.write('migrations/3_three.sql', tableMigration('three'));
+    rmSync(join(cli.project.dir, 'migrations/2_two.sql'));
+    cli.project.write('migrations/3_three.sql', tableMigration('three'));
     expect(await run('up')).toMatchObject({ code: 0 });
-    project.write('migrations/2_two.sql', tableMigration('two'));
-    project.write('migrations/4_four.sql', tableMigration('four'));
+    cli.project.write('migrations/2_two.sql', tableMigration('two'));
+    cli.project.write('migrations/4_four.sql', tableMigration('four'));
 
     const up = await run('up');
     expect(up.code).toBe(3);
@@ -138,12 +119,15 @@ describe.each(SERVER_TARGETS)('CLI refusals on $label', { timeout: SLOW }, ({ cr
     expect(allowed.code).toBe(0);
     expect(allowed.stdout).toBe('Applied 2 migration(s).\n');
     expect(allowed.stderr).toMatch(/^applied {2}2_two .*\napplied {2}4_four /m);
-    expect(await tables(db.url)).toEqual(['four', 'one', 'sluice_migrations', 'three', 'two']);
+    expect(await tables(cli.db.url)).toEqual(['four', 'one', 'sluice_migrations', 'three', 'two']);
   });
 
   it('down without --yes off a terminal, or of a migration without a down step: exit 3, nothing reverted', async () => {
-    project.write('migrations/3_nodown.sql', '-- migrate:up\nCREATE TABLE nodown (id bigint PRIMARY KEY);\n');
-    project.write('migrations/4_four.sql', tableMigration('four'));
+    cli.project.write(
+      'migrations/3_nodown.sql',
+      '-- migrate:up\nCREATE TABLE nodown (id bigint PRIMARY KEY);\n',
+    );
+    cli.project.write('migrations/4_four.sql', tableMigration('four'));
     expect(await run('up')).toMatchObject({ code: 0 });
 
     const unconfirmed = await run('down');
@@ -170,6 +154,6 @@ describe.each(SERVER_TARGETS)('CLI refusals on $label', { timeout: SLOW }, ({ cr
     expect(dry.stdout).toBe('');
 
     expect(await states()).toEqual(['1:applied', '2:applied', '3:applied', '4:applied']);
-    expect(await tables(db.url)).toEqual(['four', 'nodown', 'one', 'sluice_migrations', 'two']);
+    expect(await tables(cli.db.url)).toEqual(['four', 'nodown', 'one', 'sluice_migrations', 'two']);
   });
 });

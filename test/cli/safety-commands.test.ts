@@ -2,32 +2,27 @@
  * `plan`, `lint` and the online commands (`complete`, `abort`, `schema`) through the built binary
  * on the real server.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { json, type Project, query, SLOW, sluice, statusRows, tempProject } from '../helpers/cli.js';
-import { createPgDatabase, type TestDatabase } from '../helpers/databases.js';
+import { describe, expect, it } from 'vitest';
+import { json, query, SLOW, sluice, statusRows } from '../helpers/cli.js';
+import { cliSuite } from '../helpers/cli-suite.js';
+import { createPgDatabase } from '../helpers/databases.js';
 
 const USERS =
   '-- migrate:up\nCREATE TABLE users (id bigint PRIMARY KEY, email text, first_name text, last_name text);\n' +
   "INSERT INTO users SELECT g, g || '@x', 'f' || g, 'l' || g FROM generate_series(1, 2000) g;\nANALYZE users;\n\n-- migrate:down\nDROP TABLE users;\n";
 
 describe('plan, lint and online commands (real server)', { timeout: SLOW }, () => {
-  let db: TestDatabase;
-  let project: Project;
-  beforeEach(async () => {
-    db = await createPgDatabase('cli_safety');
-    project = tempProject();
-  });
-  afterEach(async () => {
-    project.remove();
-    await db.drop();
-  });
-  const run = (...args: string[]) => sluice([...args, '--url', db.url], { cwd: project.dir });
+  const cli = cliSuite(() => createPgDatabase('cli_safety'), { url: 'flag' });
+  const { run } = cli;
 
   it('plan shows locks, row estimates, rewrites, transactions, class and findings, and changes nothing', async () => {
-    project.write('migrations/1_users.sql', USERS);
+    cli.project.write('migrations/1_users.sql', USERS);
     expect((await run('up')).code).toBe(0);
-    project.write('migrations/2_index.sql', '-- migrate:up\nCREATE INDEX users_email ON users (email);\n');
-    project.write(
+    cli.project.write(
+      'migrations/2_index.sql',
+      '-- migrate:up\nCREATE INDEX users_email ON users (email);\n',
+    );
+    cli.project.write(
       'migrations/3_typed.ts',
       "import { defineMigration } from 'sluice';\nexport default defineMigration({\n  async up(db) {\n    await db.addCheck('users', 'users_id_positive', 'id > 0');\n  },\n});\n",
     );
@@ -72,50 +67,50 @@ describe('plan, lint and online commands (real server)', { timeout: SLOW }, () =
     const refused = await run('up');
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain('require-concurrent-index-creation');
-    expect(await query(db.url, "SELECT to_regclass('users_email') AS i")).toEqual([{ i: null }]);
+    expect(await query(cli.db.url, "SELECT to_regclass('users_email') AS i")).toEqual([{ i: null }]);
     expect((await run('up', '--allow-unsafe')).code).toBe(0);
   });
 
   it('lint needs no database, exits 3 on errors, and speaks json, github and sarif', async () => {
-    project.write('migrations/1_bad.sql', '-- migrate:up\nALTER TABLE users DROP COLUMN legacy;\n');
-    project.write(
+    cli.project.write('migrations/1_bad.sql', '-- migrate:up\nALTER TABLE users DROP COLUMN legacy;\n');
+    cli.project.write(
       'migrations/2_ok.sql',
       '-- migrate:up\n-- sluice-ignore ban-drop-column: unused since v2\nALTER TABLE users DROP COLUMN legacy2;\n',
     );
-    project.write(
+    cli.project.write(
       'migrations/3_typed.ts',
       "import { defineMigration } from 'sluice';\nexport default defineMigration({ async up(db) { await db.addIndex('users', ['email'], { concurrently: false }); } });\n",
     );
     // A URL that cannot connect: lint must not try.
-    const text = await sluice(['lint', '--url', 'postgres://u:p@127.0.0.1:1/none'], { cwd: project.dir });
+    const text = await sluice(['lint', '--url', 'postgres://u:p@127.0.0.1:1/none'], { cwd: cli.project.dir });
     expect(text.code).toBe(3);
     expect(text.stdout).toContain('ban-drop-column');
     const { findings, errors } = json<{ findings: any[]; errors: number }>(
-      await sluice(['lint', '--format', 'json'], { cwd: project.dir }),
+      await sluice(['lint', '--format', 'json'], { cwd: cli.project.dir }),
     );
     expect(errors).toBe(2);
     expect(findings.map((f) => [f.file, f.line, f.rule])).toEqual([
       ['migrations/1_bad.sql', 2, 'ban-drop-column'],
       ['migrations/3_typed.ts', 2, 'require-concurrent-index-creation'],
     ]);
-    const github = await sluice(['lint', '--format', 'github'], { cwd: project.dir });
+    const github = await sluice(['lint', '--format', 'github'], { cwd: cli.project.dir });
     expect(github.stdout).toMatch(/^::error file=migrations\/1_bad\.sql,line=2,/m);
     const sarif = json<{ version: string; runs: { results: unknown[] }[] }>(
-      await sluice(['lint', '--format', 'sarif'], { cwd: project.dir }),
+      await sluice(['lint', '--format', 'sarif'], { cwd: cli.project.dir }),
     );
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0]!.results).toHaveLength(2);
-    project.write('migrations/1_bad.sql', '-- migrate:up\nALTER TABLE users ADD COLUMN note text;\n');
-    project.write(
+    cli.project.write('migrations/1_bad.sql', '-- migrate:up\nALTER TABLE users ADD COLUMN note text;\n');
+    cli.project.write(
       'migrations/3_typed.ts',
       "import { defineMigration } from 'sluice';\nexport default defineMigration({ async up(db) { await db.addIndex('users', ['email']); } });\n",
     );
-    expect((await sluice(['lint'], { cwd: project.dir })).code).toBe(0);
+    expect((await sluice(['lint'], { cwd: cli.project.dir })).code).toBe(0);
   });
 
   it('runs an online migration through up, schema --latest, status, abort and complete', async () => {
-    project.write('migrations/1_users.sql', USERS);
-    project.write(
+    cli.project.write('migrations/1_users.sql', USERS);
+    cli.project.write(
       'migrations/2_full_name.ts',
       "import { defineMigration } from 'sluice';\nexport default defineMigration({\n  online: true,\n  operations: (op) => [op.addColumn('users', { name: 'full_name', type: 'text', up: \"first_name || ' ' || last_name\" })],\n});\n",
     );
@@ -123,7 +118,7 @@ describe('plan, lint and online commands (real server)', { timeout: SLOW }, () =
     expect(statusRows((await run('status')).stdout)).toEqual(['applied 1 users', 'active 2 full_name']);
     const schema = (await run('schema', '--latest')).stdout.trim();
     expect(schema).toBe((await run('schema', '2')).stdout.trim());
-    expect(await query(db.url, `SELECT full_name FROM "${schema}".users WHERE id = 3`)).toEqual([
+    expect(await query(cli.db.url, `SELECT full_name FROM "${schema}".users WHERE id = 3`)).toEqual([
       { full_name: 'f3 l3' },
     ]);
     expect(json(await run('abort', '--json'))).toEqual({ aborted: '2' });
@@ -132,17 +127,17 @@ describe('plan, lint and online commands (real server)', { timeout: SLOW }, () =
     expect((await run('up')).code).toBe(0);
     expect(json(await run('complete', '--json'))).toEqual({ completed: '2' });
     expect(statusRows((await run('status')).stdout)).toEqual(['applied 1 users', 'applied 2 full_name']);
-    expect(await query(db.url, 'SELECT full_name FROM public.users WHERE id = 4')).toEqual([
+    expect(await query(cli.db.url, 'SELECT full_name FROM public.users WHERE id = 4')).toEqual([
       { full_name: 'f4 l4' },
     ]);
   });
 
   it('refuses, with exit 2, a replaceTable that would lose an index, naming it', async () => {
-    project.write(
+    cli.project.write(
       'migrations/1_users.sql',
       '-- migrate:up\nCREATE TABLE users (id bigint PRIMARY KEY, email text, nick text);\nCREATE INDEX users_nick_idx ON users (nick);\n',
     );
-    project.write(
+    cli.project.write(
       'migrations/2_drop_nick.ts',
       "import { defineMigration } from 'sluice';\nexport default defineMigration({\n  online: true,\n  operations: (op) => [op.replaceTable('users', { columns: [{ name: 'id', type: 'bigint' }, { name: 'email', type: 'text' }], primaryKey: ['id'] })],\n});\n",
     );
@@ -154,6 +149,6 @@ describe('plan, lint and online commands (real server)', { timeout: SLOW }, () =
     expect(r.stderr).toContain('omit');
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(statusRows((await run('status')).stdout)).toEqual(['applied 1 users', 'pending 2 drop_nick']);
-    expect(await query(db.url, `SELECT to_regclass('public._sluice_users') AS t`)).toEqual([{ t: null }]);
+    expect(await query(cli.db.url, `SELECT to_regclass('public._sluice_users') AS t`)).toEqual([{ t: null }]);
   });
 });

@@ -8,9 +8,10 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, type Project, SLOW, sluice, tableMigration, tempProject } from '../helpers/cli.js';
-import { createPgDatabase, type TestDatabase } from '../helpers/databases.js';
+import { describe, expect, it } from 'vitest';
+import { type CliResult, SLOW, sluice, tableMigration } from '../helpers/cli.js';
+import { cliSuite } from '../helpers/cli-suite.js';
+import { createPgDatabase } from '../helpers/databases.js';
 import { leak, type SecretCase, SHAPES, type Shape, STACK_TRACE, secretCase } from '../helpers/secrets.js';
 
 const SEED = 20261203;
@@ -18,30 +19,24 @@ const SAMPLE = 12;
 const COMMANDS = [['status'], ['status', '--json'], ['up', '--dry-run'], ['up', '--dry-run', '--json']];
 
 describe(`CLI: passwords never printed (fast-check seed ${SEED}, ${SAMPLE} URLs × 4 commands)`, () => {
-  let db: TestDatabase;
-  let project: Project;
-  beforeAll(async () => {
-    db = await createPgDatabase('cli');
-    project = tempProject();
-    project.write('migrations/1_first.sql', tableMigration('first'));
-  });
-  afterAll(async () => {
-    await db.drop();
-    project.remove();
+  const cli = cliSuite(() => createPgDatabase('cli'), {
+    files: { 'migrations/1_first.sql': tableMigration('first') },
+    per: 'suite',
   });
 
   function channel(c: SecretCase, i: number): { args: string[]; env: Record<string, string> } {
-    for (const f of ['sluice.config.json', 'sluice.config.ts']) rmSync(join(project.dir, f), { force: true });
+    for (const f of ['sluice.config.json', 'sluice.config.ts'])
+      rmSync(join(cli.project.dir, f), { force: true });
     switch (i % 4) {
       case 0:
         return { args: ['--url', c.url], env: {} };
       case 1:
         return { args: [], env: { DATABASE_URL: c.url } };
       case 2:
-        project.write('sluice.config.json', JSON.stringify({ database: c.url }));
+        cli.project.write('sluice.config.json', JSON.stringify({ database: c.url }));
         return { args: [], env: {} };
       default:
-        project.write('sluice.config.ts', `export default { database: ${JSON.stringify(c.url)} };\n`);
+        cli.project.write('sluice.config.ts', `export default { database: ${JSON.stringify(c.url)} };\n`);
         return { args: [], env: {} };
     }
   }
@@ -49,7 +44,7 @@ describe(`CLI: passwords never printed (fast-check seed ${SEED}, ${SAMPLE} URLs 
   it(
     `status and up --dry-run, human and --json (seed ${SEED})`,
     async () => {
-      const dbName = new URL(db.url).pathname.slice(1);
+      const dbName = new URL(cli.db.url).pathname.slice(1);
       // One valid URL (the password percent-encoded) of each shape, seed SEED + the shape's
       // index, so the sample reaches the server; then cases of any shape and encoding.
       const shapes = Object.keys(SHAPES) as Shape[];
@@ -63,7 +58,7 @@ describe(`CLI: passwords never printed (fast-check seed ${SEED}, ${SAMPLE} URLs 
       for (const [i, c] of cases.entries()) {
         const { args, env } = channel(c, i);
         for (const command of COMMANDS) {
-          const r: CliResult = await sluice([...command, ...args], { cwd: project.dir, env });
+          const r: CliResult = await sluice([...command, ...args], { cwd: cli.project.dir, env });
           const output = `${r.stdout}\n${r.stderr}`;
           const where = `${command.join(' ')} with ${JSON.stringify(c.url)} (channel ${i % 4}), exit ${r.code}:\n${output}`;
           expect(leak(output, c), where).toBeNull();

@@ -2,7 +2,8 @@
  * The package as a user gets it: `npm pack`, then `npm install <tarball>` into a fresh project, and
  * the README's "In your own project" steps through `npx sluice`. This checks `files` (everything the
  * bundled CLI and the library load is in the tarball, nothing of src/ or test/ is), `bin` (npx finds
- * and runs it) and `exports` (`import('sluice')` works, deep imports are refused).
+ * and runs it) and `exports` (`import('sluice')` works, deep imports are refused), then makes each
+ * call the README's library section promises and type-checks a strict TypeScript file that uses them.
  *
  * Packing uses the dist/ that `pretest` built (`--ignore-scripts`: rebuilding here would rewrite
  * dist/ under the other CLI tests running beside it). The install takes dependencies from the npm
@@ -150,4 +151,160 @@ describe('installed from the npm pack tarball into a fresh project', () => {
       'ERR_PACKAGE_PATH_NOT_EXPORTED',
     ]);
   });
+
+  it("the README's library: lint, new, init, backfill status/resume, version schemas, search-path helpers", async () => {
+    writeFileSync(join(app.dir, 'library.mjs'), LIBRARY_SCRIPT);
+    const r = await run(process.execPath, ['library.mjs', db.url], app.dir);
+    expect(r.code, r.stderr).toBe(0);
+    const out = Object.fromEntries(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as [string, unknown]),
+    );
+    expect(out).toEqual({
+      lint: { rules: ['ban-drop-table'], errors: 1, sarifVersion: '2.1.0' },
+      lintFormat: 'usage',
+      init: [
+        'fresh/sluice.config.ts',
+        'fresh/migrations',
+        expect.stringMatching(/^fresh\/migrations\/\d{14}_create_notes\.sql$/),
+      ],
+      new: expect.stringMatching(/^fresh\/migrations\/\d{14}_add_y\.sql$/),
+      aborted: 'backfill-aborted',
+      pending: ['tarball:items'],
+      resumed: [{ id: 'tarball:items', rows: 300 }],
+      progress: true,
+      filled: 300,
+      latestVersionSchema: null,
+      versionSchema: expect.stringMatching(/^sluice_\d{14}_add_x$/),
+      versionSchemaName: 'sluice_20240101120000_split_name',
+      searchPath: [
+        'SET search_path TO "sluice_x", "public"',
+        'SET LOCAL search_path TO "sluice_x", "public"',
+        '-c search_path="sluice_x","public"',
+        'sluice_x, public',
+      ],
+      classes: ['additive', 'additive'],
+    });
+  });
+
+  it('the library is typed: a strict TypeScript file using it compiles against the installed declarations', async () => {
+    writeFileSync(join(app.dir, 'check.mts'), TYPED_SCRIPT);
+    // The check can fail: a wrong type is reported (and only there).
+    writeFileSync(
+      join(app.dir, 'wrong.mts'),
+      "import { lintMigrations } from 'sluice';\nexport const n: string = (await lintMigrations()).errors;\n",
+    );
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const options = ['--noEmit', '--strict', '--module', 'nodenext', '--target', 'es2022', '--skipLibCheck'];
+    const r = await run(process.execPath, [tsc, ...options, 'check.mts', 'wrong.mts'], app.dir);
+    expect(r.stdout.trim().split('\n')).toEqual([
+      "wrong.mts(2,14): error TS2322: Type 'number' is not assignable to type 'string'.",
+    ]);
+  });
 });
+
+/**
+ * Each call the README's library section promises, as a user's script would make it: one JSON
+ * `[key, value]` line per result. Runs in the app after the tests above (its migrations are applied).
+ */
+const LIBRARY_SCRIPT = `
+import { mkdirSync, writeFileSync } from 'node:fs';
+import pg from 'pg';
+import * as m from 'sluice';
+
+const url = process.argv[2];
+const show = (key, value) => console.log(JSON.stringify([key, value]));
+
+mkdirSync('lint-me', { recursive: true });
+writeFileSync('lint-me/1_drop.sql', '-- migrate:up\\nDROP TABLE legacy;\\n');
+const lint = await m.lintMigrations({ paths: ['lint-me'], render: { format: 'sarif' } });
+show('lint', { rules: lint.findings.map((f) => f.rule), errors: lint.errors, sarifVersion: JSON.parse(lint.output).version });
+show('lintFormat', await m.lintMigrations({ render: { format: 'xml' } }).catch((e) => e instanceof m.UsageError && e.code));
+
+mkdirSync('fresh');
+show('init', m.initProject({ cwd: 'fresh' }).created);
+show('new', (await m.newMigration('add y', { cwd: 'fresh' })).path);
+
+const migrator = await m.createMigrator({ config: { database: url, migrations: 'migrations' } });
+const events = [];
+const watched = await m.createMigrator({ config: { database: url }, onEvent: (e) => events.push(e) });
+try {
+  await migrator.session((conn) => conn.query('CREATE TABLE items (id int PRIMARY KEY, done boolean NOT NULL DEFAULT false)'));
+  await migrator.session((conn) => conn.query('INSERT INTO items (id) SELECT generate_series(1, 300)'));
+  const spec = { id: 'tarball:items', mode: 'update', table: { schema: 'public', name: 'items' }, set: { done: 'true' } };
+  const aborted = AbortSignal.abort(new Error('stopped'));
+  show('aborted', await migrator.session((conn) => m.runBackfill(conn, spec, { signal: aborted })).catch((e) => e.code));
+  show('pending', (await migrator.pendingBackfills()).map((b) => b.id));
+  show('resumed', (await watched.resumeBackfills()).map((b) => ({ id: b.id, rows: b.rows })));
+  show('progress', events.some((e) => e.type === 'progress'));
+  show('filled', (await migrator.session((conn) => conn.query('SELECT count(*)::int AS n FROM items WHERE done'))).rows[0].n);
+
+  show('latestVersionSchema', await migrator.latestVersionSchema());
+  const [, addX] = migrator.files();
+  show('versionSchema', await migrator.versionSchema(addX.version));
+  show('versionSchemaName', m.versionSchemaName('20240101120000', 'split name'));
+  const pool = new pg.Pool({ connectionString: url });
+  try {
+    const inside = await m.withSearchPathTransaction(pool, 'sluice_x', (c) => c.query('SHOW search_path'));
+    show('searchPath', [
+      m.searchPathStatement('sluice_x'),
+      m.localSearchPathStatement('sluice_x'),
+      m.searchPathOptions('sluice_x'),
+      inside.rows[0].search_path,
+    ]);
+  } finally {
+    await pool.end();
+  }
+
+  writeFileSync('migrations/20991231235959_later.sql', '-- migrate:up\\nCREATE TABLE later (id int);\\n');
+  const { classes } = await migrator.classify(await migrator.status());
+  show('classes', [classes.get(addX.version), classes.get('20991231235959')]);
+} finally {
+  await migrator.close();
+  await watched.close();
+}
+`;
+
+/** The same calls with their types spelled out: compiled with --strict against dist's declarations. */
+const TYPED_SCRIPT = `
+import {
+  type BackfillResult,
+  type BackfillStatus,
+  createMigrator,
+  type Finding,
+  initProject,
+  type InitResult,
+  type LintMigrationsResult,
+  lintMigrations,
+  localSearchPathStatement,
+  type MigrationClasses,
+  newMigration,
+  RefusedError,
+  runBackfill,
+  searchPathOptions,
+  searchPathStatement,
+  SluiceError,
+  versionSchemaName,
+} from 'sluice';
+
+const report: LintMigrationsResult = await lintMigrations({ paths: ['lint-me'], pgVersion: 16, render: { format: 'github' } });
+const findings: Finding[] = report.findings;
+const errors: number = report.errors;
+const output: string | undefined = report.output;
+const fixed: { file: string; statements: number; rules: string[] }[] = report.fixed;
+const init: InitResult = initProject({ cwd: 'fresh', dir: 'migrations' });
+const made: { path: string } = await newMigration('x', { kind: 'ts', cwd: 'fresh' });
+const migrator = await createMigrator({ overrides: { url: 'pglite:memory' } });
+const pending: BackfillStatus[] = await migrator.pendingBackfills();
+const resumed: BackfillResult[] = await migrator.resumeBackfills();
+const latest: string | null = await migrator.latestVersionSchema();
+const schema: string = await migrator.versionSchema('1');
+const classes: MigrationClasses = await migrator.classify(await migrator.status());
+const unknown: SluiceError | undefined = classes.pendingUnknown;
+await migrator.session((conn) => runBackfill(conn, { id: 'b', mode: 'update', table: { schema: 'public', name: 't' }, set: { a: 'b' } }));
+const strings: string[] = [versionSchemaName('1', 'a'), searchPathStatement('s'), localSearchPathStatement('s'), searchPathOptions('s')];
+const refused: boolean = new RefusedError('drift', 'x') instanceof SluiceError;
+export { errors, findings, fixed, init, latest, made, output, pending, refused, resumed, schema, strings, unknown };
+`;

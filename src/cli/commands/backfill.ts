@@ -9,9 +9,8 @@ export function register(program: Command): void {
     .description('list unfinished backfills and their progress')
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = commandContext(cmd);
-      const engine = await import('../../online/backfill/index.js');
       await withMigrator(ctx, async (m) => {
-        const pending = await m.session((conn) => engine.pendingBackfills(conn));
+        const pending = await m.pendingBackfills();
         ctx.out.result({ backfills: pending });
         if (pending.length === 0) ctx.out.line('No unfinished backfill.');
         for (const b of pending) ctx.out.line(JSON.stringify(b));
@@ -22,11 +21,9 @@ export function register(program: Command): void {
     .description('resume every unfinished backfill from its last committed batch')
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = commandContext(cmd);
-      const engine = await import('../../online/backfill/index.js');
       await withMigrator(ctx, async (m) => {
-        const bar = engine.createProgressBar(process.stderr);
-        const results = await m.session((conn) => engine.resumeBackfills(conn, { onProgress: bar }));
-        bar.stop();
+        // Progress arrives as events: a bar on a terminal, JSON lines with --json, nothing with --quiet.
+        const results = await m.resumeBackfills();
         ctx.out.result({ resumed: results });
         ctx.out.line(results.length === 0 ? 'Nothing to resume.' : `Resumed ${results.length} backfill(s).`);
       });

@@ -10,20 +10,9 @@ export function register(program: Command): void {
     .option('--latest', 'the newest version schema in the database')
     .action(async (version: string | undefined, opts: { latest?: boolean }, cmd: Command) => {
       const ctx = commandContext(cmd);
-      const online = await import('../../online/index.js');
-      if (!opts.latest) {
-        if (!version) throw new UsageError('Give a version, or --latest.');
-        await withMigrator(ctx, async (m) => {
-          const file = m.files().find((f) => f.version === version);
-          if (!file) throw new UsageError(`Unknown version ${version}: no migration file has it.`);
-          const schema = online.versionSchemaName(file.version, file.name);
-          ctx.out.result({ schema });
-          ctx.out.line(schema);
-        });
-        return;
-      }
+      if (!opts.latest && !version) throw new UsageError('Give a version, or --latest.');
       await withMigrator(ctx, async (m) => {
-        const schema = await m.session((conn) => online.latestVersionSchema(conn));
+        const schema = opts.latest ? await m.latestVersionSchema() : await m.versionSchema(version!);
         // Exit non-zero rather than print nothing: `DB_SCHEMA=$(sluice schema --latest)` in a
         // deploy script must not go on with an empty search_path entry.
         if (!schema) {

@@ -21,10 +21,10 @@ function check(ctx: CommandContext, entries: StatusEntry[]): void {
   const pending = of('pending');
   if (bad.length > 0) {
     ctx.out.note(`status --check: drifted or missing: ${bad.join(', ')}.`);
-    process.exitCode = 3;
+    ctx.exit(3);
   } else if (pending.length > 0) {
     ctx.out.note(`status --check: pending: ${pending.join(', ')}.`);
-    process.exitCode = 1;
+    ctx.exit(1);
   }
 }
 
@@ -38,15 +38,12 @@ export function register(program: Command): void {
       const ctx = commandContext(cmd);
       await withMigrator(ctx, async (m) => {
         const status = await m.status();
-        // Applied migrations keep the class computed when they ran; pending ones are inspected now
-        // (this loads the SQL parser, so only when something is pending).
-        const classes = new Map(status.entries.map((e) => [e.version, e.row?.class ?? null]));
-        if (
-          status.entries.some((e) => e.state === 'pending') &&
-          !status.entries.some((e) => e.state === 'drifted' || e.state === 'missing')
-        ) {
-          for (const p of await m.plan(undefined, { allowOutOfOrder: true }).catch(() => []))
-            classes.set(p.version, p.class);
+        // Applied migrations keep the class computed when they ran; pending ones are planned now.
+        const { classes, pendingUnknown } = await m.classify(status);
+        if (pendingUnknown) {
+          ctx.out.note(
+            `Pending migrations not classified, as \`up\` would stop on them [${pendingUnknown.code}]: ${pendingUnknown.message}`,
+          );
         }
         ctx.out.result({
           current: status.current,
