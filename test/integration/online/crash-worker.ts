@@ -11,14 +11,14 @@ export const MIGRATIONS = {
   columns: (op: OpBuilder) => [
     op.renameColumn('users', 'email', 'email_address'),
     op.alterColumn('users', 'age', { type: 'bigint', up: 'age::bigint * 10', down: '(age / 10)::int' }),
-    op.addColumn('users', { name: 'full_name', type: 'text', up: "first_name || ' ' || last_name" }),
-    op.setNotNull('users', 'phone', { up: "coalesce(phone, 'none')" }),
-    op.createIndex('users', { name: 'users_full_name_idx', columns: ['full_name'] }),
+    op.addColumn('users', 'full_name', { type: 'text', up: "first_name || ' ' || last_name" }),
+    op.alterColumn('users', 'phone', { nullable: false, up: "coalesce(phone, 'none')" }),
+    op.addIndex('users', ['full_name'], { name: 'users_full_name_idx' }),
   ],
   replace: (op: OpBuilder) => [
     op.replaceTable('users', {
       columns: [
-        { name: 'id', type: 'bigint', notNull: true },
+        { name: 'id', type: 'bigint', nullable: false },
         { name: 'email', type: 'text' },
         { name: 'age', type: 'bigint' },
         { name: 'full_name', type: 'text' },

@@ -45,12 +45,10 @@ test('a bad up or down expression fails before anything changes', async () => {
 
 test('an interrupted start does not resume with different operations', async () => {
   const x = await setup();
-  const first = x.ctx('20240707000001', 'm', (op) => [op.addColumn('users', { name: 'n', type: 'int' })]);
+  const first = x.ctx('20240707000001', 'm', (op) => [op.addColumn('users', 'n', { type: 'int' })]);
   await startOnline(first);
   await setPhase(x.conn, '20240707000001', 'expanding'); // as if it had been killed before the end
-  const changed = x.ctx('20240707000001', 'm', (op) => [
-    op.addColumn('users', { name: 'n', type: 'bigint' }),
-  ]);
+  const changed = x.ctx('20240707000001', 'm', (op) => [op.addColumn('users', 'n', { type: 'bigint' })]);
   await expect(startOnline(changed)).rejects.toBeInstanceOf(RefusedError);
   await startOnline(first);
   expect((await activeOnlineMigrations(x.conn)).map((m) => m.phase)).toEqual(['active']);
@@ -58,8 +56,8 @@ test('an interrupted start does not resume with different operations', async () 
 
 test('one active migration at a time; complete needs an active one; completed cannot be aborted', async () => {
   const x = await setup();
-  const a = x.ctx('20240707000002', 'a', (op) => [op.addColumn('users', { name: 'n', type: 'int' })]);
-  const b = x.ctx('20240707000003', 'b', (op) => [op.addColumn('users', { name: 'm', type: 'int' })]);
+  const a = x.ctx('20240707000002', 'a', (op) => [op.addColumn('users', 'n', { type: 'int' })]);
+  const b = x.ctx('20240707000003', 'b', (op) => [op.addColumn('users', 'm', { type: 'int' })]);
   await expect(completeOnline(a)).rejects.toThrow(/has not been started/);
   await startOnline(a);
   await expect(startOnline(b)).rejects.toThrow(/only one online migration can be active/);
