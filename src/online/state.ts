@@ -10,7 +10,7 @@ import type { Connection } from '../dialects/dialect.js';
 import { RefusedError } from '../errors.js';
 import { ident, literal, type SqlFragment, sql } from '../sql/tag.js';
 import { run } from './db.js';
-import { STATE_SCHEMA } from './names.js';
+import { quotedName, STATE_SCHEMA } from './names.js';
 import { PLAN_FORMAT } from './plan.js';
 import type { OnlinePlan } from './types.js';
 
@@ -56,7 +56,7 @@ export async function ensureStateTable(conn: Connection): Promise<void> {
 async function stateTableExists(conn: Connection): Promise<boolean> {
   const r = await run<{ ok: boolean }>(
     conn,
-    sql`SELECT to_regclass(${`"${STATE_SCHEMA}"."online_migrations"`}) IS NOT NULL AS ok`,
+    sql`SELECT to_regclass(${quotedName(STATE_SCHEMA, 'online_migrations')}) IS NOT NULL AS ok`,
   );
   return r.rows[0]?.ok === true;
 }

@@ -79,6 +79,7 @@ export interface AddColumnResolved {
 
 const COLUMN_OPTIONS = ['name', 'type', 'nullable', 'default', 'up', 'check', 'unique', 'references'];
 
+/** The online `addColumn`: its checks, its planning and its phase hooks (see the file's comment). */
 export const addColumnHandler: OperationHandler<OnlineAddColumn, AddColumnResolved> = {
   kind: 'addColumn',
   describe: (op) => `addColumn ${formatName(op.table)}.${op.column.name}`,

@@ -64,6 +64,7 @@ export function checkIndexColumns(s: Subject, columns: unknown): void {
   });
 }
 
+/** The online `addIndex`: its checks, its planning and its phase hooks (see the file's comment). */
 export const addIndexHandler: OperationHandler<OnlineAddIndex, { table: string; columns: string[] }> = {
   kind: 'addIndex',
   describe: (op) => `addIndex ${op.name} on ${formatName(op.table)}`,

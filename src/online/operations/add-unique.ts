@@ -29,6 +29,7 @@ export function addUnique(
   return typedAddUnique(table, columns, options);
 }
 
+/** The online `addUnique`: its checks, its planning and its phase hooks (see the file's comment). */
 export const addUniqueHandler: OperationHandler<OnlineAddUnique, { table: string; columns: string[] }> = {
   kind: 'addUnique',
   describe: (op) => `addUnique ${op.name} on ${formatName(op.table)}`,

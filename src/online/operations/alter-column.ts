@@ -149,6 +149,7 @@ function duplicates(
   return { indexes, constraints };
 }
 
+/** The online `alterColumn`: its checks, its planning and its phase hooks (see the file's comment). */
 export const alterColumnHandler: OperationHandler<OnlineAlterColumn, AlterColumnResolved> = {
   kind: 'alterColumn',
   describe: (op) => `alterColumn ${formatName(op.table)}.${op.column}`,

@@ -31,6 +31,7 @@ export function dropColumn(
   return op;
 }
 
+/** The online `dropColumn`: its checks, its planning and its phase hooks (see the file's comment). */
 export const dropColumnHandler: OperationHandler<OnlineDropColumn, { table: string; physical: string }> = {
   kind: 'dropColumn',
   describe: (op) => `dropColumn ${formatName(op.table)}.${op.column}`,

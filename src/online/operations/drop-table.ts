@@ -24,6 +24,7 @@ export function dropTable(table: TableRef): OnlineDropTable {
   return typedDropTable(table);
 }
 
+/** The online `dropTable`: its checks, its planning and its phase hooks (see the file's comment). */
 export const dropTableHandler: OperationHandler<OnlineDropTable, { physical: string }> = {
   kind: 'dropTable',
   describe: (op) => `dropTable ${formatName(op.table)}`,

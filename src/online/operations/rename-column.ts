@@ -11,6 +11,7 @@ import type { OperationHandler } from '../operation.js';
 import type { OnlineRenameColumn } from '../types.js';
 import { checkOptions } from './common.js';
 
+/** The online `renameColumn`: its checks, its planning and its phase hooks (see the file's comment). */
 export const renameColumnHandler: OperationHandler<OnlineRenameColumn, { table: string; physical: string }> =
   {
     kind: 'renameColumn',

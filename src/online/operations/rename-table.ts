@@ -11,6 +11,7 @@ import { PlanError } from '../plan.js';
 import type { OnlineRenameTable } from '../types.js';
 import { checkOptions } from './common.js';
 
+/** The online `renameTable`: its checks, its planning and its phase hooks (see the file's comment). */
 export const renameTableHandler: OperationHandler<OnlineRenameTable, { physical: string }> = {
   kind: 'renameTable',
   describe: (op) => `renameTable ${formatName(op.table)} → ${op.to}`,

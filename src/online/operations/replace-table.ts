@@ -58,6 +58,7 @@ function names(phase: PhaseContext, resolved: ReplaceTableResolved) {
   };
 }
 
+/** The online `replaceTable`: its checks, its planning and its phase hooks (see the file's comment). */
 export const replaceTableHandler: OperationHandler<
   ReplaceTableOperation,
   ReplaceTableResolved,

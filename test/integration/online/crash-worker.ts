@@ -1,7 +1,7 @@
 /**
  * Child process of the crash test: runs one phase of one migration and prints every event as a
  * JSON line, so the parent can SIGKILL it at a chosen point. Run with jiti:
- *   node node_modules/jiti/lib/jiti-cli.mjs test/integration/online/crash-worker.ts <url> <start|complete|abort> <columns|replace>
+ *   node --import jiti/register test/integration/online/crash-worker.ts <url> <start|complete|abort> <columns|replace>
  */
 import { PgDriver } from '../../../src/dialects/postgres/pg-driver.js';
 import { defineMigration } from '../../../src/migrations/types.js';
