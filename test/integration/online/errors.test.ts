@@ -78,3 +78,24 @@ test('one active migration at a time; complete needs an active one; completed ca
   const s = await x.session('sluice_20240707000002_a');
   expect(await s.q('SELECT n FROM users ORDER BY id')).toEqual([{ n: null }, { n: null }]);
 });
+
+test('a migration started with a plan of another shape is refused by complete and abort, not misread', async () => {
+  const x = await setup();
+  const ctx = x.ctx('20240707000004', 'old', (op) => [op.renameColumn('users', 'email', 'mail')]);
+  await startOnline(ctx);
+  // What a plan stored before the online operations took the typed words looks like.
+  await x.admin.query(
+    `UPDATE sluice.online_migrations SET plan = plan - 'format' WHERE version = '20240707000004'`,
+  );
+  for (const phase of [completeOnline, abortOnline]) {
+    const err = await phase(ctx).catch((e) => e);
+    expect(err).toBeInstanceOf(RefusedError);
+    expect({ code: err.code, message: err.message, hint: err.details.hint }).toEqual({
+      code: 'online-plan-format',
+      message:
+        'Online migration 20240707000004_old was started by another version of sluice, whose plan this one cannot read.',
+      hint: 'Complete or abort it with the sluice that started it, then run this one.',
+    });
+  }
+  expect((await activeOnlineMigrations(x.conn)).map((m) => m.phase)).toEqual(['active']);
+});

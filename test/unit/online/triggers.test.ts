@@ -148,6 +148,53 @@ test('planning names the operation that does not fit the schema', () => {
   expect(() => plan([op.renameTable('users', 'a'), op.dropTable('a')])).toThrow(/renamed earlier/);
 });
 
+test('planning refuses a table of another schema and a name an earlier operation claimed', () => {
+  expect(() => plan([op.renameColumn('app.users', 'email', 'mail')])).toThrow(
+    'Online operation 1 (renameColumn app.users.email → mail): table "app.users" is not in schema "public", the one this online migration changes.',
+  );
+  expect(plan([op.renameColumn('public.users', 'email', 'mail')]).steps).toHaveLength(1);
+  // Default names: users_email_key for both, which PostgreSQL would not build twice.
+  expect(() =>
+    plan([
+      op.alterColumn('users', 'email', { type: 'varchar(99)', unique: true }),
+      op.addUnique('users', 'email'),
+    ]),
+  ).toThrow(
+    /Online operation 2 \(addUnique users_email_key on users\): an index or constraint named "users_email_key" already exists/,
+  );
+  expect(() =>
+    plan([
+      op.addColumn('users', 'nick', { type: 'text', unique: true }),
+      op.addIndex('users', ['age'], { name: 'users_nick_key' }),
+    ]),
+  ).toThrow(
+    'Online operation 2 (addIndex users_nick_key on users): an index or constraint named "users_nick_key" already exists.',
+  );
+  expect(() =>
+    plan([
+      op.addColumn('users', 'a', { type: 'int', check: { name: 'positive', expression: 'a > 0' } }),
+      op.addColumn('users', 'b', { type: 'int', check: { name: 'positive', expression: 'b > 0' } }),
+    ]),
+  ).toThrow(
+    /Online operation 2 \(addColumn users.b\): a constraint named "positive" already exists on table "users"/,
+  );
+});
+
+test('a planned step is tagged with its kind, and its defaults are SQL', () => {
+  const p = plan([
+    op.addColumn('users', 'label', { type: 'text', default: "it's" }),
+    op.alterColumn('users', 'age', { default: { sql: 'now()' } }),
+  ]);
+  expect(p.steps.map((s) => [s.kind, s.kind === 'addColumn' ? s.resolved.default : null])).toEqual([
+    ['addColumn', "'it''s'"],
+    ['alterColumn', null],
+  ]);
+  const altered = p.steps[1];
+  expect(altered?.kind === 'alterColumn' && !altered.resolved.renameOnly && altered.resolved.default).toBe(
+    'now()',
+  );
+});
+
 test('the UPDATE triggers fire only when a column read or written by an expression needs it, and only for their writers', () => {
   const p = plan([op.alterColumn('users', 'age', { type: 'bigint', up: 'age::bigint', down: 'age::int' })]);
   const text = triggerStatements(p, p.tables[0]!).install.map((f) => render(f, postgresQuoting).text);
