@@ -200,13 +200,23 @@ export const CASES: Case[] = [
         references: { name: 'users_age_team_fkey', table: 'teams', column: 'id' },
         up: 'least(age, 2)',
       }),
+      // createTable's column forms: PostgreSQL's names, the referenced table's primary key.
+      op.addColumn('users', 'buddy_team', {
+        type: 'int',
+        up: 'team_id',
+        check: 'buddy_team > 0',
+        references: { table: 'public.teams', onUpdate: 'cascade' },
+      }),
     ],
     async afterStart({ old, next }) {
-      expect(await next.one('SELECT mentor_team, age FROM users WHERE id = 3')).toEqual({
+      expect(await next.one('SELECT mentor_team, age, buddy_team FROM users WHERE id = 3')).toEqual({
         mentor_team: 2,
         age: 2,
+        buddy_team: 2,
       });
       await rejects(next.q(`INSERT INTO users (email, mentor_team) VALUES ('m@x', 7)`), /foreign key/);
+      await rejects(next.q(`INSERT INTO users (email, buddy_team) VALUES ('m@x', 7)`), /foreign key/);
+      await rejects(next.q(`INSERT INTO users (email, buddy_team) VALUES ('m@x', -1)`), /check/);
       await rejects(next.q(`INSERT INTO users (email, age) VALUES ('m@x', 7)`), /foreign key/);
       await old.q(`INSERT INTO users (email, age, team_id) VALUES ('o@x', 50, 1)`);
       expect(await next.one(`SELECT mentor_team, age FROM users WHERE email = 'o@x'`)).toEqual({
@@ -216,12 +226,15 @@ export const CASES: Case[] = [
     },
     async afterComplete({ admin }) {
       const cons = await admin.q(
-        `SELECT conname, convalidated FROM pg_constraint WHERE conname IN ('mentor_team_small', 'users_mentor_team_fkey', 'users_age_team_fkey') ORDER BY 1`,
+        `SELECT conname, convalidated, confdeltype, confupdtype FROM pg_constraint
+          WHERE conname IN ('mentor_team_small', 'users_mentor_team_fkey', 'users_age_team_fkey', 'users_buddy_team_check', 'users_buddy_team_fkey') ORDER BY 1`,
       );
       expect(cons).toEqual([
-        { conname: 'mentor_team_small', convalidated: true },
-        { conname: 'users_age_team_fkey', convalidated: true },
-        { conname: 'users_mentor_team_fkey', convalidated: true },
+        { conname: 'mentor_team_small', convalidated: true, confdeltype: ' ', confupdtype: ' ' },
+        { conname: 'users_age_team_fkey', convalidated: true, confdeltype: 'a', confupdtype: 'a' },
+        { conname: 'users_buddy_team_check', convalidated: true, confdeltype: ' ', confupdtype: ' ' },
+        { conname: 'users_buddy_team_fkey', convalidated: true, confdeltype: 'a', confupdtype: 'c' },
+        { conname: 'users_mentor_team_fkey', convalidated: true, confdeltype: 'n', confupdtype: 'a' },
       ]);
     },
     async afterAbort({ old }) {
