@@ -41,14 +41,14 @@ const misses = [];
 
 const columns = (op) => [
   op.alterColumn('accounts', 'balance', { type: 'bigint' }),
-  op.createIndex('accounts', { name: 'accounts_owner_idx', columns: ['owner'] }),
+  op.addIndex('accounts', ['owner'], { name: 'accounts_owner_idx' }),
 ];
 const swap = (op) => [
   op.replaceTable('accounts', {
     columns: [
-      { name: 'id', type: 'bigint', notNull: true },
-      { name: 'owner', type: 'text', notNull: true },
-      { name: 'balance', type: 'bigint', notNull: true },
+      { name: 'id', type: 'bigint', nullable: false },
+      { name: 'owner', type: 'text', nullable: false },
+      { name: 'balance', type: 'bigint', nullable: false },
       { name: 'note', type: 'text' },
     ],
     primaryKey: ['id'],

@@ -198,8 +198,8 @@ async function main() {
         operations: (op) => [
           op.renameColumn('users', 'email', 'email_address'),
           op.alterColumn('users', 'age', { type: 'bigint', up: 'age::bigint', down: 'age::int' }),
-          op.addColumn('users', { name: 'full_name', type: 'text', up: "first_name || ' ' || last_name" }),
-          op.setNotNull('users', 'phone', { up: "coalesce(phone, '')" }),
+          op.addColumn('users', 'full_name', { type: 'text', up: "first_name || ' ' || last_name" }),
+          op.alterColumn('users', 'phone', { nullable: false, up: "coalesce(phone, '')" }),
           op.dropColumn('users', 'legacy_flag', { down: 'false' }),
         ],
       }),
@@ -213,13 +213,13 @@ async function main() {
         operations: (op) => [
           op.replaceTable('users', {
             columns: [
-              { name: 'id', type: 'bigint', notNull: true },
+              { name: 'id', type: 'bigint', nullable: false },
               { name: 'email_address', type: 'text' },
               { name: 'age', type: 'bigint' },
               { name: 'first_name', type: 'text' },
               { name: 'last_name', type: 'text' },
               { name: 'full_name', type: 'text' },
-              { name: 'phone', type: 'text', notNull: true, default: "''" },
+              { name: 'phone', type: 'text', nullable: false, default: '' },
             ],
             primaryKey: ['id'],
           }),

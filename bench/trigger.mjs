@@ -33,7 +33,7 @@ const { url, client, drop } = await freshDatabase(ADMIN, DB);
 
 const definition = defineMigration({
   online: true,
-  operations: (op) => [op.addColumn('users', { name: 'email_address', type: 'text', up: 'lower(email)' })],
+  operations: (op) => [op.addColumn('users', 'email_address', { type: 'text', up: 'lower(email)' })],
 });
 
 /** `indexed`: with an index on email, as a users table has (each update then also writes the index). */

@@ -24,12 +24,12 @@ import { sql } from '../sql/tag.js';
 import { run } from './db.js';
 import { readStates } from './state.js';
 
+export { type OpBuilder, opBuilder } from './builder.js';
 export { versionSchemaName } from './names.js';
 export { abortOnline } from './phases/abort.js';
 export { completeOnline } from './phases/complete.js';
 export { startOnline } from './phases/start.js';
 export { type OnlinePreview, type PreviewStatement, previewOnline } from './preview.js';
-export { type OpBuilder, opBuilder } from './registry.js';
 export {
   localSearchPathStatement,
   searchPathHook,

@@ -4,6 +4,7 @@
  * collide), made unique with a short hash when it has to be shortened.
  */
 import { createHash } from 'node:crypto';
+import { ident, postgresQuoting, render } from '../sql/tag.js';
 
 /** PostgreSQL's NAMEDATALEN - 1. */
 export const MAX_IDENT_BYTES = 63;
@@ -85,4 +86,15 @@ export function triggerFunctionName(newSchema: string, table: string, role = 'sy
 /** Trigger name (triggers are named per table, so it only needs to be unique among sluice's). */
 export function triggerName(newSchema: string, role = 'sync'): string {
   return fitIdentifier(`${TEMP_PREFIX}${role}_${shortHash(newSchema)}`);
+}
+
+/**
+ * Names quoted with PostgreSQL's quoting, as text: for SQL text built outside the `sql` tag (an
+ * expression, a `to_regclass` or `::regclass` argument).
+ *
+ * @example
+ * quotedName('app', 'my "t"') // '"app"."my ""t"""'
+ */
+export function quotedName(...names: string[]): string {
+  return render(ident(...names), postgresQuoting).text;
 }

@@ -4,8 +4,17 @@
  * `complete` and `abort`.
  */
 import { MigrationFileError } from '../errors.js';
+import { formatName } from '../operations/names.js';
+import type { QualifiedName } from '../operations/types.js';
 import type { SchemaInfo, TableInfo } from './introspect.js';
-import type { ColumnMapping, OnlineOperation, OnlinePlan, PlannedStep, TablePlan } from './types.js';
+import type { PlannedStep, PreparedOperation } from './registry.js';
+import type { ColumnMapping, OnlinePlan, TablePlan } from './types.js';
+
+/**
+ * The shape of the plans this version stores. A plan stored with another format (by a sluice
+ * whose operations had other words) is refused by `complete` and `abort` rather than misread.
+ */
+export const PLAN_FORMAT = 2;
 
 /** Thrown by an operation's `plan` when the database does not fit it. */
 export class PlanError extends Error {
@@ -17,35 +26,17 @@ export class PlanError extends Error {
   }
 }
 
-/** Short description of an operation for messages: `alterColumn users.age`. */
-export function describeOp(op: OnlineOperation): string {
-  switch (op.kind) {
-    case 'renameTable':
-      return `renameTable ${op.from} → ${op.to}`;
-    case 'renameColumn':
-      return `renameColumn ${op.table}.${op.from} → ${op.to}`;
-    case 'alterColumn':
-    case 'dropColumn':
-      return `${op.kind} ${op.table}.${op.column}`;
-    case 'addColumn':
-      return `addColumn ${op.table}.${op.column.name}`;
-    case 'createIndex':
-    case 'addUnique':
-      return `${op.kind} ${op.name} on ${op.table}`;
-    default:
-      return `${op.kind} ${op.table}`;
-  }
-}
-
 /**
  * The model operations plan against: the new version as built so far, over the physical tables.
  *
  * @example
- * const b = new PlanBuilder('public', tables);
- * const t = b.table('users'); b.column(t, 'email').name = 'email_address';
+ * const model = new PlanBuilder('public', tables);
+ * const t = model.table({ name: 'users' }); model.column(t, 'email').name = 'email_address';
  */
 export class PlanBuilder {
   readonly tables: TablePlan[] = [];
+  /** Index and constraint names operations of this migration create. */
+  private readonly claimed = new Set<string>();
 
   constructor(
     readonly schema: string,
@@ -68,12 +59,21 @@ export class PlanBuilder {
     }
   }
 
-  /** The table named `name` in the new version so far. */
-  table(name: string): TablePlan {
-    const t = this.tables.find((x) => x.newName === name);
+  /**
+   * The table named `ref` in the new version so far. An online migration works in one schema: a
+   * table named with another schema is refused.
+   */
+  table(ref: QualifiedName): TablePlan {
+    if (ref.schema !== undefined && ref.schema !== this.schema) {
+      throw new PlanError(
+        `table "${formatName(ref)}" is not in schema "${this.schema}", the one this online migration changes`,
+        'Name it without a schema, or run the migration with that schema.',
+      );
+    }
+    const t = this.tables.find((x) => x.newName === ref.name);
     if (!t)
       throw new PlanError(
-        `table "${name}" does not exist in schema "${this.schema}" (at this point of the migration)`,
+        `table "${ref.name}" does not exist in schema "${this.schema}" (at this point of the migration)`,
       );
     return t;
   }
@@ -111,52 +111,80 @@ export class PlanBuilder {
     }
     t.touched.push(physical);
   }
+
+  /**
+   * Claims the name of an index (or a unique constraint, which is an index): free in the schema and
+   * not claimed by an earlier operation.
+   */
+  claimIndexName(name: string): void {
+    const taken = [...this.info.values()].some(
+      (t) => t.indexes.some((i) => i.name === name) || t.constraints.some((c) => c.name === name),
+    );
+    if (taken || this.claimed.has(name))
+      throw new PlanError(`an index or constraint named "${name}" already exists`, 'Give it another name.');
+    this.claimed.add(name);
+  }
+
+  /** Claims the name of a check or foreign key of `t`: free on the table and not claimed before. */
+  claimConstraintName(t: TablePlan, name: string): void {
+    const info = this.info.get(t.physical);
+    const taken =
+      info?.constraints.some((c) => c.name === name) || info?.indexes.some((i) => i.name === name);
+    if (taken || this.claimed.has(name)) {
+      throw new PlanError(
+        `a constraint named "${name}" already exists on table "${t.physical}"`,
+        'Give it another name: { name, … }.',
+      );
+    }
+    this.claimed.add(name);
+  }
 }
 
-/** What each operation kind does at planning time (the registry provides it). */
-export type PlanFn = (op: OnlineOperation, b: PlanBuilder) => Record<string, unknown>;
-
 /**
- * Plans a migration against the introspected schema; throws {@link MigrationFileError} naming the
- * first operation that does not fit.
+ * Plans an online migration against the introspected schema; throws {@link MigrationFileError}
+ * naming the first operation that does not fit.
  *
  * @example
- * const plan = buildPlan({ schema: 'public', info, ops, planOp, newSchema, oldSchema, file });
+ * const operations = ops.map((op) => prepareOperation(op));
+ * const plan = buildOnlinePlan({ schema: 'public', info, operations, newSchema, oldSchema, file, … });
  */
-export function buildPlan(args: {
+export function buildOnlinePlan(args: {
   schema: string;
   info: SchemaInfo;
-  ops: OnlineOperation[];
-  planOp: PlanFn;
+  operations: readonly PreparedOperation[];
   newSchema: string;
   oldSchema: string;
   createdOldSchema: boolean;
   securityInvoker: boolean;
   file: string;
 }): OnlinePlan {
-  const b = new PlanBuilder(args.schema, args.info);
+  const model = new PlanBuilder(args.schema, args.info);
   const steps: PlannedStep[] = [];
-  args.ops.forEach((op, i) => {
+  args.operations.forEach((operation, i) => {
     try {
-      steps.push({ op, resolved: args.planOp(op, b) });
+      steps.push(operation.plan(model));
     } catch (error) {
       if (!(error instanceof PlanError)) throw error;
-      throw new MigrationFileError(`Online operation ${i + 1} (${describeOp(op)}): ${error.message}.`, {
-        details: {
-          file: args.file,
-          operation: i + 1,
-          hint: error.hint ?? 'Fix the operation to match the database.',
+      throw new MigrationFileError(
+        `Online operation ${i + 1} (${operation.description}): ${error.message}.`,
+        {
+          details: {
+            file: args.file,
+            operation: i + 1,
+            hint: error.hint ?? 'Fix the operation to match the database.',
+          },
         },
-      });
+      );
     }
   });
   return {
+    format: PLAN_FORMAT,
     schema: args.schema,
     newSchema: args.newSchema,
     oldSchema: args.oldSchema,
     createdOldSchema: args.createdOldSchema,
     securityInvoker: args.securityInvoker,
-    tables: b.tables,
+    tables: model.tables,
     steps,
   };
 }

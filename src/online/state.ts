@@ -7,9 +7,11 @@
  * while an abort is under way (the row is deleted when it is done).
  */
 import type { Connection } from '../dialects/dialect.js';
+import { RefusedError } from '../errors.js';
 import { ident, literal, type SqlFragment, sql } from '../sql/tag.js';
 import { run } from './db.js';
-import { STATE_SCHEMA } from './names.js';
+import { quotedName, STATE_SCHEMA } from './names.js';
+import { PLAN_FORMAT } from './plan.js';
 import type { OnlinePlan } from './types.js';
 
 export type Phase = 'expanding' | 'active' | 'swapped' | 'completed' | 'aborting';
@@ -54,7 +56,7 @@ export async function ensureStateTable(conn: Connection): Promise<void> {
 async function stateTableExists(conn: Connection): Promise<boolean> {
   const r = await run<{ ok: boolean }>(
     conn,
-    sql`SELECT to_regclass(${`"${STATE_SCHEMA}"."online_migrations"`}) IS NOT NULL AS ok`,
+    sql`SELECT to_regclass(${quotedName(STATE_SCHEMA, 'online_migrations')}) IS NOT NULL AS ok`,
   );
   return r.rows[0]?.ok === true;
 }
@@ -101,4 +103,20 @@ export async function setPhase(conn: Connection, version: string, phase: Phase):
 /** Forgets a migration (after an abort, which ensured the table: no check, so a preview records it too). */
 export async function deleteState(conn: Connection, version: string): Promise<void> {
   await run(conn, sql`DELETE FROM ${TABLE} WHERE version = ${version}`);
+}
+
+/**
+ * Refuses to work from a plan another version of sluice stored in another shape (before the
+ * online operations took the typed operations' words): misreading it could leave half a migration.
+ *
+ * @example
+ * checkPlanFormat(await readState(conn, version));
+ */
+export function checkPlanFormat(state: StateRow): void {
+  if (state.plan.format === PLAN_FORMAT) return;
+  throw new RefusedError(
+    'online-plan-format',
+    `Online migration ${state.version}_${state.name} was started by another version of sluice, whose plan this one cannot read.`,
+    { hint: 'Complete or abort it with the sluice that started it, then run this one.' },
+  );
 }

@@ -1,119 +1,146 @@
 /**
  * The data an online migration is made of. Operations are plain, JSON-serialisable objects built by
- * the `op` builder ({@link createOpBuilder}); the plan computed from them at `start` is stored in the
+ * the `op` builder (`opBuilder` in builder.ts); the plan computed from them at `start` is stored in the
  * state table so `complete` and `abort` work from exactly what `start` did, even after a crash.
  */
 
-/** A column of a table created by `replaceTable`. */
-export interface ColumnSpec {
+import type { AddColumnOperation } from '../operations/add-column.js';
+import type { AddIndexOperation } from '../operations/add-index.js';
+import type { AddUniqueOperation } from '../operations/add-unique.js';
+import type { AlterColumnOperation } from '../operations/alter-column.js';
+import type { DropColumnOperation } from '../operations/drop-column.js';
+import type { DropTableOperation } from '../operations/drop-table.js';
+import type { RenameColumnOperation } from '../operations/rename-column.js';
+import type { RenameTableOperation } from '../operations/rename-table.js';
+import type {
+  ColumnDefinition,
+  DefaultValue,
+  OperationBase,
+  QualifiedName,
+  ReferentialAction,
+  TableRef,
+} from '../operations/types.js';
+import type { PlannedStep } from './registry.js';
+
+/**
+ * A check an online `addColumn` or `alterColumn` gives its column. Named, so every step can tell
+ * whether it exists; the builder gives it PostgreSQL's name (`users_age_check`) when the author
+ * writes just the expression.
+ */
+export interface ColumnCheck {
   name: string;
-  /** SQL type, e.g. `text`, `bigint`, `numeric(10,2)` (trusted text from the migration author). */
-  type: string;
-  /**
-   * Column default as SQL text. In `replaceTable`, `null` drops the default the old column had (it
-   * is carried otherwise).
-   */
-  default?: string | null;
-  /** In `replaceTable`: make it an identity column (an old identity column stays one without this). */
-  identity?: 'always' | 'by default';
-  /** In `replaceTable`, unset means as the old column of the same data (NOT NULL carried). */
-  notNull?: boolean;
+  /** The boolean expression, over the column's (new) name. */
+  expression: string;
 }
 
-/** A foreign key on one column. */
-export interface ReferencesSpec {
-  /** Constraint name. */
+/** A unique constraint an online `addColumn` or `alterColumn` gives its column (`users_email_key`). */
+export interface ColumnUnique {
   name: string;
-  table: string;
-  column: string;
-  onDelete?: 'CASCADE' | 'SET NULL' | 'RESTRICT' | 'NO ACTION' | 'SET DEFAULT';
 }
 
-export interface AddColumnOp {
-  kind: 'addColumn';
-  table: string;
-  column: ColumnSpec & {
-    /** Value for rows written by the old version (and existing rows): SQL over the old version's columns. */
-    up?: string;
-    check?: { name: string; expr: string };
-    unique?: { name: string };
-    references?: ReferencesSpec;
-  };
+/**
+ * A foreign key an online `addColumn` or `alterColumn` gives its column (`orders_user_id_fkey`
+ * by default). `T` is the table reference type: {@link TableRef} when authored, {@link QualifiedName}
+ * as data.
+ */
+export interface ColumnReferences<T = QualifiedName> {
+  name: string;
+  table: T;
+  /** Referenced column; omitted means the referenced table's primary key. */
+  column?: string;
+  onDelete?: ReferentialAction;
+  onUpdate?: ReferentialAction;
 }
 
-export interface RenameColumnOp {
-  kind: 'renameColumn';
-  table: string;
-  from: string;
-  to: string;
+/** The constraints an online column operation adds to its column, as data. */
+export interface ColumnConstraints {
+  check?: ColumnCheck;
+  unique?: ColumnUnique;
+  references?: ColumnReferences;
 }
 
-export interface AlterColumnChanges {
-  /** New name (same as a renameColumn). */
-  name?: string;
-  type?: string;
-  /** New default as SQL text; `null` drops it. */
-  default?: string | null;
-  /** `true` adds NOT NULL, `false` drops it. */
-  notNull?: boolean;
-  check?: { name: string; expr: string };
-  unique?: { name: string };
-  references?: ReferencesSpec;
+/**
+ * How an author writes those constraints: the `createTable` column forms (`check: 'age >= 0'`,
+ * `unique: true`, `references: { table: 'teams' }`), or with a name of their own
+ * (`check: { name, expression }`, `unique: { name }`, `references: { name, table }`).
+ */
+export interface ColumnConstraintSpecs {
+  check?: string | { name?: string; expression: string };
+  unique?: boolean | { name?: string };
+  references?: Omit<ColumnReferences<TableRef>, 'name'> & { name?: string };
+}
+
+/** The column an online `addColumn` adds: a column definition plus `up`. */
+export interface OnlineColumn
+  extends Pick<ColumnDefinition, 'name' | 'type' | 'nullable' | 'default'>,
+    ColumnConstraints {
+  /** Value for rows the old version writes, and for existing rows: SQL over the old version's columns. */
+  up?: string;
+}
+
+/**
+ * `addColumn` online: added under a temporary name the old version does not see, filled by `up`.
+ *
+ * @example
+ * { kind: 'addColumn', table: { name: 'users' }, column: { name: 'full_name', type: 'text', up: "first_name || ' ' || last_name" } }
+ */
+export interface OnlineAddColumn extends Omit<AddColumnOperation, 'column' | 'allowRewrite'> {
+  column: OnlineColumn;
+}
+
+/** `renameColumn` online: exactly the typed operation. */
+export type OnlineRenameColumn = RenameColumnOperation;
+
+/**
+ * `alterColumn` online: the typed operation's `type`, `nullable` and `default` (`up` takes the place
+ * of `using`), plus what the copy of the column needs: `up`, `down`, a new name (`to`) and
+ * constraints.
+ */
+export interface OnlineAlterColumn
+  extends Omit<AlterColumnOperation, 'using' | 'usingCast' | 'setNotNull'>,
+    ColumnConstraints {
+  /** New name of the column (same as a renameColumn, in the same operation). */
+  to?: string;
   /** Old version → new column: SQL over the old version's columns. Defaults to the column itself. */
   up?: string;
   /** New version → old column: SQL over the new version's columns. Defaults to the column itself. */
   down?: string;
 }
 
-export interface AlterColumnOp {
-  kind: 'alterColumn';
-  table: string;
-  column: string;
-  changes: AlterColumnChanges;
-}
-
-export interface DropColumnOp {
-  kind: 'dropColumn';
-  table: string;
-  column: string;
-  /** Value the old column gets for rows inserted by the new version: SQL over the new version's columns. */
+/** `dropColumn` online: the typed operation plus `down`. */
+export interface OnlineDropColumn extends DropColumnOperation {
+  /** Value the old column gets for rows the new version inserts: SQL over the new version's columns. */
   down?: string;
 }
 
-export interface RenameTableOp {
-  kind: 'renameTable';
-  from: string;
-  to: string;
-}
+/** `renameTable` online: exactly the typed operation. */
+export type OnlineRenameTable = RenameTableOperation;
 
-export interface DropTableOp {
-  kind: 'dropTable';
-  table: string;
-}
+/** `dropTable` online (never CASCADE: if something still depends on the table, `complete` says what). */
+export type OnlineDropTable = Omit<DropTableOperation, 'ifExists' | 'cascade'>;
 
-export interface CreateIndexOp {
-  kind: 'createIndex';
-  table: string;
-  name: string;
-  columns: string[];
-  unique?: boolean;
-  /** Index method, e.g. `btree`, `gin`. */
-  method?: string;
-  /** Partial index predicate (trusted SQL over the physical columns). */
-  where?: string;
-}
-
-export interface AddUniqueOp {
-  kind: 'addUnique';
-  table: string;
-  name: string;
+/** `addIndex` online: always built CONCURRENTLY, over column names (as the new version sees them). */
+export interface OnlineAddIndex
+  extends Omit<AddIndexOperation, 'columns' | 'definition' | 'include' | 'concurrently' | 'comment'> {
   columns: string[];
 }
 
-export interface ReplaceTableOp {
+/** `addUnique` online: a unique index built CONCURRENTLY, attached as the constraint at `complete`. */
+export type OnlineAddUnique = Omit<AddUniqueOperation, 'concurrently'>;
+
+/**
+ * A column of the table `replaceTable` creates. Unset `nullable` and `default` carry what the old
+ * column of the same data has; `default: null` drops an old default.
+ */
+export interface ReplaceColumn extends Pick<ColumnDefinition, 'name' | 'type' | 'nullable' | 'identity'> {
+  default?: DefaultValue | null;
+}
+
+/** `replaceTable`: blue-green swap to a new table (online only). */
+export interface ReplaceTableOperation extends OperationBase {
   kind: 'replaceTable';
-  table: string;
-  columns: ColumnSpec[];
+  table: QualifiedName;
+  columns: ReplaceColumn[];
   primaryKey: string[];
   /** New column → SQL over the old table's row. Columns with the same name as an old one copy it by default. */
   copy?: Record<string, string>;
@@ -126,19 +153,26 @@ export interface ReplaceTableOp {
   omit?: string[];
 }
 
-/** Every operation an online migration can hold. */
+/**
+ * Every operation an online migration can hold: the typed operations of the same names (see
+ * `src/operations/`), with what running two versions at once needs, and `replaceTable`.
+ */
 export type OnlineOperation =
-  | AddColumnOp
-  | RenameColumnOp
-  | AlterColumnOp
-  | DropColumnOp
-  | RenameTableOp
-  | DropTableOp
-  | CreateIndexOp
-  | AddUniqueOp
-  | ReplaceTableOp;
+  | OnlineAddColumn
+  | OnlineRenameColumn
+  | OnlineAlterColumn
+  | OnlineDropColumn
+  | OnlineRenameTable
+  | OnlineDropTable
+  | OnlineAddIndex
+  | OnlineAddUnique
+  | ReplaceTableOperation;
 
-export type OperationKind = OnlineOperation['kind'];
+/** The `kind` of an online operation. */
+export type OnlineOperationKind = OnlineOperation['kind'];
+
+/** The online operation of one kind. */
+export type OnlineOperationOf<K extends OnlineOperationKind> = Extract<OnlineOperation, { kind: K }>;
 
 /** A column as a version sees it: its name in that version and the physical column behind it. */
 export interface ColumnMapping {
@@ -183,6 +217,8 @@ export interface TablePlan {
 
 /** Everything `start` decided, stored as JSON so `complete` and `abort` repeat no decisions. */
 export interface OnlinePlan {
+  /** `PLAN_FORMAT` of the sluice that made it (absent before the operations took the typed words). */
+  format?: number;
   /** The physical schema the tables live in. */
   schema: string;
   /** Version schema of this migration. */
@@ -196,12 +232,6 @@ export interface OnlinePlan {
   tables: TablePlan[];
   /** The operations in order, each with what planning resolved for it (physical names, temp names). */
   steps: PlannedStep[];
-}
-
-/** One operation and the physical names planning chose for it. */
-export interface PlannedStep {
-  op: OnlineOperation;
-  resolved: Record<string, unknown>;
 }
 
 /**

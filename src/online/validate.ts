@@ -4,8 +4,8 @@
  */
 import { MigrationFileError } from '../errors.js';
 import type { MigrationDefinition } from '../migrations/types.js';
-import { describeOp } from './plan.js';
-import { handlerFor, opBuilder } from './registry.js';
+import { runtimeOpBuilder } from './builder.js';
+import { checkOperation, isOnlineKind } from './registry.js';
 import type { OnlineOperation } from './types.js';
 
 /**
@@ -34,14 +34,12 @@ export function validateOnlineMigration(definition: MigrationDefinition, file: s
   }
   let list: unknown;
   try {
-    list = definition.operations(opBuilder);
+    list = definition.operations(runtimeOpBuilder);
   } catch (cause) {
+    if (cause instanceof MigrationFileError) throw withFile(cause, file);
     throw new MigrationFileError(
       `operations() threw: ${cause instanceof Error ? cause.message : String(cause)}`,
-      {
-        cause,
-        details: { file },
-      },
+      { cause, details: { file } },
     );
   }
   if (!Array.isArray(list) || list.length === 0) {
@@ -53,24 +51,21 @@ export function validateOnlineMigration(definition: MigrationDefinition, file: s
   const ops: OnlineOperation[] = [];
   list.forEach((item, i) => {
     const kind = typeof item === 'object' && item !== null ? (item as { kind?: unknown }).kind : undefined;
-    const handler = typeof kind === 'string' ? handlerFor(kind) : undefined;
-    if (!handler) {
+    if (!isOnlineKind(kind)) {
       throw fail(
         `Online operation ${i + 1} is not an online operation (${typeof item === 'string' ? 'raw SQL' : JSON.stringify(kind ?? typeof item)}).`,
-        'Raw SQL cannot run online (sluice cannot keep two versions of it working); use a regular migration for it.',
+        kind === 'createIndex'
+          ? 'It is called addIndex now (the name of the typed operation).'
+          : 'Raw SQL cannot run online (sluice cannot keep two versions of it working); use a regular migration for it.',
         { operation: i + 1 },
       );
     }
     const op = item as OnlineOperation;
-    const why = handler.check(op);
-    if (why) {
-      throw fail(
-        `Online operation ${i + 1} (${describeOp(op)}) cannot run online: ${why}.`,
-        'Fix the operation.',
-        {
-          operation: i + 1,
-        },
-      );
+    try {
+      checkOperation(op);
+    } catch (error) {
+      if (!(error instanceof MigrationFileError)) throw error;
+      throw withFile(error, file, i + 1);
     }
     ops.push(op);
   });
@@ -81,4 +76,14 @@ export function validateOnlineMigration(definition: MigrationDefinition, file: s
     );
   }
   return ops;
+}
+
+/** The same error, saying which file (and which operation of it, 1-based) it is about. */
+function withFile(error: MigrationFileError, file: string, operation?: number): MigrationFileError {
+  const message = operation === undefined ? error.message : `Online operation ${operation}: ${error.message}`;
+  const hint = error.details.hint ?? 'Fix the operation.';
+  return new MigrationFileError(message, {
+    cause: error,
+    details: { ...error.details, file, hint, ...(operation === undefined ? {} : { operation }) },
+  });
 }

@@ -27,7 +27,7 @@ export function invalid(subject: Subject, option: string, problem: string, hint?
 
 /** A subject for an operation on a table (and optionally one of its columns or objects). */
 export function subject(kind: string, table: QualifiedName, child?: string): Subject {
-  return { kind, target: child === undefined ? formatName(table) : `${formatName(table)}.${child}` };
+  return { kind, target: child ? `${formatName(table)}.${child}` : formatName(table) };
 }
 
 const isName = (x: unknown): x is string => typeof x === 'string' && x.length > 0;
@@ -72,10 +72,17 @@ export function checkBoolean(s: Subject, option: string, value: unknown): void {
 /** Checks an optional option against a list of allowed values. */
 export function checkOneOf(s: Subject, option: string, value: unknown, allowed: readonly unknown[]): void {
   if (value !== undefined && !allowed.includes(value)) {
+    // 'CASCADE' for 'cascade': say which spelling is meant rather than list them all.
+    const near =
+      typeof value === 'string'
+        ? allowed.find((a) => typeof a === 'string' && a.toLowerCase() === value.toLowerCase())
+        : undefined;
     invalid(
       s,
       option,
-      `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(value)}`,
+      near !== undefined
+        ? `must be ${JSON.stringify(near)}, got ${JSON.stringify(value)}`
+        : `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(value)}`,
     );
   }
 }

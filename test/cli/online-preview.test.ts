@@ -16,7 +16,7 @@ const USERS =
 const online = (ops: string) =>
   `import { defineMigration } from 'sluice';\nexport default defineMigration({\n  online: true,\n  operations: (op) => [${ops}],\n});\n`;
 const FULL_NAME = online(
-  `op.addColumn('users', { name: 'full_name', type: 'text', up: "first_name || ' ' || last_name" })`,
+  `op.addColumn('users', 'full_name', { type: 'text', up: "first_name || ' ' || last_name" })`,
 );
 const RENAME = online(`op.renameColumn('users', 'email', 'email_address')`);
 
@@ -183,7 +183,7 @@ describe('online previews and dry-run refusals (real server)', { timeout: SLOW }
     expect((await run('up')).code).toBe(0);
     cli.project.write(
       'migrations/2_bad.ts',
-      online(`op.addColumn('users', { name: 'x', type: 'text', up: 'no_such_column' })`),
+      online(`op.addColumn('users', 'x', { type: 'text', up: 'no_such_column' })`),
     );
     const { dry, up } = await same(2);
     expect(dry.stderr).toContain('no_such_column');

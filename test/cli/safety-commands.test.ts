@@ -112,7 +112,7 @@ describe('plan, lint and online commands (real server)', { timeout: SLOW }, () =
     cli.project.write('migrations/1_users.sql', USERS);
     cli.project.write(
       'migrations/2_full_name.ts',
-      "import { defineMigration } from 'sluice';\nexport default defineMigration({\n  online: true,\n  operations: (op) => [op.addColumn('users', { name: 'full_name', type: 'text', up: \"first_name || ' ' || last_name\" })],\n});\n",
+      "import { defineMigration } from 'sluice';\nexport default defineMigration({\n  online: true,\n  operations: (op) => [op.addColumn('users', 'full_name', { type: 'text', up: \"first_name || ' ' || last_name\" })],\n});\n",
     );
     expect((await run('up')).code).toBe(0);
     expect(statusRows((await run('status')).stdout)).toEqual(['applied 1 users', 'active 2 full_name']);

@@ -3,18 +3,14 @@
  * killed with SIGKILL at a random batch (fixed seeds) and the backfill is resumed; and two runners
  * racing on one backfill. Either way every row must be written exactly once.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/dialects/dialect.js';
 import { PgDriver } from '../../src/dialects/postgres/pg-driver.js';
 import { type BackfillSpec, pendingBackfills, runBackfill } from '../../src/online/backfill/index.js';
 import { createPgDatabase, type TestDatabase } from '../helpers/databases.js';
+import { runWorkerKilledAtLine } from '../helpers/kill-at-line.js';
 import { seededRandom } from '../helpers/seeded.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const ROWS = 3000;
 const BATCH = 40;
 
@@ -24,21 +20,6 @@ const spec: BackfillSpec = {
   table: { schema: 'public', name: 'items' },
   set: { hits: 'hits + 1', label: "'item ' || id" },
 };
-
-/** The child: runs the backfill and prints one line per committed batch. */
-const CHILD = `
-import { PgDriver } from ${JSON.stringify(join(ROOT, 'src/dialects/postgres/pg-driver.ts'))};
-import { runBackfill } from ${JSON.stringify(join(ROOT, 'src/online/backfill/index.ts'))};
-const [url, spec, options] = process.argv.slice(2);
-const driver = new PgDriver(url);
-const conn = await driver.connect();
-await runBackfill(conn, JSON.parse(spec), {
-  ...JSON.parse(options),
-  onProgress: (p) => { if (p.state === 'batch') process.stdout.write('batch ' + p.batches + '\\n'); },
-});
-process.stdout.write('finished\\n');
-await driver.close();
-`;
 
 async function makeItems(conn: Connection): Promise<void> {
   await conn.query('DROP TABLE IF EXISTS items');
@@ -57,63 +38,24 @@ async function expectEveryRowOnce(conn: Connection): Promise<void> {
   expect(res.rows).toEqual([{ hits: 1, n: total.rows[0]!.n, bad: 0 }]);
 }
 
-/** Starts the child; resolves with the number of batch lines seen when it was killed (or finished). */
-function runChildAndKill(
-  script: string,
+/** Runs the worker; kills it `delayMs` after its `killAfterBatch`-th batch line (or lets it finish). */
+async function runChildAndKill(
   url: string,
   killAfterBatch: number,
   delayMs: number,
 ): Promise<{ batchesSeen: number; finished: boolean }> {
-  return new Promise((resolvePromise, reject) => {
-    const child: ChildProcess = spawn(
-      process.execPath,
-      [
-        '--import',
-        'jiti/register',
-        script,
-        url,
-        JSON.stringify(spec),
-        JSON.stringify({ initialBatchSize: BATCH, maxBatchSize: BATCH }),
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let seen = 0;
-    let finished = false;
-    let stderr = '';
-    let buffer = '';
-    child.stderr?.on('data', (d) => {
-      stderr += String(d);
-    });
-    child.stdout?.on('data', (d) => {
-      buffer += String(d);
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line === 'finished') finished = true;
-        if (line.startsWith('batch ') && ++seen === killAfterBatch)
-          setTimeout(() => child.kill('SIGKILL'), delayMs);
-      }
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (signal !== 'SIGKILL' && code !== 0) reject(new Error(`child failed (${code}): ${stderr}`));
-      else resolvePromise({ batchesSeen: seen, finished });
-    });
-  });
+  const run = await runWorkerKilledAtLine(
+    'test/integration/backfill-crash-worker.ts',
+    [url, JSON.stringify(spec), JSON.stringify({ initialBatchSize: BATCH, maxBatchSize: BATCH })],
+    { killAfter: killAfterBatch, delayMs, counts: (line) => line.startsWith('batch ') },
+  );
+  return { batchesSeen: run.counted, finished: run.lines.includes('finished') };
 }
 
 describe('backfill crash safety (postgres)', () => {
-  let dir: string;
-  let script: string;
   let db: TestDatabase;
   let driver: PgDriver;
   let conn: Connection;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'sluice-backfill-'));
-    script = join(dir, 'child.mts');
-    writeFileSync(script, CHILD);
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   beforeEach(async () => {
     db = await createPgDatabase('bfcrash');
     driver = new PgDriver(db.url);
@@ -134,7 +76,7 @@ describe('backfill crash safety (postgres)', () => {
       const killAt = 1 + Math.floor(random() * (batches - 2));
       // 0–20 ms after the batch line: sometimes between batches, sometimes in the middle of a statement.
       const delay = Math.floor(random() * 20);
-      const { batchesSeen, finished } = await runChildAndKill(script, db.url, killAt, delay);
+      const { batchesSeen, finished } = await runChildAndKill(db.url, killAt, delay);
       expect(finished).toBe(false);
       expect(batchesSeen).toBeGreaterThanOrEqual(killAt);
 

@@ -45,7 +45,7 @@ describe('online migrations through the runner (real server)', () => {
     project.write(
       '2_full_name.ts',
       ts(`  online: true,
-  operations: (op) => [op.addColumn('users', { name: 'full_name', type: 'text', up: "first_name || ' ' || last_name" })],`),
+  operations: (op) => [op.addColumn('users', 'full_name', { type: 'text', up: "first_name || ' ' || last_name" })],`),
     );
     project.write('3_after.sql', sqlMigration('CREATE TABLE later (id int);', 'DROP TABLE later;'));
   }
@@ -105,7 +105,7 @@ describe('online migrations through the runner (real server)', () => {
     project.write(
       '1_bad.ts',
       ts(
-        `  online: true,\n  operations: (op) => [op.addColumn('users', { name: 'x', type: 'text', nullable: false })],`,
+        `  online: true,\n  operations: (op) => [op.addColumn('users', 'x', { type: 'text', nullable: false })],`,
       ),
     );
     const m = await project.migrator();

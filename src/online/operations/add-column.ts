@@ -5,107 +5,180 @@
  * after the backfill. `complete` validates, sets NOT NULL from the validated check, attaches the
  * unique constraint and renames the column into place.
  */
+import { MigrationFileError } from '../../errors.js';
+import { formatName, toName } from '../../operations/names.js';
+import type { ColumnDefinition, TableRef } from '../../operations/types.js';
+import {
+  checkBoolean,
+  checkDefault,
+  checkName,
+  checkQualified,
+  checkSql,
+  subject,
+} from '../../operations/validate.js';
 import { ident, raw, sql } from '../../sql/tag.js';
-import { hasVolatileCall, renameInExpression } from '../expr.js';
+import { renameInExpression } from '../expr.js';
 import { tempName } from '../names.js';
 import type { OperationHandler } from '../operation.js';
-import type { AddColumnOp } from '../types.js';
+import type { ColumnConstraintSpecs, OnlineAddColumn } from '../types.js';
+import {
+  checkColumnConstraints,
+  checkExpression,
+  claimConstraintNames,
+  foreignKeySql,
+  nameConstraints,
+} from './column-constraints.js';
 import {
   addConstraintNotValid,
+  checkOptions,
   columnDdl,
-  missing,
+  defaultSql,
+  isVolatileDefault,
+  notOnline,
   setNotNullViaCheck,
   validateConstraint,
 } from './common.js';
 
+/** How an author writes the column of an online `addColumn`: its type, or a definition with `up`. */
+export type OnlineColumnSpec =
+  | string
+  | (Pick<ColumnDefinition, 'type' | 'nullable' | 'default'> & ColumnConstraintSpecs & { up?: string });
+
 /**
+ * Builds an online `addColumn`: the arguments of `db.addColumn`, plus `up`.
+ *
  * @example
- * op.addColumn('users', { name: 'full_name', type: 'text', up: "first_name || ' ' || last_name" })
+ * op.addColumn('users', 'full_name', { type: 'text', up: "first_name || ' ' || last_name" })
  */
-export function addColumn(table: string, column: AddColumnOp['column']): AddColumnOp {
-  return { kind: 'addColumn', table, column };
+export function addColumn(table: TableRef, column: string, spec: OnlineColumnSpec): OnlineAddColumn {
+  if (typeof column === 'object' && column !== null) {
+    throw new MigrationFileError(
+      'op.addColumn takes the table, the column name and its definition, as db.addColumn does.',
+      {
+        details: {
+          hint: "Write op.addColumn('users', 'full_name', { type: 'text', up: … }) (the definition without `name`).",
+        },
+      },
+    );
+  }
+  const t = toName(table);
+  if (typeof spec === 'string') return { kind: 'addColumn', table: t, column: { name: column, type: spec } };
+  const { check, unique, references, ...rest } = spec ?? ({} as Exclude<OnlineColumnSpec, string>);
+  const constraints = nameConstraints(t, column, { check, unique, references });
+  return { kind: 'addColumn', table: t, column: { name: column, ...rest, ...constraints } };
 }
 
-interface Resolved {
+/** What planning resolves for an online `addColumn`. */
+export interface AddColumnResolved {
   table: string;
   temp: string;
   notNullCheck: string;
+  /** The default as SQL text. */
+  default: string | null;
 }
 
-export const addColumnHandler: OperationHandler<AddColumnOp, Resolved> = {
+const COLUMN_OPTIONS = ['name', 'type', 'nullable', 'default', 'up', 'check', 'unique', 'references'];
+
+/** The online `addColumn`: its checks, its planning and its phase hooks (see the file's comment). */
+export const addColumnHandler: OperationHandler<OnlineAddColumn, AddColumnResolved> = {
   kind: 'addColumn',
+  describe: (op) => `addColumn ${formatName(op.table)}.${op.column.name}`,
   check(op) {
-    const c = op.column ?? ({} as AddColumnOp['column']);
-    const m = missing({ table: op.table, 'column.name': c.name, 'column.type': c.type });
-    if (m) return m;
-    if (c.default && hasVolatileCall(c.default)) {
-      return `its default \`${c.default}\` is volatile, which rewrites the table under an ACCESS EXCLUSIVE lock; use \`up: ${JSON.stringify(c.default)}\` instead (it fills existing rows in batches)`;
-    }
-    if (c.notNull && !c.default && !c.up) {
-      return 'a NOT NULL column needs a `default` or an `up` expression, or the old version could not insert rows';
-    }
-    return null;
-  },
-  plan(op, b) {
-    const t = b.table(op.table);
-    b.free(t, op.column.name);
-    const temp = tempName(op.column.name);
-    b.touch(t, temp);
-    t.newColumns.push({ name: op.column.name, physical: temp });
-    t.tempColumns.push(temp);
-    t.tempTypes = { ...t.tempTypes, [temp]: op.column.type };
-    const source = `addColumn ${op.table}.${op.column.name} (up)`;
-    if (op.column.up) t.up.push({ target: temp, expr: op.column.up, on: 'always', source });
-    return { table: t.physical, temp, notNullCheck: tempName(op.column.name, 'nn') };
-  },
-  async expand(op, r, x) {
     const c = op.column;
-    const table = ident(x.plan.schema, r.table);
-    await x.run(
-      sql`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${ident(r.temp)} ${columnDdl(c.type, c.default)}`,
-    );
-    if (c.notNull)
-      await addConstraintNotValid(x, r.table, r.notNullCheck, sql`CHECK (${ident(r.temp)} IS NOT NULL)`);
-    if (c.check) {
-      const expr = renameInExpression(c.check.expr, c.name, r.temp);
-      await addConstraintNotValid(x, r.table, c.check.name, sql`CHECK (${raw(expr)})`);
+    const s = subject(op.kind, op.table, c?.name);
+    checkOptions(s, null, op, ['table', 'column']);
+    checkQualified(s, 'table', op.table);
+    checkOptions(s, 'column', c, COLUMN_OPTIONS, { notNull: '`nullable: false`' });
+    checkName(s, 'column.name', c.name);
+    checkSql(s, 'column.type', c.type, "'text' or 'varchar(255)'");
+    checkBoolean(s, 'column.nullable', c.nullable);
+    checkDefault(s, 'column.default', c.default);
+    checkExpression(s, 'column.up', c.up);
+    checkColumnConstraints(s, 'column', c);
+    if (c.default !== undefined && isVolatileDefault(c.default)) {
+      notOnline(
+        s,
+        `its default \`${defaultSql(c.default)}\` is volatile, which rewrites the table under an ACCESS EXCLUSIVE lock`,
+        `Use \`up: ${JSON.stringify(defaultSql(c.default))}\` instead (it fills existing rows in batches).`,
+      );
     }
-    if (c.references) {
-      const f = c.references;
-      const onDelete = f.onDelete ? raw(` ON DELETE ${f.onDelete}`) : raw('');
-      await addConstraintNotValid(
-        x,
-        r.table,
-        f.name,
-        sql`FOREIGN KEY (${ident(r.temp)}) REFERENCES ${ident(x.plan.schema, f.table)} (${ident(f.column)})${onDelete}`,
+    if (c.nullable === false && c.default === undefined && !c.up) {
+      notOnline(
+        s,
+        'a NOT NULL column needs a `default` or an `up` expression, or the old version could not insert rows',
       );
     }
   },
-  async build(op, r, x) {
+  plan(op, model) {
+    const t = model.table(op.table);
+    const c = op.column;
+    model.free(t, c.name);
+    claimConstraintNames(model, t, c);
+    const temp = tempName(c.name);
+    model.touch(t, temp);
+    t.newColumns.push({ name: c.name, physical: temp });
+    t.tempColumns.push(temp);
+    t.tempTypes = { ...t.tempTypes, [temp]: c.type };
+    const source = `addColumn ${op.table.name}.${c.name} (up)`;
+    if (c.up) t.up.push({ target: temp, expr: c.up, on: 'always', source });
+    return {
+      table: t.physical,
+      temp,
+      notNullCheck: tempName(c.name, 'nn'),
+      default: c.default === undefined ? null : defaultSql(c.default),
+    };
+  },
+  async expand(op, resolved, phase) {
+    const c = op.column;
+    const table = ident(phase.plan.schema, resolved.table);
+    const temp = resolved.temp;
+    await phase.exec(
+      sql`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${ident(temp)} ${columnDdl(c.type, resolved.default)}`,
+    );
+    if (c.nullable === false) {
+      const notNull = sql`CHECK (${ident(temp)} IS NOT NULL)`;
+      await addConstraintNotValid(phase, resolved.table, resolved.notNullCheck, notNull);
+    }
+    if (c.check) {
+      const expression = renameInExpression(c.check.expression, c.name, temp);
+      await addConstraintNotValid(phase, resolved.table, c.check.name, sql`CHECK (${raw(expression)})`);
+    }
+    if (c.references) {
+      const fk = foreignKeySql(phase.plan.schema, temp, c.references);
+      await addConstraintNotValid(phase, resolved.table, c.references.name, fk);
+    }
+  },
+  async build(op, resolved, phase) {
     if (!op.column.unique) return;
     const name = op.column.unique.name;
-    await x.buildIndex(
+    await phase.buildIndex(
       name,
-      sql`CREATE UNIQUE INDEX CONCURRENTLY ${ident(name)} ON ${ident(x.plan.schema, r.table)} (${ident(r.temp)})`,
+      sql`CREATE UNIQUE INDEX CONCURRENTLY ${ident(name)} ON ${ident(phase.plan.schema, resolved.table)} (${ident(resolved.temp)})`,
     );
   },
-  async validate(op, r, x) {
-    if (op.column.notNull) await validateConstraint(x, r.table, r.notNullCheck);
-    if (op.column.check) await validateConstraint(x, r.table, op.column.check.name);
-    if (op.column.references) await validateConstraint(x, r.table, op.column.references.name);
+  async validate(op, resolved, phase) {
+    const c = op.column;
+    if (c.nullable === false) await validateConstraint(phase, resolved.table, resolved.notNullCheck);
+    if (c.check) await validateConstraint(phase, resolved.table, c.check.name);
+    if (c.references) await validateConstraint(phase, resolved.table, c.references.name);
   },
-  async contract(op, r, x) {
-    if (!(await x.columnExists(r.table, r.temp))) return;
-    const table = ident(x.plan.schema, r.table);
-    if (op.column.notNull) await setNotNullViaCheck(x, r.table, r.temp, r.notNullCheck);
+  async contract(op, resolved, phase) {
+    if (!(await phase.columnExists(resolved.table, resolved.temp))) return;
+    const table = ident(phase.plan.schema, resolved.table);
+    if (op.column.nullable === false)
+      await setNotNullViaCheck(phase, resolved.table, resolved.temp, resolved.notNullCheck);
     if (op.column.unique) {
-      const u = ident(op.column.unique.name);
-      await x.run(sql`ALTER TABLE ${table} ADD CONSTRAINT ${u} UNIQUE USING INDEX ${u}`);
+      const unique = ident(op.column.unique.name);
+      await phase.exec(sql`ALTER TABLE ${table} ADD CONSTRAINT ${unique} UNIQUE USING INDEX ${unique}`);
     }
-    await x.run(sql`ALTER TABLE ${table} RENAME COLUMN ${ident(r.temp)} TO ${ident(op.column.name)}`);
+    await phase.exec(
+      sql`ALTER TABLE ${table} RENAME COLUMN ${ident(resolved.temp)} TO ${ident(op.column.name)}`,
+    );
   },
-  async rollback(_op, r, x) {
+  async rollback(_op, resolved, phase) {
     // Dropping the column drops its constraints and indexes with it (catalog-only).
-    await x.run(sql`ALTER TABLE ${ident(x.plan.schema, r.table)} DROP COLUMN IF EXISTS ${ident(r.temp)}`);
+    await phase.exec(
+      sql`ALTER TABLE ${ident(phase.plan.schema, resolved.table)} DROP COLUMN IF EXISTS ${ident(resolved.temp)}`,
+    );
   },
 };

@@ -1,42 +1,88 @@
 /**
- * `alterColumn` (and `setNotNull`, which is an alterColumn): pgroll's duplicate-and-swap. The new
- * version gets a temporary copy of the column with the new type, default, nullability and
- * constraints; the dual-write trigger keeps both in step (`up` from old writes, `down` from new
- * writes) and the backfill fills the copy. Single-column indexes and constraints of the column are
- * duplicated onto the copy (NOT VALID / CONCURRENTLY). `complete` drops the old column and renames
- * the copy, its indexes and constraints into place in one short-lock transaction.
+ * `alterColumn`: pgroll's duplicate-and-swap. The new version gets a temporary copy of the column
+ * with the new type, default, nullability and constraints; the dual-write trigger keeps both in
+ * step (`up` from old writes, `down` from new writes) and the backfill fills the copy.
+ * Single-column indexes and constraints of the column are duplicated onto the copy (NOT VALID /
+ * CONCURRENTLY). `complete` drops the old column and renames the copy, its indexes and constraints
+ * into place in one short-lock transaction.
  *
- * A pure rename (`{ name }` only) is a renameColumn.
+ * `nullable: false` adds NOT NULL through a `NOT VALID` check on the copy (new rows at once), with
+ * `up` replacing the NULLs the old version writes; `complete` validates the check and turns it into
+ * a real NOT NULL without a second scan. A pure rename (`{ to }` only) is a renameColumn.
  */
+import { formatName, toName } from '../../operations/names.js';
+import type { TableRef } from '../../operations/types.js';
+import {
+  checkBoolean,
+  checkDefault,
+  checkName,
+  checkQualified,
+  checkSql,
+  invalid,
+  subject,
+} from '../../operations/validate.js';
 import { ident, raw, sql } from '../../sql/tag.js';
 import { renameInExpression } from '../expr.js';
-import { tempName } from '../names.js';
+import type { TableInfo } from '../introspect.js';
+import { quotedName, tempName } from '../names.js';
 import type { OperationHandler } from '../operation.js';
 import { PlanError } from '../plan.js';
-import type { AlterColumnChanges, AlterColumnOp } from '../types.js';
+import type { ColumnConstraintSpecs, OnlineAlterColumn } from '../types.js';
+import {
+  checkColumnConstraints,
+  checkExpression,
+  claimConstraintNames,
+  foreignKeySql,
+  nameConstraints,
+} from './column-constraints.js';
 import {
   addConstraintNotValid,
+  checkOptions,
   columnDdl,
-  missing,
-  quotedName,
+  defaultSql,
   setNotNullViaCheck,
   validateConstraint,
 } from './common.js';
 import { renameColumnHandler } from './rename-column.js';
 
+/** What an online `alterColumn` changes: `db.alterColumn`'s changes, with `up`/`down` for `using`. */
+export type OnlineAlterColumnChanges = Omit<
+  OnlineAlterColumn,
+  'kind' | 'table' | 'column' | 'note' | keyof ColumnConstraintSpecs
+> &
+  ColumnConstraintSpecs;
+
 /**
+ * Builds an online `alterColumn`: the arguments of `db.alterColumn`, with `up` and `down` in place
+ * of `using`.
+ *
  * @example
  * op.alterColumn('users', 'age', { type: 'bigint', up: 'age::bigint', down: 'age::int' })
+ * op.alterColumn('users', 'phone', { nullable: false, up: "coalesce(phone, '')" })
  */
-export function alterColumn(table: string, column: string, changes: AlterColumnChanges): AlterColumnOp {
-  return { kind: 'alterColumn', table, column, changes };
+export function alterColumn(
+  table: TableRef,
+  column: string,
+  changes: OnlineAlterColumnChanges,
+): OnlineAlterColumn {
+  const t = toName(table);
+  const { check, unique, references, ...rest } = changes ?? {};
+  const name = typeof rest.to === 'string' ? rest.to : column;
+  return {
+    kind: 'alterColumn',
+    table: t,
+    column,
+    ...rest,
+    ...nameConstraints(t, name, { check, unique, references }),
+  };
 }
 
-interface Dup {
+/** An index or constraint of the column, duplicated onto its copy. */
+export interface Duplicate {
   /** Original name (restored at complete). */
   name: string;
   temp: string;
-  /** Index: CREATE statement pieces; constraint: its definition rewritten for the copy. */
+  /** Constraint: its definition (rewritten for the copy at expand). Index: unused. */
   def: string;
   unique?: boolean;
   method?: string;
@@ -44,57 +90,95 @@ interface Dup {
   constraint?: string | null;
 }
 
-interface Resolved {
-  table: string;
-  physical: string;
-  temp: string;
-  newName: string;
-  type: string;
-  default: string | null;
-  notNull: boolean;
-  notNullCheck: string;
-  indexes: Dup[];
-  constraints: Dup[];
-  /** Only `name` changed: handled as a renameColumn. */
-  renameOnly: boolean;
+/** What planning resolves for an online `alterColumn`. */
+export type AlterColumnResolved =
+  | { renameOnly: true; table: string; physical: string }
+  | {
+      renameOnly: false;
+      table: string;
+      physical: string;
+      temp: string;
+      newName: string;
+      type: string;
+      default: string | null;
+      notNull: boolean;
+      notNullCheck: string;
+      indexes: Duplicate[];
+      constraints: Duplicate[];
+    };
+
+const CHANGES = ['type', 'nullable', 'default', 'to', 'check', 'unique', 'references', 'up', 'down'] as const;
+
+const OLD_WORDS = {
+  notNull: '`nullable` (`nullable: false` adds NOT NULL)',
+  name: '`to` (the new name)',
+  changes: 'the changes as options: op.alterColumn(table, column, { type, … })',
+  using: '`up` (SQL over the old version’s columns)',
+  usingCast: '`up`',
+};
+
+/** The single-column indexes and checks/foreign keys of `physical`, to duplicate onto its copy. */
+function duplicates(
+  info: TableInfo,
+  physical: string,
+  column: string,
+): { indexes: Duplicate[]; constraints: Duplicate[] } {
+  const indexes: Duplicate[] = [];
+  for (const ix of info.indexes.filter((i) => i.columns.includes(physical))) {
+    if (ix.columns.length > 1 || ix.complex) {
+      throw new PlanError(
+        `column "${column}" is part of index "${ix.name}" over several columns or an expression`,
+        'Drop that index in an earlier migration and recreate it with addIndex after this one, or use replaceTable.',
+      );
+    }
+    const { name, unique, method, constraint } = ix;
+    indexes.push({ name, temp: tempName(name), def: '', unique, method, constraint });
+  }
+  const constraints: Duplicate[] = [];
+  for (const con of info.constraints.filter(
+    (k) => k.columns.includes(physical) && (k.type === 'c' || k.type === 'f'),
+  )) {
+    if (con.columns.length > 1) {
+      throw new PlanError(
+        `column "${column}" is part of constraint "${con.name}" over several columns`,
+        'Use replaceTable.',
+      );
+    }
+    constraints.push({ name: con.name, temp: tempName(con.name), def: con.def });
+  }
+  return { indexes, constraints };
 }
 
-const KEYS: (keyof AlterColumnChanges)[] = [
-  'name',
-  'type',
-  'default',
-  'notNull',
-  'check',
-  'unique',
-  'references',
-  'up',
-  'down',
-];
-
-export const alterColumnHandler: OperationHandler<AlterColumnOp, Resolved> = {
+/** The online `alterColumn`: its checks, its planning and its phase hooks (see the file's comment). */
+export const alterColumnHandler: OperationHandler<OnlineAlterColumn, AlterColumnResolved> = {
   kind: 'alterColumn',
+  describe: (op) => `alterColumn ${formatName(op.table)}.${op.column}`,
   check(op) {
-    const m = missing({ table: op.table, column: op.column });
-    if (m) return m;
-    const ch = op.changes ?? {};
-    const unknown = Object.keys(ch).filter((k) => !KEYS.includes(k as keyof AlterColumnChanges));
-    if (unknown.length) return `unknown change(s) ${unknown.join(', ')}; allowed: ${KEYS.join(', ')}`;
-    if (!KEYS.some((k) => ch[k] !== undefined)) return 'it changes nothing';
-    return null;
+    const s = subject(op.kind, op.table, op.column);
+    checkOptions(s, null, op, ['table', 'column', ...CHANGES], OLD_WORDS);
+    checkQualified(s, 'table', op.table);
+    checkName(s, 'column', op.column);
+    if (op.type !== undefined) checkSql(s, 'type', op.type, "'bigint'");
+    checkBoolean(s, 'nullable', op.nullable);
+    if (op.default !== null) checkDefault(s, 'default', op.default);
+    if (op.to !== undefined) checkName(s, 'to', op.to);
+    if (op.to === op.column) invalid(s, 'to', 'is the current name');
+    checkExpression(s, 'up', op.up);
+    checkExpression(s, 'down', op.down);
+    checkColumnConstraints(s, '', op);
+    if (!CHANGES.some((k) => op[k] !== undefined))
+      invalid(s, 'type', `is missing: give at least one of ${CHANGES.map((k) => `\`${k}\``).join(', ')}`);
   },
-  plan(op, b) {
-    const ch = op.changes;
-    const t = b.table(op.table);
-    const c = b.column(t, op.column);
+  plan(op, model) {
+    const t = model.table(op.table);
+    const c = model.column(t, op.column);
     const physical = c.physical;
-    const onlyName = Object.keys(ch).every(
-      (k) => k === 'name' || ch[k as keyof AlterColumnChanges] === undefined,
-    );
-    if (onlyName && ch.name) {
-      renameColumnHandler.plan({ kind: 'renameColumn', table: op.table, from: op.column, to: ch.name }, b);
-      return { table: t.physical, physical, renameOnly: true } as Resolved;
+    if (op.to !== undefined && CHANGES.every((k) => k === 'to' || op[k] === undefined)) {
+      const rename = { kind: 'renameColumn', table: op.table, column: op.column, to: op.to } as const;
+      renameColumnHandler.plan(rename, model, undefined);
+      return { renameOnly: true, table: t.physical, physical };
     }
-    const info = b.tableInfo(t);
+    const info = model.tableInfo(t);
     const col = info.columns.find((x) => x.name === physical);
     if (!col)
       throw new PlanError(
@@ -117,161 +201,142 @@ export const alterColumnHandler: OperationHandler<AlterColumnOp, Resolved> = {
         'Use op.replaceTable for serial columns.',
       );
     }
-    const indexes: Dup[] = [];
-    for (const ix of info.indexes.filter((i) => i.columns.includes(physical))) {
-      if (ix.columns.length > 1 || ix.complex) {
-        throw new PlanError(
-          `column "${op.column}" is part of index "${ix.name}" over several columns or an expression`,
-          'Drop that index in an earlier migration and recreate it with createIndex after this one, or use replaceTable.',
-        );
-      }
-      indexes.push({
-        name: ix.name,
-        temp: tempName(ix.name),
-        def: '',
-        unique: ix.unique,
-        method: ix.method,
-        constraint: ix.constraint,
-      });
-    }
-    const constraints: Dup[] = [];
-    for (const con of info.constraints.filter(
-      (k) => k.columns.includes(physical) && (k.type === 'c' || k.type === 'f'),
-    )) {
-      if (con.columns.length > 1) {
-        throw new PlanError(
-          `column "${op.column}" is part of constraint "${con.name}" over several columns`,
-          'Use replaceTable.',
-        );
-      }
-      constraints.push({ name: con.name, temp: tempName(con.name), def: con.def });
-    }
-    const newName = ch.name ?? c.name;
-    if (ch.name && ch.name !== c.name) b.free(t, ch.name);
+    const { indexes, constraints } = duplicates(info, physical, op.column);
+    const newName = op.to ?? c.name;
+    if (op.to && op.to !== c.name) model.free(t, op.to);
+    claimConstraintNames(model, t, op);
     const temp = tempName(physical);
-    b.touch(t, physical);
-    b.touch(t, temp);
+    model.touch(t, physical);
+    model.touch(t, temp);
     c.physical = temp;
     c.name = newName;
     t.tempColumns.push(temp);
-    const type = ch.type ?? col.type;
+    const type = op.type ?? col.type;
     t.tempTypes = { ...t.tempTypes, [temp]: type };
-    const at = `alterColumn ${op.table}.${op.column}`;
-    t.up.push({ target: temp, expr: ch.up ?? quotedName(physical), on: 'always', source: `${at} (up)` });
+    const at = `alterColumn ${op.table.name}.${op.column}`;
+    t.up.push({ target: temp, expr: op.up ?? quotedName(physical), on: 'always', source: `${at} (up)` });
     t.down.push({
       target: physical,
-      expr: ch.down ?? quotedName(newName),
+      expr: op.down ?? quotedName(newName),
       on: 'always',
       source: `${at} (down)`,
     });
     return {
+      renameOnly: false,
       table: t.physical,
       physical,
       temp,
       newName,
       type,
-      default: ch.default === undefined ? col.default : ch.default,
-      notNull: ch.notNull ?? col.notNull,
+      default: op.default === undefined ? col.default : op.default === null ? null : defaultSql(op.default),
+      notNull: op.nullable === undefined ? col.notNull : !op.nullable,
       notNullCheck: tempName(physical, 'nn'),
       indexes,
       constraints,
-      renameOnly: false,
     };
   },
-  async expand(op, r, x) {
-    if (r.renameOnly) return;
-    const ch = op.changes;
-    await x.run(
-      sql`ALTER TABLE ${ident(x.plan.schema, r.table)} ADD COLUMN IF NOT EXISTS ${ident(r.temp)} ${columnDdl(r.type, r.default)}`,
+  async expand(op, resolved, phase) {
+    if (resolved.renameOnly) return;
+    const { table, temp } = resolved;
+    await phase.exec(
+      sql`ALTER TABLE ${ident(phase.plan.schema, table)} ADD COLUMN IF NOT EXISTS ${ident(temp)} ${columnDdl(resolved.type, resolved.default)}`,
     );
-    if (r.notNull)
-      await addConstraintNotValid(x, r.table, r.notNullCheck, sql`CHECK (${ident(r.temp)} IS NOT NULL)`);
-    for (const k of r.constraints) {
+    if (resolved.notNull)
+      await addConstraintNotValid(
+        phase,
+        table,
+        resolved.notNullCheck,
+        sql`CHECK (${ident(temp)} IS NOT NULL)`,
+      );
+    for (const k of resolved.constraints) {
       // Only the column list is rewritten for a foreign key: the referenced column may share its name.
       const def = k.def.startsWith('FOREIGN KEY')
-        ? k.def.replace(/^FOREIGN KEY \([^)]*\)/, `FOREIGN KEY (${quotedName(r.temp)})`)
-        : renameInExpression(k.def.replace(/\s+NOT VALID$/, ''), r.physical, r.temp);
-      await addConstraintNotValid(x, r.table, k.temp, raw(def.replace(/\s+NOT VALID$/, '')));
+        ? k.def.replace(/^FOREIGN KEY \([^)]*\)/, `FOREIGN KEY (${quotedName(temp)})`)
+        : renameInExpression(k.def.replace(/\s+NOT VALID$/, ''), resolved.physical, temp);
+      await addConstraintNotValid(phase, table, k.temp, raw(def.replace(/\s+NOT VALID$/, '')));
     }
-    if (ch.check) {
-      const expr = renameInExpression(
-        renameInExpression(ch.check.expr, r.newName, r.temp),
+    if (op.check) {
+      const expression = renameInExpression(
+        renameInExpression(op.check.expression, resolved.newName, temp),
         op.column,
-        r.temp,
+        temp,
       );
-      await addConstraintNotValid(x, r.table, ch.check.name, sql`CHECK (${raw(expr)})`);
+      await addConstraintNotValid(phase, table, op.check.name, sql`CHECK (${raw(expression)})`);
     }
-    if (ch.references) {
-      const f = ch.references;
-      const onDelete = f.onDelete ? raw(` ON DELETE ${f.onDelete}`) : raw('');
-      const def = sql`FOREIGN KEY (${ident(r.temp)}) REFERENCES ${ident(x.plan.schema, f.table)} (${ident(f.column)})${onDelete}`;
-      await addConstraintNotValid(x, r.table, f.name, def);
+    if (op.references) {
+      const fk = foreignKeySql(phase.plan.schema, temp, op.references);
+      await addConstraintNotValid(phase, table, op.references.name, fk);
     }
   },
-  async build(op, r, x) {
-    if (r.renameOnly) return;
-    const table = ident(x.plan.schema, r.table);
-    for (const ix of r.indexes) {
+  async build(op, resolved, phase) {
+    if (resolved.renameOnly) return;
+    const table = ident(phase.plan.schema, resolved.table);
+    const column = ident(resolved.temp);
+    for (const ix of resolved.indexes) {
       const unique = raw(ix.unique ? 'UNIQUE ' : '');
       const using = raw(ix.method ?? 'btree');
-      await x.buildIndex(
+      await phase.buildIndex(
         ix.temp,
-        sql`CREATE ${unique}INDEX CONCURRENTLY ${ident(ix.temp)} ON ${table} USING ${using} (${ident(r.temp)})`,
+        sql`CREATE ${unique}INDEX CONCURRENTLY ${ident(ix.temp)} ON ${table} USING ${using} (${column})`,
       );
     }
-    if (op.changes.unique) {
-      const u = tempName(op.changes.unique.name);
-      await x.buildIndex(u, sql`CREATE UNIQUE INDEX CONCURRENTLY ${ident(u)} ON ${table} (${ident(r.temp)})`);
+    if (op.unique) {
+      const index = tempName(op.unique.name);
+      await phase.buildIndex(
+        index,
+        sql`CREATE UNIQUE INDEX CONCURRENTLY ${ident(index)} ON ${table} (${column})`,
+      );
     }
   },
-  async validate(op, r, x) {
-    if (r.renameOnly) return;
-    if (r.notNull) await validateConstraint(x, r.table, r.notNullCheck);
-    for (const k of r.constraints) await validateConstraint(x, r.table, k.temp);
-    if (op.changes.check) await validateConstraint(x, r.table, op.changes.check.name);
-    if (op.changes.references) await validateConstraint(x, r.table, op.changes.references.name);
+  async validate(op, resolved, phase) {
+    if (resolved.renameOnly) return;
+    const { table } = resolved;
+    if (resolved.notNull) await validateConstraint(phase, table, resolved.notNullCheck);
+    for (const k of resolved.constraints) await validateConstraint(phase, table, k.temp);
+    if (op.check) await validateConstraint(phase, table, op.check.name);
+    if (op.references) await validateConstraint(phase, table, op.references.name);
   },
-  async contract(op, r, x) {
-    if (r.renameOnly) {
-      if (op.changes.name) {
-        const rename = {
-          kind: 'renameColumn' as const,
-          table: op.table,
-          from: op.column,
-          to: op.changes.name,
-        };
-        await renameColumnHandler.contract?.(rename, { table: r.table, physical: r.physical }, x);
-      }
+  async contract(op, resolved, phase) {
+    if (resolved.renameOnly) {
+      if (op.to === undefined) return;
+      const rename = { kind: 'renameColumn', table: op.table, column: op.column, to: op.to } as const;
+      await renameColumnHandler.contract?.(rename, resolved, phase);
       return;
     }
-    if (!(await x.columnExists(r.table, r.temp))) return;
-    const table = ident(x.plan.schema, r.table);
+    if (!(await phase.columnExists(resolved.table, resolved.temp))) return;
+    const schema = phase.plan.schema;
+    const table = ident(schema, resolved.table);
     // Dropping the old column drops its indexes and constraints; their copies then take their names.
-    await x.run(sql`ALTER TABLE ${table} DROP COLUMN ${ident(r.physical)}`);
-    await x.run(sql`ALTER TABLE ${table} RENAME COLUMN ${ident(r.temp)} TO ${ident(r.newName)}`);
-    if (r.notNull) await setNotNullViaCheck(x, r.table, r.newName, r.notNullCheck);
-    for (const ix of r.indexes) {
+    await phase.exec(sql`ALTER TABLE ${table} DROP COLUMN ${ident(resolved.physical)}`);
+    await phase.exec(
+      sql`ALTER TABLE ${table} RENAME COLUMN ${ident(resolved.temp)} TO ${ident(resolved.newName)}`,
+    );
+    if (resolved.notNull)
+      await setNotNullViaCheck(phase, resolved.table, resolved.newName, resolved.notNullCheck);
+    for (const ix of resolved.indexes) {
       if (ix.constraint) {
-        await x.run(
+        await phase.exec(
           sql`ALTER TABLE ${table} ADD CONSTRAINT ${ident(ix.constraint)} UNIQUE USING INDEX ${ident(ix.temp)}`,
         );
         if (ix.constraint !== ix.name)
-          await x.run(sql`ALTER INDEX ${ident(x.plan.schema, ix.constraint)} RENAME TO ${ident(ix.name)}`);
+          await phase.exec(sql`ALTER INDEX ${ident(schema, ix.constraint)} RENAME TO ${ident(ix.name)}`);
       } else {
-        await x.run(sql`ALTER INDEX ${ident(x.plan.schema, ix.temp)} RENAME TO ${ident(ix.name)}`);
+        await phase.exec(sql`ALTER INDEX ${ident(schema, ix.temp)} RENAME TO ${ident(ix.name)}`);
       }
     }
-    for (const k of r.constraints)
-      await x.run(sql`ALTER TABLE ${table} RENAME CONSTRAINT ${ident(k.temp)} TO ${ident(k.name)}`);
-    if (op.changes.unique) {
-      const u = op.changes.unique.name;
-      await x.run(
-        sql`ALTER TABLE ${table} ADD CONSTRAINT ${ident(u)} UNIQUE USING INDEX ${ident(tempName(u))}`,
+    for (const k of resolved.constraints)
+      await phase.exec(sql`ALTER TABLE ${table} RENAME CONSTRAINT ${ident(k.temp)} TO ${ident(k.name)}`);
+    if (op.unique) {
+      const name = op.unique.name;
+      await phase.exec(
+        sql`ALTER TABLE ${table} ADD CONSTRAINT ${ident(name)} UNIQUE USING INDEX ${ident(tempName(name))}`,
       );
     }
   },
-  async rollback(_op, r, x) {
-    if (r.renameOnly) return;
-    await x.run(sql`ALTER TABLE ${ident(x.plan.schema, r.table)} DROP COLUMN IF EXISTS ${ident(r.temp)}`);
+  async rollback(_op, resolved, phase) {
+    if (resolved.renameOnly) return;
+    await phase.exec(
+      sql`ALTER TABLE ${ident(phase.plan.schema, resolved.table)} DROP COLUMN IF EXISTS ${ident(resolved.temp)}`,
+    );
   },
 };

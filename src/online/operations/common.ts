@@ -1,51 +1,101 @@
-/** Helpers shared by operation files. */
-import { ident, raw, type SqlFragment, sql } from '../../sql/tag.js';
+/** Helpers shared by operation files: option checks, defaults as SQL, constraint steps. */
+import { MigrationFileError } from '../../errors.js';
+import type { DefaultValue } from '../../operations/types.js';
+import { invalid, type Subject } from '../../operations/validate.js';
+import { ident, literal, postgresQuoting, raw, renderInline, type SqlFragment, sql } from '../../sql/tag.js';
+import { hasVolatileCall } from '../expr.js';
 import type { PhaseContext } from '../operation.js';
 
-/** The first missing or empty field among `fields`, as a reason, or null. */
-export function missing(fields: Record<string, unknown>): string | null {
-  for (const [k, v] of Object.entries(fields)) {
-    if (typeof v !== 'string' || v.trim() === '') return `\`${k}\` must be a non-empty string`;
+/**
+ * Throws why an operation cannot run online (MigrationFileError, exit 2).
+ *
+ * @example
+ * notOnline(subject('addColumn', table, 'token'), 'its default is volatile');
+ * // addColumn users.token cannot run online: its default is volatile
+ */
+export function notOnline(s: Subject, why: string, hint?: string): never {
+  throw new MigrationFileError(`${s.kind} ${s.target} cannot run online: ${why}`, {
+    details: { operation: s.kind, ...(hint === undefined ? {} : { hint }) },
+  });
+}
+
+/**
+ * Refuses keys of `value` that are not options of the online operation; an old word (`notNull`,
+ * `expr`, `changes`) gets the word to write instead. `option` names `value` in the message (null:
+ * the operation itself). Keys set to `undefined` count as absent.
+ *
+ * @example
+ * checkOptions(s, 'column', { name: 'n', type: 'int', notNull: true }, ['name', 'type', 'nullable'], { notNull: '`nullable: false`' });
+ * // addColumn users.n: option `column.notNull` is an old word: write `nullable: false`
+ */
+export function checkOptions(
+  s: Subject,
+  option: string | null,
+  value: unknown,
+  allowed: readonly string[],
+  renamed: Readonly<Record<string, string>> = {},
+): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    invalid(s, option ?? 'options', `must be an object, got ${JSON.stringify(value)}`);
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined || allowed.includes(key) || (option === null && (key === 'kind' || key === 'note')))
+      continue;
+    const path = option === null ? key : `${option}.${key}`;
+    const instead = Object.hasOwn(renamed, key) ? renamed[key] : undefined;
+    if (instead !== undefined) invalid(s, path, `is an old word: write ${instead}`);
+    invalid(s, path, `is not an option of an online ${s.kind}`, `Its options: ${allowed.join(', ')}.`);
   }
-  return null;
+}
+
+/**
+ * A column default as the SQL text the plan stores: literals quoted, `{ sql }` as written.
+ *
+ * @example
+ * defaultSql('n/a') // "'n/a'"
+ * defaultSql({ sql: 'now()' }) // 'now()'
+ */
+export function defaultSql(value: DefaultValue): string {
+  return typeof value === 'object' ? value.sql : renderInline(literal(value), postgresQuoting);
+}
+
+/** True for a `{ sql }` default marked volatile or calling a well-known volatile function. */
+export function isVolatileDefault(value: DefaultValue): boolean {
+  return typeof value === 'object' && value !== null && (value.volatile ?? hasVolatileCall(value.sql));
 }
 
 /** Adds a constraint `NOT VALID` unless it exists: checks new rows at once, old rows at `complete`. */
 export async function addConstraintNotValid(
-  x: PhaseContext,
+  phase: PhaseContext,
   table: string,
   name: string,
-  def: SqlFragment,
+  definition: SqlFragment,
 ): Promise<void> {
-  if (await x.constraint(table, name)) return;
-  await x.run(sql`ALTER TABLE ${ident(x.plan.schema, table)} ADD CONSTRAINT ${ident(name)} ${def} NOT VALID`);
+  if (await phase.constraint(table, name)) return;
+  await phase.exec(
+    sql`ALTER TABLE ${ident(phase.plan.schema, table)} ADD CONSTRAINT ${ident(name)} ${definition} NOT VALID`,
+  );
 }
 
 /** Validates a constraint if it is not valid yet (SHARE UPDATE EXCLUSIVE: writes go on meanwhile). */
-export async function validateConstraint(x: PhaseContext, table: string, name: string): Promise<void> {
-  const c = await x.constraint(table, name);
-  if (!c || c.valid) return;
-  await x.run(sql`ALTER TABLE ${ident(x.plan.schema, table)} VALIDATE CONSTRAINT ${ident(name)}`);
+export async function validateConstraint(phase: PhaseContext, table: string, name: string): Promise<void> {
+  const found = await phase.constraint(table, name);
+  if (!found || found.valid) return;
+  await phase.exec(sql`ALTER TABLE ${ident(phase.plan.schema, table)} VALIDATE CONSTRAINT ${ident(name)}`);
 }
 
 /** `NOT NULL` via a validated check: SET NOT NULL then skips its full-table scan (PostgreSQL 12+). */
 export async function setNotNullViaCheck(
-  x: PhaseContext,
+  phase: PhaseContext,
   table: string,
   column: string,
   check: string,
 ): Promise<void> {
-  const t = ident(x.plan.schema, table);
-  await x.run(sql`ALTER TABLE ${t} ALTER COLUMN ${ident(column)} SET NOT NULL`);
-  await x.run(sql`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${ident(check)}`);
+  const t = ident(phase.plan.schema, table);
+  await phase.exec(sql`ALTER TABLE ${t} ALTER COLUMN ${ident(column)} SET NOT NULL`);
+  await phase.exec(sql`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${ident(check)}`);
 }
 
-/** A column's type and default as DDL. */
-export function columnDdl(type: string, def: string | null | undefined): SqlFragment {
-  return def ? sql`${raw(type)} DEFAULT ${raw(def)}` : raw(type);
-}
-
-/** A bare or quoted name as it should appear in an expression. */
-export function quotedName(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
+/** A column's type and default (SQL text, as the plan stores it) as DDL. */
+export function columnDdl(type: string, defaultText: string | null | undefined): SqlFragment {
+  return defaultText ? sql`${raw(type)} DEFAULT ${raw(defaultText)}` : raw(type);
 }

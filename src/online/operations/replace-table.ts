@@ -14,31 +14,20 @@
 import { SluiceError } from '../../errors.js';
 import { ident, join, sql } from '../../sql/tag.js';
 import { copyGrantsStatement } from '../grants.js';
-import { tempName, triggerFunctionName, triggerName } from '../names.js';
+import { quotedName, tempName, triggerFunctionName, triggerName } from '../names.js';
 import type { OperationHandler, PhaseContext } from '../operation.js';
 import { PlanError } from '../plan.js';
-import type { ReplaceTableOp } from '../types.js';
-import { missing, quotedName } from './common.js';
+import type { OnlinePlan, ReplaceTableOperation } from '../types.js';
 import { type Carry, carryDefinition, type NewColumn } from './replace-table/carry.js';
 import { readTableDefinition, type TableDefinition } from './replace-table/catalog.js';
 import { carryStatements, createTable, ownerStatement } from './replace-table/ddl.js';
 import { probeNewTable } from './replace-table/probe.js';
+import { checkReplaceTable, describeReplaceTable } from './replace-table/spec.js';
 import { adoptSequences, swapCarried, unswapCarried } from './replace-table/swap.js';
 import { SYNC_SETTING, syncStatements } from './table-sync.js';
 
-/**
- * @example
- * op.replaceTable('users', {
- *   columns: [{ name: 'id', type: 'bigint', notNull: true }, { name: 'full_name', type: 'text' }],
- *   primaryKey: ['id'],
- *   copy: { full_name: "first_name || ' ' || last_name" },
- * })
- */
-export function replaceTable(table: string, spec: Omit<ReplaceTableOp, 'kind' | 'table'>): ReplaceTableOp {
-  return { kind: 'replaceTable', table, ...spec };
-}
-
-interface Resolved {
+/** What planning resolves for a `replaceTable`. */
+export interface ReplaceTableResolved {
   table: string;
   temp: string;
   oldTemp: string;
@@ -54,53 +43,38 @@ interface Resolved {
   mapping?: Record<string, string>;
 }
 
-function names(x: PhaseContext, r: Resolved) {
-  const n = x.plan.newSchema;
+/** The checkpoint id of the table copy's backfill. */
+function copyBackfillId(plan: OnlinePlan, resolved: ReplaceTableResolved): string {
+  return `${plan.newSchema}:${resolved.table}:copy`;
+}
+
+function names(phase: PhaseContext, resolved: ReplaceTableResolved) {
+  const n = phase.plan.newSchema;
   return {
-    fwdFn: triggerFunctionName(n, r.table, 'fwd'),
-    revFn: triggerFunctionName(n, r.table, 'rev'),
+    fwdFn: triggerFunctionName(n, resolved.table, 'fwd'),
+    revFn: triggerFunctionName(n, resolved.table, 'rev'),
     fwd: triggerName(n, 'fwd'),
     rev: triggerName(n, 'rev'),
   };
 }
 
-export const replaceTableHandler: OperationHandler<ReplaceTableOp, Resolved> = {
+/** The online `replaceTable`: its checks, its planning and its phase hooks (see the file's comment). */
+export const replaceTableHandler: OperationHandler<
+  ReplaceTableOperation,
+  ReplaceTableResolved,
+  TableDefinition | undefined
+> = {
   kind: 'replaceTable',
-  check(op) {
-    const m = missing({ table: op.table });
-    if (m) return m;
-    if (!Array.isArray(op.columns) || op.columns.length === 0)
-      return "`columns` must list the new table's columns";
-    for (const c of op.columns) {
-      const cm = missing({ 'column.name': c?.name, 'column.type': c?.type });
-      if (cm) return cm;
-      if (c.identity !== undefined && c.identity !== 'always' && c.identity !== 'by default')
-        return `column "${c.name}": \`identity\` must be 'always' or 'by default'`;
-      if (c.default !== undefined && c.default !== null && typeof c.default !== 'string')
-        return `column "${c.name}": \`default\` must be SQL text, or null for none`;
-    }
-    if (op.omit !== undefined && (!Array.isArray(op.omit) || op.omit.some((n) => typeof n !== 'string')))
-      return '`omit` must list names of indexes, constraints, triggers or policies';
-    if (!Array.isArray(op.primaryKey) || op.primaryKey.length === 0)
-      return 'a `primaryKey` is needed (rows are synced by key)';
-    const cols = op.columns.map((c) => c.name);
-    const bad = op.primaryKey.find((k) => !cols.includes(k));
-    if (bad) return `primary key column "${bad}" is not in \`columns\``;
-    const exprs = [...Object.values(op.copy ?? {}), ...Object.values(op.reverse ?? {})];
-    if (exprs.some((e) => typeof e !== 'string' || e.includes('$sluice$')))
-      return 'copy/reverse expressions must be SQL strings';
-    const unknown = Object.keys(op.copy ?? {}).find((k) => !cols.includes(k));
-    if (unknown) return `\`copy\` names "${unknown}", which is not a column of the new table`;
-    return null;
-  },
+  describe: describeReplaceTable,
+  check: checkReplaceTable,
   async readCatalog(op, conn, schema, info) {
     // A missing table is reported by plan, with the other planning errors.
-    return info.has(op.table) ? readTableDefinition(conn, schema, op.table) : undefined;
+    return info.has(op.table.name) ? readTableDefinition(conn, schema, op.table.name) : undefined;
   },
-  plan(op, b, def?: TableDefinition) {
-    const t = b.table(op.table);
-    const info = b.tableInfo(t);
-    if (!def) throw new PlanError(`the definition of table "${op.table}" could not be read`);
+  plan(op, model, def) {
+    const t = model.table(op.table);
+    const info = model.tableInfo(t);
+    if (!def) throw new PlanError(`the definition of table "${op.table.name}" could not be read`);
     if (info.primaryKey.join(',') !== op.primaryKey.join(',')) {
       throw new PlanError(
         `the primary key must keep its columns (${info.primaryKey.join(', ') || 'none'}), got (${op.primaryKey.join(', ')})`,
@@ -136,14 +110,14 @@ export const replaceTableHandler: OperationHandler<ReplaceTableOp, Resolved> = {
         );
       }
     }
-    const temp = tempName(op.table);
+    const temp = tempName(op.table.name);
     t.newName = null;
     t.touched.push(...info.columns.map((c) => c.name));
     const cols = op.columns.map((c) => ({ name: c.name, physical: c.name }));
-    b.tables.push({
+    model.tables.push({
       physical: temp,
       oldName: null,
-      newName: op.table,
+      newName: op.table.name,
       oldColumns: [],
       newColumns: cols,
       primaryKey: [...op.primaryKey],
@@ -156,69 +130,73 @@ export const replaceTableHandler: OperationHandler<ReplaceTableOp, Resolved> = {
     return {
       table: t.physical,
       temp,
-      oldTemp: tempName(op.table, 'old'),
+      oldTemp: tempName(op.table.name, 'old'),
       columns,
       copy,
       reverse,
       pkIndex: pk?.name ?? null,
-      newPk: tempName(`${op.table}_pkey`),
+      newPk: tempName(`${op.table.name}_pkey`),
       carry,
       mapping: Object.fromEntries(mapping),
     };
   },
-  async probe(op, r, s, file) {
-    if (!r.carry) return;
+  async probe(op, resolved, session, file) {
+    if (!resolved.carry) return;
     await probeNewTable(
-      s,
+      session,
       {
-        schema: s.schema,
-        table: r.table,
-        scratch: tempName(r.table, 'probe'),
-        columns: r.columns,
+        schema: session.schema,
+        table: resolved.table,
+        scratch: tempName(resolved.table, 'probe'),
+        columns: resolved.columns,
         primaryKey: op.primaryKey,
-        pkName: tempName(`${r.table}_probe_pkey`),
-        carry: r.carry,
+        pkName: tempName(`${resolved.table}_probe_pkey`),
+        carry: resolved.carry,
       },
       file,
     );
   },
-  async expand(op, r, x) {
-    const s = x.plan.schema;
+  async expand(op, resolved, phase) {
+    const schema = phase.plan.schema;
     // One transaction creates the table and everything carried: present means all of it is.
-    const fresh = !(await x.tableExists(r.temp));
+    const fresh = !(await phase.tableExists(resolved.temp));
     if (fresh) {
-      await x.run(createTable(s, r.temp, r.columns, r.newPk, op.primaryKey, r.carry));
-      if (r.carry) for (const l of carryStatements(s, r.temp, r.carry, r.columns)) await x.run(l.stmt);
+      await phase.exec(
+        createTable(schema, resolved.temp, resolved.columns, resolved.newPk, op.primaryKey, resolved.carry),
+      );
+      if (resolved.carry)
+        for (const l of carryStatements(schema, resolved.temp, resolved.carry, resolved.columns))
+          await phase.exec(l.stmt);
     }
     // The application's roles write the new table too (the sync trigger runs as the writer), and
     // use it alone after the swap: it gets the old table's grants, table-wide and per column.
     const grants = copyGrantsStatement(
       [
         {
-          from: { schema: x.plan.schema, table: r.table },
-          to: { schema: x.plan.schema, name: r.temp },
+          from: { schema: phase.plan.schema, table: resolved.table },
+          to: { schema: phase.plan.schema, name: resolved.temp },
           // A column keeps the grants of the old column of its name, if there is one.
-          columns: r.columns.map((c) => ({ name: c.name, physical: c.name })),
+          columns: resolved.columns.map((c) => ({ name: c.name, physical: c.name })),
         },
       ],
       // With the owner carried, an ACL never changed stays so (the owner's rights come with it).
-      { kind: 'table', implicitOwnerRights: !r.carry },
+      { kind: 'table', implicitOwnerRights: !resolved.carry },
     );
-    if (grants) await x.run(grants);
-    await installSync(x, op, r, r.table, r.temp);
-    if (fresh && r.carry) await x.run(ownerStatement(s, r.temp, r.carry).stmt);
+    if (grants) await phase.exec(grants);
+    await installSync(phase, op, resolved, resolved.table, resolved.temp);
+    if (fresh && resolved.carry) await phase.exec(ownerStatement(schema, resolved.temp, resolved.carry).stmt);
   },
-  async backfill(op, r, x) {
-    const schema = x.plan.schema;
+  async backfill(op, resolved, phase) {
+    const schema = phase.plan.schema;
     // Copied rows must not be echoed back into the old table by the reverse trigger.
-    await x.conn.query(`SET ${SYNC_SETTING} = 'on'`);
+    await phase.conn.query(`SET ${SYNC_SETTING} = 'on'`);
     try {
-      await x.backfill({
-        id: `${x.plan.newSchema}:${r.table}:copy`,
+      await phase.backfill({
+        id: copyBackfillId(phase.plan, resolved),
         mode: 'copy',
-        source: { schema, name: r.table },
-        target: { schema, name: r.temp },
-        columns: r.copy,
+        source: { schema, name: resolved.table },
+        target: { schema, name: resolved.temp },
+        columns: resolved.copy,
       });
       // A row deleted between a batch's snapshot and its insert can be copied after its delete was
       // synced; remove such rows (the old table is the truth until the swap).
@@ -226,70 +204,85 @@ export const replaceTableHandler: OperationHandler<ReplaceTableOp, Resolved> = {
         op.primaryKey.map((k) => sql`o.${ident(k)} = n.${ident(k)}`),
         ' AND ',
       );
-      await x.run(
-        sql`DELETE FROM ${ident(schema, r.temp)} n WHERE NOT EXISTS (SELECT 1 FROM ${ident(schema, r.table)} o WHERE ${match})`,
+      await phase.exec(
+        sql`DELETE FROM ${ident(schema, resolved.temp)} n WHERE NOT EXISTS (SELECT 1 FROM ${ident(schema, resolved.table)} o WHERE ${match})`,
       );
     } finally {
-      await x.conn.query(`RESET ${SYNC_SETTING}`);
+      await phase.conn.query(`RESET ${SYNC_SETTING}`);
     }
-    await verifyCounts(x, r);
+    await verifyCounts(phase, resolved);
   },
-  async contract(op, r, x) {
-    if (await x.tableExists(r.oldTemp)) return;
-    const s = x.plan.schema;
-    await x.run(sql`ALTER TABLE ${ident(s, r.table)} RENAME TO ${ident(r.oldTemp)}`);
-    await x.run(sql`ALTER TABLE ${ident(s, r.temp)} RENAME TO ${ident(r.table)}`);
-    if (r.pkIndex) {
-      await x.run(sql`ALTER INDEX ${ident(s, r.pkIndex)} RENAME TO ${ident(tempName(r.pkIndex, 'old'))}`);
-      await x.run(sql`ALTER INDEX ${ident(s, r.newPk)} RENAME TO ${ident(r.pkIndex)}`);
+  backfillIds: (_op, resolved, plan) => [copyBackfillId(plan, resolved)],
+  async contract(op, resolved, phase) {
+    if (await phase.tableExists(resolved.oldTemp)) return;
+    const schema = phase.plan.schema;
+    await phase.exec(sql`ALTER TABLE ${ident(schema, resolved.table)} RENAME TO ${ident(resolved.oldTemp)}`);
+    await phase.exec(sql`ALTER TABLE ${ident(schema, resolved.temp)} RENAME TO ${ident(resolved.table)}`);
+    if (resolved.pkIndex) {
+      await phase.exec(
+        sql`ALTER INDEX ${ident(schema, resolved.pkIndex)} RENAME TO ${ident(tempName(resolved.pkIndex, 'old'))}`,
+      );
+      await phase.exec(
+        sql`ALTER INDEX ${ident(schema, resolved.newPk)} RENAME TO ${ident(resolved.pkIndex)}`,
+      );
     }
-    if (r.carry) await swapCarried(x, r.carry, r.table, r.oldTemp);
+    if (resolved.carry) await swapCarried(phase, resolved.carry, resolved.table, resolved.oldTemp);
     // Trigger bodies name their target table: point them at the tables' new names.
-    await installSync(x, op, r, r.oldTemp, r.table);
+    await installSync(phase, op, resolved, resolved.oldTemp, resolved.table);
   },
   // Writes through the new version reach the new table first (then the reverse sync), so it is
   // locked first; the other table is then taken NOWAIT.
-  async lockOrder(_op, r, x, hook) {
-    const swapped = await x.tableExists(r.oldTemp);
-    if (hook === 'contract') return swapped ? [] : [r.temp, r.table];
-    if (swapped) return [r.table, r.oldTemp];
-    return hook === 'rollback' && (await x.tableExists(r.temp)) ? [r.temp, r.table] : [r.table];
+  async lockOrder(_op, resolved, phase, hook) {
+    const swapped = await phase.tableExists(resolved.oldTemp);
+    if (hook === 'contract') return swapped ? [] : [resolved.temp, resolved.table];
+    if (swapped) return [resolved.table, resolved.oldTemp];
+    return hook === 'rollback' && (await phase.tableExists(resolved.temp))
+      ? [resolved.temp, resolved.table]
+      : [resolved.table];
   },
-  async dropOld(_op, r, x) {
+  async dropOld(_op, resolved, phase) {
     // From here on the old table is no longer kept in sync: abort is no longer possible.
-    const n = names(x, r);
-    if (await x.tableExists(r.table))
-      await x.run(sql`DROP TRIGGER IF EXISTS ${ident(n.rev)} ON ${ident(x.plan.schema, r.table)}`);
+    const n = names(phase, resolved);
+    if (await phase.tableExists(resolved.table))
+      await phase.exec(
+        sql`DROP TRIGGER IF EXISTS ${ident(n.rev)} ON ${ident(phase.plan.schema, resolved.table)}`,
+      );
   },
-  async dropOldData(_op, r, x) {
-    const s = x.plan.schema;
-    const n = names(x, r);
-    if (await x.tableExists(r.oldTemp)) {
-      await x.run(sql`LOCK TABLE ${ident(s, r.oldTemp)} IN ACCESS EXCLUSIVE MODE`);
+  async dropOldData(_op, resolved, phase) {
+    const schema = phase.plan.schema;
+    const n = names(phase, resolved);
+    if (await phase.tableExists(resolved.oldTemp)) {
+      await phase.exec(sql`LOCK TABLE ${ident(schema, resolved.oldTemp)} IN ACCESS EXCLUSIVE MODE`);
       // Sequences the old table owns (serial keys) are still used by the new table's defaults.
-      await adoptSequences(x, r.oldTemp, r.table, r.mapping ?? {});
-      await x.run(sql`DROP TABLE ${ident(s, r.oldTemp)}`);
+      await adoptSequences(phase, resolved.oldTemp, resolved.table, resolved.mapping ?? {});
+      await phase.exec(sql`DROP TABLE ${ident(schema, resolved.oldTemp)}`);
     }
-    await x.run(sql`DROP FUNCTION IF EXISTS ${ident(s, n.fwdFn)}()`);
-    await x.run(sql`DROP FUNCTION IF EXISTS ${ident(s, n.revFn)}()`);
+    await phase.exec(sql`DROP FUNCTION IF EXISTS ${ident(schema, n.fwdFn)}()`);
+    await phase.exec(sql`DROP FUNCTION IF EXISTS ${ident(schema, n.revFn)}()`);
   },
-  async rollback(_op, r, x) {
-    const s = x.plan.schema;
-    const n = names(x, r);
-    if (await x.tableExists(r.oldTemp)) {
+  async rollback(_op, resolved, phase) {
+    const schema = phase.plan.schema;
+    const n = names(phase, resolved);
+    if (await phase.tableExists(resolved.oldTemp)) {
       // Abort after the swap: the old table is complete (kept in sync), so switching back is two renames.
-      if (r.carry) await unswapCarried(x, r.carry, r.table, r.oldTemp);
-      await x.run(sql`ALTER TABLE ${ident(s, r.table)} RENAME TO ${ident(r.temp)}`);
-      await x.run(sql`ALTER TABLE ${ident(s, r.oldTemp)} RENAME TO ${ident(r.table)}`);
-      if (r.pkIndex) {
-        await x.run(sql`ALTER INDEX ${ident(s, r.pkIndex)} RENAME TO ${ident(r.newPk)}`);
-        await x.run(sql`ALTER INDEX ${ident(s, tempName(r.pkIndex, 'old'))} RENAME TO ${ident(r.pkIndex)}`);
+      if (resolved.carry) await unswapCarried(phase, resolved.carry, resolved.table, resolved.oldTemp);
+      await phase.exec(sql`ALTER TABLE ${ident(schema, resolved.table)} RENAME TO ${ident(resolved.temp)}`);
+      await phase.exec(
+        sql`ALTER TABLE ${ident(schema, resolved.oldTemp)} RENAME TO ${ident(resolved.table)}`,
+      );
+      if (resolved.pkIndex) {
+        await phase.exec(
+          sql`ALTER INDEX ${ident(schema, resolved.pkIndex)} RENAME TO ${ident(resolved.newPk)}`,
+        );
+        await phase.exec(
+          sql`ALTER INDEX ${ident(schema, tempName(resolved.pkIndex, 'old'))} RENAME TO ${ident(resolved.pkIndex)}`,
+        );
       }
     }
-    await x.run(sql`DROP TABLE IF EXISTS ${ident(s, r.temp)}`);
-    await x.run(sql`DROP TRIGGER IF EXISTS ${ident(n.fwd)} ON ${ident(s, r.table)}`);
-    await x.run(sql`DROP FUNCTION IF EXISTS ${ident(s, n.fwdFn)}()`);
-    await x.run(sql`DROP FUNCTION IF EXISTS ${ident(s, n.revFn)}()`);
+    await phase.exec(sql`DROP TABLE IF EXISTS ${ident(schema, resolved.temp)}`);
+    await phase.exec(sql`DROP TRIGGER IF EXISTS ${ident(n.fwd)} ON ${ident(schema, resolved.table)}`);
+    await phase.exec(sql`DROP FUNCTION IF EXISTS ${ident(schema, n.fwdFn)}()`);
+    await phase.exec(sql`DROP FUNCTION IF EXISTS ${ident(schema, n.revFn)}()`);
   },
 };
 
@@ -300,20 +293,20 @@ export const replaceTableHandler: OperationHandler<ReplaceTableOp, Resolved> = {
  * written back into the new table, so both hold the same row.
  */
 async function installSync(
-  x: PhaseContext,
-  op: ReplaceTableOp,
-  r: Resolved,
+  phase: PhaseContext,
+  op: ReplaceTableOperation,
+  resolved: ReplaceTableResolved,
   oldTable: string,
   newTable: string,
 ): Promise<void> {
-  const n = names(x, r);
-  const base = { schema: x.plan.schema, key: op.primaryKey };
+  const n = names(phase, resolved);
+  const base = { schema: phase.plan.schema, key: op.primaryKey };
   const stmts = [
     ...syncStatements({
       ...base,
       source: oldTable,
       target: newTable,
-      columns: r.copy,
+      columns: resolved.copy,
       functionName: n.fwdFn,
       triggerName: n.fwd,
     }),
@@ -321,36 +314,39 @@ async function installSync(
       ...base,
       source: newTable,
       target: oldTable,
-      columns: r.reverse,
+      columns: resolved.reverse,
       functionName: n.revFn,
       triggerName: n.rev,
-      ...(oldTable === r.table && r.carry?.echo ? { echo: r.copy } : {}),
+      ...(oldTable === resolved.table && resolved.carry?.echo ? { echo: resolved.copy } : {}),
     }),
   ];
-  for (const f of stmts) await x.run(f);
+  for (const f of stmts) await phase.exec(f);
 }
 
-async function verifyCounts(x: PhaseContext, r: Resolved): Promise<void> {
-  if (x.preview) return; // nothing was copied: there is nothing to count
-  const s = x.plan.schema;
+async function verifyCounts(phase: PhaseContext, resolved: ReplaceTableResolved): Promise<void> {
+  if (phase.preview) return; // nothing was copied: there is nothing to count
+  const schema = phase.plan.schema;
   // One snapshot for both counts: sync triggers write both tables in the writer's transaction.
-  await x.conn.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+  await phase.conn.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
   try {
-    const res = await x.run<{ old: string; new: string }>(
-      sql`SELECT (SELECT count(*) FROM ${ident(s, r.table)})::text AS old, (SELECT count(*) FROM ${ident(s, r.temp)})::text AS new`,
+    const res = await phase.query<{ old: string; new: string }>(
+      sql`SELECT (SELECT count(*) FROM ${ident(schema, resolved.table)})::text AS old, (SELECT count(*) FROM ${ident(schema, resolved.temp)})::text AS new`,
     );
-    await x.conn.query('COMMIT');
+    await phase.conn.query('COMMIT');
     const row = res.rows[0];
     if (!row || row.old !== row.new) {
       throw new SluiceError(
         'online-verify-failed',
-        `replaceTable ${r.table}: the copy has ${row?.new} rows but the table has ${row?.old}.`,
+        `replaceTable ${resolved.table}: the copy has ${row?.new} rows but the table has ${row?.old}.`,
         { details: { hint: 'Run sluice abort, then report this: the sync triggers missed rows.' } },
       );
     }
-    x.onEvent?.({ type: 'verify', message: `replaceTable ${r.table}: ${row.old} rows in both tables` });
+    phase.onEvent?.({
+      type: 'verify',
+      message: `replaceTable ${resolved.table}: ${row.old} rows in both tables`,
+    });
   } catch (error) {
-    await x.conn.query('ROLLBACK').catch(() => {});
+    await phase.conn.query('ROLLBACK').catch(() => {});
     throw error;
   }
 }

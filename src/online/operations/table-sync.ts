@@ -36,28 +36,28 @@ export interface SyncSpec {
  * Statements that (re)install one direction of the sync (idempotent, catalog-only).
  *
  * @example
- * for (const s of syncStatements({ schema: 'public', source: 'users', target: '_sluice_users', … })) await run(conn, s);
+ * for (const statement of syncStatements({ schema: 'public', source: 'users', target: '_sluice_users', … })) await run(conn, statement);
  */
-export function syncStatements(s: SyncSpec): SqlFragment[] {
-  const target = ident(s.schema, s.target);
-  const cols = Object.keys(s.columns);
-  const exprs = join(Object.values(s.columns).map((e) => sql`(${raw(e)})`));
-  const nonKey = cols.filter((c) => !s.key.includes(c));
+export function syncStatements(spec: SyncSpec): SqlFragment[] {
+  const target = ident(spec.schema, spec.target);
+  const cols = Object.keys(spec.columns);
+  const exprs = join(Object.values(spec.columns).map((e) => sql`(${raw(e)})`));
+  const nonKey = cols.filter((c) => !spec.key.includes(c));
   const onConflict = nonKey.length
     ? sql`DO UPDATE SET ${join(nonKey.map((c) => sql`${ident(c)} = EXCLUDED.${ident(c)}`))}`
     : raw('DO NOTHING');
-  const keyOf = (rec: string) => join(s.key.map((k) => sql`${raw(rec)}.${ident(k)}`));
-  const keyCols = join(s.key.map((k) => ident(k)));
+  const keyOf = (rec: string) => join(spec.key.map((k) => sql`${raw(rec)}.${ident(k)}`));
+  const keyCols = join(spec.key.map((k) => ident(k)));
   const flag = sql`current_setting(${raw(`'${SYNC_SETTING}'`)}, true)`;
-  const echoCols = Object.keys(s.echo ?? {}).filter((c) => !s.key.includes(c));
+  const echoCols = Object.keys(spec.echo ?? {}).filter((c) => !spec.key.includes(c));
   const echo = echoCols.length
     ? sql`
-    UPDATE ${ident(s.schema, s.source)} AS sluice_src SET ${join(echoCols.map((c) => sql`${ident(c)} = sluice_echo.${ident(c)}`))}
-      FROM (SELECT ${join(echoCols.map((c) => sql`(${raw(s.echo?.[c] ?? '')}) AS ${ident(c)}`))}
-              FROM ${target} AS sluice_row WHERE (${join(s.key.map((k) => sql`sluice_row.${ident(k)}`))}) = (${keyOf('NEW')})) AS sluice_echo
-     WHERE (${join(s.key.map((k) => sql`sluice_src.${ident(k)}`))}) = (${keyOf('NEW')});`
+    UPDATE ${ident(spec.schema, spec.source)} AS sluice_src SET ${join(echoCols.map((c) => sql`${ident(c)} = sluice_echo.${ident(c)}`))}
+      FROM (SELECT ${join(echoCols.map((c) => sql`(${raw(spec.echo?.[c] ?? '')}) AS ${ident(c)}`))}
+              FROM ${target} AS sluice_row WHERE (${join(spec.key.map((k) => sql`sluice_row.${ident(k)}`))}) = (${keyOf('NEW')})) AS sluice_echo
+     WHERE (${join(spec.key.map((k) => sql`sluice_src.${ident(k)}`))}) = (${keyOf('NEW')});`
     : raw('');
-  const fn = ident(s.schema, s.functionName);
+  const fn = ident(spec.schema, spec.functionName);
   const body = sql`BEGIN
   IF ${flag} = 'on' THEN RETURN NULL; END IF;
   PERFORM set_config(${raw(`'${SYNC_SETTING}'`)}, 'on', true);
@@ -72,8 +72,8 @@ export function syncStatements(s: SyncSpec): SqlFragment[] {
   PERFORM set_config(${raw(`'${SYNC_SETTING}'`)}, '', true);
   RETURN NULL;
 END`;
-  const trg = ident(s.triggerName);
-  const source = ident(s.schema, s.source);
+  const trg = ident(spec.triggerName);
+  const source = ident(spec.schema, spec.source);
   return [
     sql`CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $sluice$\n${body}\n$sluice$`,
     sql`DROP TRIGGER IF EXISTS ${trg} ON ${source}`,

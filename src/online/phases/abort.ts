@@ -9,12 +9,19 @@ import { ident, sql } from '../../sql/tag.js';
 import { clearBackfill } from '../backfill/index.js';
 import { withShortLocks } from '../db.js';
 import { STATE_SCHEMA } from '../names.js';
-import { handlerFor } from '../registry.js';
-import { deleteState, ensureStateTable, readState, type StateRow, setPhase } from '../state.js';
+import { bindSteps } from '../registry.js';
+import {
+  checkPlanFormat,
+  deleteState,
+  ensureStateTable,
+  readState,
+  type StateRow,
+  setPhase,
+} from '../state.js';
 import { dropTriggerStatements, needsTrigger } from '../triggers.js';
 import type { OnlineContext } from '../types.js';
 import { dropVersionViewsStatements } from '../views.js';
-import { backfillIds } from './complete.js';
+import { backfillIds } from './backfills.js';
 import { phaseContext } from './context.js';
 import { dropPassThroughViews, lockFirst } from './locking.js';
 
@@ -39,34 +46,36 @@ export async function abortOnline(ctx: OnlineContext, given?: StateRow): Promise
       },
     );
   }
+  checkPlanFormat(state);
   if (state.phase !== 'aborting') await setPhase(ctx.conn, ctx.version, 'aborting');
   const plan = state.plan;
-  const x = phaseContext(ctx, plan, false);
-  const steps = plan.steps.map((s) => ({ ...s, h: handlerFor(s.op.kind)! })).reverse();
+  const phase = phaseContext(ctx, plan, false);
+  const steps = bindSteps(plan).reverse();
   ctx.onEvent?.({ type: 'step', message: `aborting ${label}` });
-  for (const s of steps) await s.h.unbuild?.(s.op, s.resolved, x);
+  for (const step of steps) await step.run('unbuild', phase);
   ctx.onEvent?.({ type: 'step', message: 'removing the new version' });
 
-  await dropPassThroughViews(x, steps, 'rollback');
+  await dropPassThroughViews(phase, steps, 'rollback');
   await withShortLocks(ctx, 'abort', (tx) =>
-    x.batch(async () => {
-      await lockFirst(x, steps, 'rollback', tx);
-      await x.run(sql`DROP SCHEMA IF EXISTS ${ident(plan.newSchema)} CASCADE`);
+    phase.batch(async () => {
+      await lockFirst(phase, steps, 'rollback', tx);
+      await phase.exec(sql`DROP SCHEMA IF EXISTS ${ident(plan.newSchema)} CASCADE`);
       for (const t of plan.tables.filter(needsTrigger)) {
-        if (await x.tableExists(t.physical))
-          for (const f of dropTriggerStatements(plan, t, t.physical)) await x.run(f);
+        if (await phase.tableExists(t.physical))
+          for (const f of dropTriggerStatements(plan, t, t.physical)) await phase.exec(f);
       }
-      for (const s of steps) await s.h.rollback?.(s.op, s.resolved, x);
+      for (const step of steps) await step.run('rollback', phase);
       // The old version schema: gone if this migration made it, else as it was before start: there,
       // without views (a swap's complete dropped it: it comes back empty).
-      if (plan.createdOldSchema) await x.run(sql`DROP SCHEMA IF EXISTS ${ident(plan.oldSchema)} CASCADE`);
+      if (plan.createdOldSchema)
+        await phase.exec(sql`DROP SCHEMA IF EXISTS ${ident(plan.oldSchema)} CASCADE`);
       else {
-        await x.run(sql`CREATE SCHEMA IF NOT EXISTS ${ident(plan.oldSchema)}`);
-        for (const f of dropVersionViewsStatements(plan, 'old')) await x.run(f);
+        await phase.exec(sql`CREATE SCHEMA IF NOT EXISTS ${ident(plan.oldSchema)}`);
+        for (const f of dropVersionViewsStatements(plan, 'old')) await phase.exec(f);
       }
     }),
   );
-  for (const id of backfillIds(plan)) await clearBackfill(ctx.conn, id, { stateSchema: STATE_SCHEMA });
+  for (const id of backfillIds(plan, steps)) await clearBackfill(ctx.conn, id, { stateSchema: STATE_SCHEMA });
   await deleteState(ctx.conn, ctx.version);
   ctx.onEvent?.({ type: 'aborted', message: `${label} aborted` });
 }

@@ -9,26 +9,15 @@ import { ident, sql } from '../../sql/tag.js';
 import { clearBackfill } from '../backfill/index.js';
 import { withShortLocks } from '../db.js';
 import { STATE_SCHEMA } from '../names.js';
-import type { OperationHandler } from '../operation.js';
-import { handlerFor } from '../registry.js';
-import { ensureStateTable, readState, type StateRow, setPhaseStatement } from '../state.js';
+import type { PhaseContext } from '../operation.js';
+import { type BoundStep, bindSteps } from '../registry.js';
+import { checkPlanFormat, ensureStateTable, readState, type StateRow, setPhaseStatement } from '../state.js';
 import { dropTriggerStatements, needsTrigger } from '../triggers.js';
-import type { OnlineContext, OnlineOperation, OnlinePlan } from '../types.js';
+import type { OnlineContext } from '../types.js';
 import { dropVersionViewsStatements } from '../views.js';
+import { backfillIds } from './backfills.js';
 import { phaseContext } from './context.js';
 import { dropPassThroughViews, lockFirst } from './locking.js';
-
-/** Every backfill checkpoint id a plan may have left. */
-export function backfillIds(plan: OnlinePlan): string[] {
-  const ids = plan.tables
-    .filter((t) => t.up.some((a) => a.on === 'always'))
-    .map((t) => `${plan.newSchema}:${t.physical}`);
-  for (const s of plan.steps) {
-    const r = s.resolved as { table?: string };
-    if (s.op.kind === 'replaceTable' && r.table) ids.push(`${plan.newSchema}:${r.table}:copy`);
-  }
-  return ids;
-}
 
 /**
  * Ends a swapped migration: stops the reverse sync and marks it completed (one short-lock
@@ -36,30 +25,29 @@ export function backfillIds(plan: OnlinePlan): string[] {
  * completed migration only gets the second part again.
  */
 export async function finishSwapped(ctx: Omit<OnlineContext, 'definition'>, state: StateRow): Promise<void> {
-  const x = phaseContext(ctx, state.plan, true);
-  const steps = state.plan.steps.map((s) => ({ ...s, h: handlerFor(s.op.kind)! }));
+  checkPlanFormat(state);
+  const phase = phaseContext(ctx, state.plan, true);
+  const steps = bindSteps(state.plan);
   if (state.phase === 'swapped') {
     await withShortLocks(ctx, 'stop reverse sync', (tx) =>
-      x.batch(async () => {
-        await lockFirst(x, steps, 'dropOld', tx);
-        for (const s of steps) await s.h.dropOld?.(s.op, s.resolved, x);
-        await x.run(setPhaseStatement(state.version, 'completed'));
+      phase.batch(async () => {
+        await lockFirst(phase, steps, 'dropOld', tx);
+        for (const step of steps) await step.run('dropOld', phase);
+        await phase.exec(setPhaseStatement(state.version, 'completed'));
       }),
     );
   }
-  await dropOldData(ctx, x, steps);
+  await dropOldData(ctx, phase, steps);
   ctx.onEvent?.({ type: 'drop-old', message: `dropped the old tables of ${state.version}_${state.name}` });
 }
 
 async function dropOldData(
   ctx: Omit<OnlineContext, 'definition'>,
-  x: ReturnType<typeof phaseContext>,
-  steps: { op: OnlineOperation; resolved: Record<string, unknown>; h: OperationHandler }[],
+  phase: PhaseContext,
+  steps: readonly BoundStep[],
 ): Promise<void> {
-  for (const s of steps) {
-    if (!s.h.dropOldData) continue;
-    await withShortLocks(ctx, 'drop old table', () => s.h.dropOldData!(s.op, s.resolved, x));
-  }
+  for (const step of steps.filter((s) => s.has('dropOldData')))
+    await withShortLocks(ctx, 'drop old table', () => step.run('dropOldData', phase));
 }
 
 /**
@@ -97,33 +85,34 @@ export async function completeOnline(
       },
     });
   }
+  checkPlanFormat(state);
   const plan = state.plan;
-  const x = phaseContext(ctx, plan, ctx.dropOld === true);
-  const steps = plan.steps.map((s) => ({ ...s, h: handlerFor(s.op.kind)! }));
+  const phase = phaseContext(ctx, plan, ctx.dropOld === true);
+  const steps = bindSteps(plan);
   ctx.onEvent?.({ type: 'step', message: 'validating constraints' });
-  for (const s of steps) await s.h.validate?.(s.op, s.resolved, x);
+  for (const step of steps) await step.run('validate', phase);
   ctx.onEvent?.({ type: 'step', message: 'contract: drop the old version, rename and swap into place' });
 
-  const keeps = !ctx.dropOld && steps.some((s) => s.h.dropOld);
-  await dropPassThroughViews(x, steps, 'contract');
+  const keeps = !ctx.dropOld && steps.some((step) => step.has('dropOld'));
+  await dropPassThroughViews(phase, steps, 'contract');
   await withShortLocks(ctx, 'contract', (tx) =>
-    x.batch(async () => {
-      await lockFirst(x, steps, 'contract', tx);
+    phase.batch(async () => {
+      await lockFirst(phase, steps, 'contract', tx);
       if (plan.oldSchema !== plan.newSchema)
-        await x.run(sql`DROP SCHEMA IF EXISTS ${ident(plan.oldSchema)} CASCADE`);
+        await phase.exec(sql`DROP SCHEMA IF EXISTS ${ident(plan.oldSchema)} CASCADE`);
       for (const t of plan.tables.filter(needsTrigger)) {
-        if (await x.tableExists(t.physical))
-          for (const f of dropTriggerStatements(plan, t, t.physical)) await x.run(f);
+        if (await phase.tableExists(t.physical))
+          for (const f of dropTriggerStatements(plan, t, t.physical)) await phase.exec(f);
       }
-      for (const s of steps.filter((s) => !s.h.late)) await s.h.contract?.(s.op, s.resolved, x);
-      for (const s of steps.filter((s) => s.h.late)) await s.h.contract?.(s.op, s.resolved, x);
-      if (ctx.dropOld) for (const s of steps) await s.h.dropOld?.(s.op, s.resolved, x);
-      for (const f of dropVersionViewsStatements(plan, 'new')) await x.run(f);
-      await x.run(setPhaseStatement(ctx.version, keeps ? 'swapped' : 'completed'));
+      for (const step of steps.filter((s) => !s.late)) await step.run('contract', phase);
+      for (const step of steps.filter((s) => s.late)) await step.run('contract', phase);
+      if (ctx.dropOld) for (const step of steps) await step.run('dropOld', phase);
+      for (const f of dropVersionViewsStatements(plan, 'new')) await phase.exec(f);
+      await phase.exec(setPhaseStatement(ctx.version, keeps ? 'swapped' : 'completed'));
     }),
   );
-  if (ctx.dropOld) await dropOldData(ctx, x, steps);
-  for (const id of backfillIds(plan)) await clearBackfill(ctx.conn, id, { stateSchema: STATE_SCHEMA });
+  if (ctx.dropOld) await dropOldData(ctx, phase, steps);
+  for (const id of backfillIds(plan, steps)) await clearBackfill(ctx.conn, id, { stateSchema: STATE_SCHEMA });
   ctx.onEvent?.({
     type: 'completed',
     message: `${label} completed${keeps ? '; the old table is kept for abort' : ''}`,

@@ -5,7 +5,7 @@
 import { ident, postgresQuoting, render, type SqlFragment, sql } from '../../sql/tag.js';
 import { type BackfillSpec, runBackfill } from '../backfill/index.js';
 import { checkSignal, run, type Session } from '../db.js';
-import { STATE_SCHEMA } from '../names.js';
+import { quotedName, STATE_SCHEMA } from '../names.js';
 import type { PhaseContext } from '../operation.js';
 import { recordBackfill } from '../preview-backfill.js';
 import { RecordingConnection } from '../recording.js';
@@ -13,21 +13,20 @@ import type { OnlinePlan } from '../types.js';
 
 /**
  * @example
- * const x = phaseContext(session, plan, false);
- * if (!(await x.columnExists('users', '_sluice_age'))) { … }
+ * const phase = phaseContext(session, plan, false);
+ * if (!(await phase.columnExists('users', '_sluice_age'))) { … }
  */
-export function phaseContext(s: Session, plan: OnlinePlan, dropOld: boolean): PhaseContext {
-  const conn = s.conn;
+export function phaseContext(session: Session, plan: OnlinePlan, dropOld: boolean): PhaseContext {
+  const conn = session.conn;
   // A preview (plan, --dry-run): statements are recorded, and probes first see what the statements
   // recorded before them would have changed.
   const rec = conn instanceof RecordingConnection ? conn : null;
   const known = rec?.catalog;
   // to_regclass takes a name as text: quote both parts so odd names resolve exactly.
-  const q = (n: string) => `"${n.replace(/"/g, '""')}"`;
-  const rel = (name: string) => `${q(plan.schema)}.${q(name)}`;
-  // Batching: inside a short-lock transaction, consecutive static statements (DDL, LOCK) go to the
-  // server as one multi-statement query, so the locks are held for the statements' own time rather
-  // than for one network round trip each. Anything that reads (a probe, a statement with values)
+  const rel = (name: string) => quotedName(plan.schema, name);
+  // Batching: inside a short-lock transaction, consecutive `exec` statements without values (DDL,
+  // LOCK) go to the server as one multi-statement query, so the locks are held for the statements'
+  // own time rather than for one network round trip each. Anything that reads (`query`, a probe)
   // sends what is pending first, so the order and the results are exactly as if each ran at once.
   let batching = false;
   const pending: SqlFragment[] = [];
@@ -37,18 +36,22 @@ export function phaseContext(s: Session, plan: OnlinePlan, dropOld: boolean): Ph
     pending.length = 0;
     await conn.query(text);
   };
-  const x: PhaseContext = {
-    ...s,
+  const phase: PhaseContext = {
+    ...session,
     plan,
     dropOld,
     preview: rec !== null,
-    async run<R>(f: SqlFragment) {
-      if (batching && f.isStatic) {
-        pending.push(f);
-        return { rows: [] as R[], rowCount: null };
+    async exec(statement: SqlFragment) {
+      if (batching && statement.isStatic) {
+        pending.push(statement);
+        return;
       }
       await flush();
-      return run<R>(conn, f);
+      await run(conn, statement);
+    },
+    async query<R>(statement: SqlFragment) {
+      await flush();
+      return run<R>(conn, statement);
     },
     flush,
     async batch(fn) {
@@ -85,7 +88,7 @@ export function phaseContext(s: Session, plan: OnlinePlan, dropOld: boolean): Ph
       await flush();
       const decided = relations.map((r) => known?.table(r.schema, r.name));
       const ask = relations.filter((_, i) => decided[i] === undefined);
-      const names = ask.map((r) => `${q(r.schema)}.${q(r.name)}`);
+      const names = ask.map((r) => quotedName(r.schema, r.name));
       const live =
         names.length === 0
           ? []
@@ -119,17 +122,17 @@ export function phaseContext(s: Session, plan: OnlinePlan, dropOld: boolean): Ph
       return r.rows[0] ?? null;
     },
     async buildIndex(name, create) {
-      checkSignal(s);
-      const state = await x.index(name);
+      checkSignal(session);
+      const state = await phase.index(name);
       if (state?.valid) return;
       // An invalid index is what a crashed or failed CONCURRENTLY build leaves: start it over.
       if (state) await run(conn, sql`DROP INDEX CONCURRENTLY IF EXISTS ${ident(plan.schema, name)}`);
-      s.onEvent?.({ type: 'index', message: `building index ${name} concurrently` });
+      session.onEvent?.({ type: 'index', message: `building index ${name} concurrently` });
       await run(conn, create);
     },
     async backfill(spec: BackfillSpec) {
-      checkSignal(s);
-      s.onEvent?.({ type: 'backfill', message: `backfill ${spec.id}` });
+      checkSignal(session);
+      session.onEvent?.({ type: 'backfill', message: `backfill ${spec.id}` });
       if (rec) {
         // The walked table exists before the migration: its key is the one planning read.
         const keyTable = spec.mode === 'update' ? spec.table : spec.source;
@@ -138,12 +141,12 @@ export function phaseContext(s: Session, plan: OnlinePlan, dropOld: boolean): Ph
         return;
       }
       await runBackfill(conn, spec, {
-        ...s.backfillOptions,
+        ...session.backfillOptions,
         stateSchema: STATE_SCHEMA,
-        signal: s.signal,
-        lockTimeoutMs: Math.max(s.lockTimeoutMs, 1000),
+        signal: session.signal,
+        lockTimeoutMs: Math.max(session.lockTimeoutMs, 1000),
         onProgress: (p) =>
-          s.onEvent?.({
+          session.onEvent?.({
             type: 'backfill',
             message: `${p.id}: ${p.rowsDone}/${p.rowsTotal} rows`,
             progress: p,
@@ -151,5 +154,5 @@ export function phaseContext(s: Session, plan: OnlinePlan, dropOld: boolean): Ph
       });
     },
   };
-  return x;
+  return phase;
 }

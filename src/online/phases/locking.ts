@@ -14,28 +14,25 @@
  */
 import { ident, sql } from '../../sql/tag.js';
 import { lockRelationsInOrder, withShortLocks } from '../db.js';
-import type { OperationHandler, PhaseContext } from '../operation.js';
-import type { OnlinePlan, PlannedStep } from '../types.js';
+import type { PhaseContext } from '../operation.js';
+import type { BoundStep } from '../registry.js';
+import type { OnlinePlan } from '../types.js';
 import { isPassThrough, type VersionView, versionViews } from '../views.js';
 
 export type Hook = 'expand' | 'contract' | 'dropOld' | 'rollback';
-type Steps = (PlannedStep & { h: OperationHandler })[];
+type Steps = readonly BoundStep[];
 
 /** The tables (physical names) the transaction changes, in locking order. */
-async function tablesToLock(x: PhaseContext, steps: Steps, hook: Hook): Promise<string[]> {
+async function tablesToLock(phase: PhaseContext, steps: Steps, hook: Hook): Promise<string[]> {
   const names: string[] = [];
-  if (hook !== 'expand')
-    for (const s of steps) names.push(...((await s.h.lockOrder?.(s.op, s.resolved, x, hook)) ?? []));
+  if (hook !== 'expand') for (const step of steps) names.push(...(await step.lockOrder(phase, hook)));
   if (hook === 'contract' || hook === 'rollback') {
     // Every table an operation names (an index attached as a constraint, a rename), then every
     // table whose versions differ.
-    for (const s of steps) {
-      const table = (s.resolved as { table?: unknown }).table;
-      if (typeof table === 'string') names.push(table);
-    }
-    for (const t of x.plan.tables) if (t.oldName !== null && !isPassThrough(t)) names.push(t.physical);
+    for (const step of steps) if (step.table !== undefined) names.push(step.table);
+    for (const t of phase.plan.tables) if (t.oldName !== null && !isPassThrough(t)) names.push(t.physical);
   } else if (hook === 'expand') {
-    for (const t of x.plan.tables) {
+    for (const t of phase.plan.tables) {
       if ((t.touched.length > 0 || t.up.length > 0 || t.down.length > 0) && t.oldName !== null)
         names.push(t.physical);
     }
@@ -90,39 +87,43 @@ export function viewsToLock(plan: OnlinePlan, tables: string[], hook: Hook): Ver
  * Idempotent; applications see no difference (the names resolve to the same tables).
  *
  * @example
- * await dropPassThroughViews(x, steps, 'contract');
+ * await dropPassThroughViews(phase, steps, 'contract');
  */
-export async function dropPassThroughViews(x: PhaseContext, steps: Steps, hook: 'contract' | 'rollback') {
-  const views = passThroughViews(x.plan, await tablesToLock(x, steps, hook));
-  for (const v of views) {
-    await withShortLocks(x, `drop unchanged view ${v.schema}.${v.name}`, () =>
-      x.run(sql`DROP VIEW IF EXISTS ${ident(v.schema, v.name)}`),
+export async function dropPassThroughViews(
+  phase: PhaseContext,
+  steps: Steps,
+  hook: 'contract' | 'rollback',
+): Promise<void> {
+  const views = passThroughViews(phase.plan, await tablesToLock(phase, steps, hook));
+  for (const view of views) {
+    await withShortLocks(phase, `drop unchanged view ${view.schema}.${view.name}`, () =>
+      phase.exec(sql`DROP VIEW IF EXISTS ${ident(view.schema, view.name)}`),
     );
   }
 }
 
 /**
  * @example
- * await withShortLocks(ctx, 'contract', (tx) => x.batch(async () => { await lockFirst(x, steps, 'contract', tx); … }));
+ * await withShortLocks(ctx, 'contract', (tx) => phase.batch(async () => { await lockFirst(phase, steps, 'contract', tx); … }));
  */
 export async function lockFirst(
-  x: PhaseContext,
+  phase: PhaseContext,
   steps: Steps,
   hook: Hook,
   tx?: { locked(): void },
 ): Promise<void> {
-  const tables = await tablesToLock(x, steps, hook);
+  const tables = await tablesToLock(phase, steps, hook);
   const wanted = [
-    ...viewsToLock(x.plan, tables, hook),
-    ...tables.map((name) => ({ schema: x.plan.schema, name })),
+    ...viewsToLock(phase.plan, tables, hook),
+    ...tables.map((name) => ({ schema: phase.plan.schema, name })),
   ];
   // Which of them exist (a view of an emptied schema, a table not made yet): one catalog read.
-  const exists = await x.relationsExist(wanted);
+  const exists = await phase.relationsExist(wanted);
   await lockRelationsInOrder(
-    (f) => x.run(f),
+    (f) => phase.exec(f),
     wanted.filter((_, i) => exists[i]).map((r) => ident(r.schema, r.name)),
   );
   // Send the LOCKs now: the hold is measured from when they return.
-  await x.flush();
+  await phase.flush();
   tx?.locked();
 }

@@ -16,9 +16,10 @@ import { checkExpressions } from '../check-expressions.js';
 import { lockRelationsInOrder, run, withShortLocks } from '../db.js';
 import { introspect } from '../introspect.js';
 import { BASE_SCHEMA, versionSchemaName } from '../names.js';
-import { buildPlan } from '../plan.js';
-import { handlerFor } from '../registry.js';
+import { buildOnlinePlan } from '../plan.js';
+import { bindSteps, type PreparedOperation, readAndPrepare } from '../registry.js';
 import {
+  checkPlanFormat,
   ensureStateTable,
   insertState,
   readState,
@@ -27,9 +28,10 @@ import {
   setPhaseStatement,
 } from '../state.js';
 import { needsTrigger, triggerStatements } from '../triggers.js';
-import type { OnlineContext, OnlineOperation, OnlinePlan } from '../types.js';
+import type { OnlineContext, OnlinePlan } from '../types.js';
 import { validateOnlineMigration } from '../validate.js';
 import { versionSchemaStatements } from '../views.js';
+import { columnBackfills } from './backfills.js';
 import { finishSwapped } from './complete.js';
 import { phaseContext } from './context.js';
 import { lockFirst } from './locking.js';
@@ -40,17 +42,6 @@ async function schemaExists(ctx: OnlineContext, schema: string): Promise<boolean
     sql`SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ${schema}) AS ok`,
   );
   return r.rows[0]?.ok === true;
-}
-
-/** The backfill ids a plan uses (column fills), for resuming and clearing. */
-export function columnBackfills(plan: OnlinePlan) {
-  return plan.tables
-    .filter((t) => t.up.some((a) => a.on === 'always'))
-    .map((t) => ({
-      id: `${plan.newSchema}:${t.physical}`,
-      table: t.physical,
-      set: Object.fromEntries(t.up.filter((a) => a.on === 'always').map((a) => [a.target, a.expr])),
-    }));
 }
 
 async function planMigration(ctx: OnlineContext): Promise<StateRow> {
@@ -71,35 +62,33 @@ async function planMigration(ctx: OnlineContext): Promise<StateRow> {
     );
   }
   // A later migration is what finally removes a swapped table's old copy.
-  for (const s of states.filter((x) => x.phase === 'swapped')) await finishSwapped(ctx, s);
+  for (const swapped of states.filter((state) => state.phase === 'swapped'))
+    await finishSwapped(ctx, swapped);
   const schema = ctx.schema ?? 'public';
   const info = await introspect(ctx.conn, schema);
   const previous = [...states].reverse().find((s) => s.phase === 'completed' || s.phase === 'swapped');
   let oldSchema = BASE_SCHEMA;
   if (previous && (await schemaExists(ctx, previous.schema))) oldSchema = previous.schema;
   const createdOldSchema = !(await schemaExists(ctx, oldSchema));
-  const v = await run<{ n: number }>(ctx.conn, sql`SELECT current_setting('server_version_num')::int AS n`);
+  const version = await run<{ n: number }>(
+    ctx.conn,
+    sql`SELECT current_setting('server_version_num')::int AS n`,
+  );
   const newSchema = versionSchemaName(ctx.version, ctx.name);
-  const catalog = new Map<OnlineOperation, unknown>();
-  for (const op of ops) {
-    const read = handlerFor(op.kind)?.readCatalog;
-    if (read) catalog.set(op, await read(op, ctx.conn, schema, info));
-  }
-  const plan = buildPlan({
+  const operations: PreparedOperation[] = [];
+  for (const op of ops) operations.push(await readAndPrepare(op, { conn: ctx.conn, schema, info }));
+  const plan = buildOnlinePlan({
     schema,
     info,
-    ops,
-    planOp: (op, b) =>
-      (handlerFor(op.kind) as NonNullable<ReturnType<typeof handlerFor>>).plan(op, b, catalog.get(op)),
+    operations,
     newSchema,
     oldSchema,
     createdOldSchema,
-    securityInvoker: (v.rows[0]?.n ?? 0) >= 150000,
+    securityInvoker: (version.rows[0]?.n ?? 0) >= 150000,
     file,
   });
   await checkExpressions(ctx.conn, plan, file);
-  for (const s of plan.steps)
-    await handlerFor(s.op.kind)?.probe?.(s.op, s.resolved, { ...ctx, schema }, file);
+  for (const step of bindSteps(plan)) await step.probe({ ...ctx, schema }, file);
   const row: StateRow = { version: ctx.version, name: ctx.name, phase: 'expanding', schema: newSchema, plan };
   await insertState(ctx.conn, row);
   return row;
@@ -131,6 +120,7 @@ export async function startOnline(ctx: OnlineContext): Promise<StateRow | null> 
       message: `planned ${state.plan.steps.length} operation(s); version schema ${state.schema}`,
     });
   } else {
+    checkPlanFormat(state);
     assertUnchanged(ctx, state);
     ctx.onEvent?.({ type: 'resume', message: `resuming the expand phase of ${ctx.version}_${ctx.name}` });
   }
@@ -154,11 +144,11 @@ export async function startOnline(ctx: OnlineContext): Promise<StateRow | null> 
 }
 
 /** JSON with sorted keys: the stored plan went through jsonb, which reorders keys. */
-function canonical(x: unknown): string {
-  return JSON.stringify(x, (_k, v) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : v,
+function canonical(data: unknown): string {
+  return JSON.stringify(data, (_key, value) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : value,
   );
 }
 
@@ -177,30 +167,35 @@ function assertUnchanged(ctx: OnlineContext, state: StateRow): void {
 }
 
 async function expand(ctx: OnlineContext, plan: OnlinePlan): Promise<void> {
-  const x = phaseContext(ctx, plan, false);
-  const steps = plan.steps.map((s) => ({ ...s, h: handlerFor(s.op.kind)! }));
+  const phase = phaseContext(ctx, plan, false);
+  const steps = bindSteps(plan);
 
   ctx.onEvent?.({ type: 'step', message: 'expand: temporary columns, constraints, triggers' });
   await loadParser(); // the triggers read the written row's columns in place where it can map them
   const triggers = plan.tables.filter(needsTrigger).map((t) => triggerStatements(plan, t));
   await withShortLocks(ctx, 'expand', (tx) =>
-    x.batch(async () => {
+    phase.batch(async () => {
       // Trigger functions first, before any table lock. They name temporary columns that do not
       // exist yet, so their bodies are checked once the transaction has committed (below).
-      await x.run(sql`SET LOCAL check_function_bodies = off`);
-      for (const { functions } of triggers) for (const f of functions) await x.run(f);
-      await lockFirst(x, steps, 'expand', tx);
-      for (const s of steps) await s.h.expand?.(s.op, s.resolved, x);
-      for (const { install } of triggers) for (const f of install) await x.run(f);
+      await phase.exec(sql`SET LOCAL check_function_bodies = off`);
+      for (const { functions } of triggers) for (const f of functions) await phase.exec(f);
+      await lockFirst(phase, steps, 'expand', tx);
+      for (const step of steps) await step.run('expand', phase);
+      for (const { install } of triggers) for (const f of install) await phase.exec(f);
     }),
   );
   // Same definitions again, now validated against the columns they read.
-  for (const { functions } of triggers) for (const f of functions) await x.run(f);
-  for (const b of columnBackfills(plan)) {
-    await x.backfill({ id: b.id, mode: 'update', table: { schema: plan.schema, name: b.table }, set: b.set });
+  for (const { functions } of triggers) for (const f of functions) await phase.exec(f);
+  for (const fill of columnBackfills(plan)) {
+    await phase.backfill({
+      id: fill.id,
+      mode: 'update',
+      table: { schema: plan.schema, name: fill.table },
+      set: fill.set,
+    });
   }
-  for (const s of steps) await s.h.backfill?.(s.op, s.resolved, x);
-  for (const s of steps) await s.h.build?.(s.op, s.resolved, x);
+  for (const step of steps) await step.run('backfill', phase);
+  for (const step of steps) await step.run('build', phase);
   ctx.onEvent?.({ type: 'step', message: `version schemas ${plan.oldSchema} and ${plan.newSchema}` });
 
   // The dual-write triggers tell the writer's version by current_schema(). A write that resolved its
@@ -210,16 +205,16 @@ async function expand(ctx: OnlineContext, plan: OnlinePlan): Promise<void> {
   // already running finish first, and writes that arrive wait, then resolve their names again.
   const written = plan.tables.filter((t) => needsTrigger(t) && t.oldName !== null).map((t) => t.physical);
   await withShortLocks(ctx, 'version schemas', () =>
-    x.batch(async () => {
-      const exists = await x.relationsExist(written.map((name) => ({ schema: plan.schema, name })));
+    phase.batch(async () => {
+      const exists = await phase.relationsExist(written.map((name) => ({ schema: plan.schema, name })));
       await lockRelationsInOrder(
-        (f) => x.run(f),
+        (f) => phase.exec(f),
         written.filter((_, i) => exists[i]).map((name) => ident(plan.schema, name)),
         'EXCLUSIVE',
       );
-      for (const f of versionSchemaStatements(plan, 'old')) await x.run(f);
-      for (const f of versionSchemaStatements(plan, 'new')) await x.run(f);
-      await x.run(setPhaseStatement(ctx.version, 'active'));
+      for (const f of versionSchemaStatements(plan, 'old')) await phase.exec(f);
+      for (const f of versionSchemaStatements(plan, 'new')) await phase.exec(f);
+      await phase.exec(setPhaseStatement(ctx.version, 'active'));
     }),
   );
   ctx.onEvent?.({ type: 'active', message: `new version schema ${plan.newSchema} is ready` });

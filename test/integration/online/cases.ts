@@ -97,10 +97,10 @@ export const CASES: Case[] = [
   {
     name: 'alterColumn on indexed/unique/fk columns, new default, check, unique',
     ops: (op) => [
-      op.alterColumn('users', 'email', { type: 'varchar(100)', default: "'none'" }),
+      op.alterColumn('users', 'email', { type: 'varchar(100)', default: 'none' }),
       op.alterColumn('users', 'team_id', {
         type: 'bigint',
-        check: { name: 'team_positive', expr: 'team_id > 0' },
+        check: { name: 'team_positive', expression: 'team_id > 0' },
       }),
       op.alterColumn('users', 'phone', {
         unique: { name: 'users_phone_key' },
@@ -147,10 +147,9 @@ export const CASES: Case[] = [
   {
     name: 'addColumn with up, not null, unique',
     ops: (op) => [
-      op.addColumn('users', { name: 'full_name', type: 'text', up: "first_name || ' ' || last_name" }),
-      op.addColumn('users', { name: 'score', type: 'int', default: '0', notNull: true }),
-      op.addColumn('users', {
-        name: 'handle',
+      op.addColumn('users', 'full_name', { type: 'text', up: "first_name || ' ' || last_name" }),
+      op.addColumn('users', 'score', { type: 'int', default: 0, nullable: false }),
+      op.addColumn('users', 'handle', {
         type: 'text',
         up: "'h' || id",
         unique: { name: 'users_handle_key' },
@@ -191,24 +190,33 @@ export const CASES: Case[] = [
   {
     name: 'addColumn with foreign key and check, alterColumn adds a foreign key',
     ops: (op) => [
-      op.addColumn('users', {
-        name: 'mentor_team',
+      op.addColumn('users', 'mentor_team', {
         type: 'int',
         up: 'team_id',
-        check: { name: 'mentor_team_small', expr: 'mentor_team < 100' },
-        references: { name: 'users_mentor_team_fkey', table: 'teams', column: 'id', onDelete: 'SET NULL' },
+        check: { name: 'mentor_team_small', expression: 'mentor_team < 100' },
+        references: { name: 'users_mentor_team_fkey', table: 'teams', column: 'id', onDelete: 'set null' },
       }),
       op.alterColumn('users', 'age', {
         references: { name: 'users_age_team_fkey', table: 'teams', column: 'id' },
         up: 'least(age, 2)',
       }),
+      // createTable's column forms: PostgreSQL's names, the referenced table's primary key.
+      op.addColumn('users', 'buddy_team', {
+        type: 'int',
+        up: 'team_id',
+        check: 'buddy_team > 0',
+        references: { table: 'public.teams', onUpdate: 'cascade' },
+      }),
     ],
     async afterStart({ old, next }) {
-      expect(await next.one('SELECT mentor_team, age FROM users WHERE id = 3')).toEqual({
+      expect(await next.one('SELECT mentor_team, age, buddy_team FROM users WHERE id = 3')).toEqual({
         mentor_team: 2,
         age: 2,
+        buddy_team: 2,
       });
       await rejects(next.q(`INSERT INTO users (email, mentor_team) VALUES ('m@x', 7)`), /foreign key/);
+      await rejects(next.q(`INSERT INTO users (email, buddy_team) VALUES ('m@x', 7)`), /foreign key/);
+      await rejects(next.q(`INSERT INTO users (email, buddy_team) VALUES ('m@x', -1)`), /check/);
       await rejects(next.q(`INSERT INTO users (email, age) VALUES ('m@x', 7)`), /foreign key/);
       await old.q(`INSERT INTO users (email, age, team_id) VALUES ('o@x', 50, 1)`);
       expect(await next.one(`SELECT mentor_team, age FROM users WHERE email = 'o@x'`)).toEqual({
@@ -218,12 +226,15 @@ export const CASES: Case[] = [
     },
     async afterComplete({ admin }) {
       const cons = await admin.q(
-        `SELECT conname, convalidated FROM pg_constraint WHERE conname IN ('mentor_team_small', 'users_mentor_team_fkey', 'users_age_team_fkey') ORDER BY 1`,
+        `SELECT conname, convalidated, confdeltype, confupdtype FROM pg_constraint
+          WHERE conname IN ('mentor_team_small', 'users_mentor_team_fkey', 'users_age_team_fkey', 'users_buddy_team_check', 'users_buddy_team_fkey') ORDER BY 1`,
       );
       expect(cons).toEqual([
-        { conname: 'mentor_team_small', convalidated: true },
-        { conname: 'users_age_team_fkey', convalidated: true },
-        { conname: 'users_mentor_team_fkey', convalidated: true },
+        { conname: 'mentor_team_small', convalidated: true, confdeltype: ' ', confupdtype: ' ' },
+        { conname: 'users_age_team_fkey', convalidated: true, confdeltype: 'a', confupdtype: 'a' },
+        { conname: 'users_buddy_team_check', convalidated: true, confdeltype: ' ', confupdtype: ' ' },
+        { conname: 'users_buddy_team_fkey', convalidated: true, confdeltype: 'a', confupdtype: 'c' },
+        { conname: 'users_mentor_team_fkey', convalidated: true, confdeltype: 'n', confupdtype: 'a' },
       ]);
     },
     async afterAbort({ old }) {
@@ -232,7 +243,7 @@ export const CASES: Case[] = [
   },
   {
     name: 'setNotNull with up',
-    ops: (op) => [op.setNotNull('users', 'phone', { up: "coalesce(phone, 'none')" })],
+    ops: (op) => [op.alterColumn('users', 'phone', { nullable: false, up: "coalesce(phone, 'none')" })],
     async afterStart({ old, next }) {
       expect(await next.one('SELECT phone FROM users WHERE id = 2')).toEqual({ phone: 'none' });
       await old.q(`INSERT INTO users (email) VALUES ('o@x')`);
@@ -325,8 +336,8 @@ export const CASES: Case[] = [
   {
     name: 'createIndex and addUnique',
     ops: (op) => [
-      op.createIndex('users', { name: 'users_names_idx', columns: ['last_name', 'first_name'] }),
-      op.addUnique('users', { name: 'users_names_key', columns: ['first_name', 'last_name'] }),
+      op.addIndex('users', ['last_name', 'first_name'], { name: 'users_names_idx' }),
+      op.addUnique('users', ['first_name', 'last_name'], { name: 'users_names_key' }),
     ],
     async afterStart({ old, next }) {
       await rejects(

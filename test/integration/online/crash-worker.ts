@@ -1,7 +1,7 @@
 /**
  * Child process of the crash test: runs one phase of one migration and prints every event as a
  * JSON line, so the parent can SIGKILL it at a chosen point. Run with jiti:
- *   node node_modules/jiti/lib/jiti-cli.mjs test/integration/online/crash-worker.ts <url> <start|complete|abort> <columns|replace>
+ *   node --import jiti/register test/integration/online/crash-worker.ts <url> <start|complete|abort> <columns|replace>
  */
 import { PgDriver } from '../../../src/dialects/postgres/pg-driver.js';
 import { defineMigration } from '../../../src/migrations/types.js';
@@ -11,14 +11,14 @@ export const MIGRATIONS = {
   columns: (op: OpBuilder) => [
     op.renameColumn('users', 'email', 'email_address'),
     op.alterColumn('users', 'age', { type: 'bigint', up: 'age::bigint * 10', down: '(age / 10)::int' }),
-    op.addColumn('users', { name: 'full_name', type: 'text', up: "first_name || ' ' || last_name" }),
-    op.setNotNull('users', 'phone', { up: "coalesce(phone, 'none')" }),
-    op.createIndex('users', { name: 'users_full_name_idx', columns: ['full_name'] }),
+    op.addColumn('users', 'full_name', { type: 'text', up: "first_name || ' ' || last_name" }),
+    op.alterColumn('users', 'phone', { nullable: false, up: "coalesce(phone, 'none')" }),
+    op.addIndex('users', ['full_name'], { name: 'users_full_name_idx' }),
   ],
   replace: (op: OpBuilder) => [
     op.replaceTable('users', {
       columns: [
-        { name: 'id', type: 'bigint', notNull: true },
+        { name: 'id', type: 'bigint', nullable: false },
         { name: 'email', type: 'text' },
         { name: 'age', type: 'bigint' },
         { name: 'full_name', type: 'text' },

@@ -45,12 +45,10 @@ test('a bad up or down expression fails before anything changes', async () => {
 
 test('an interrupted start does not resume with different operations', async () => {
   const x = await setup();
-  const first = x.ctx('20240707000001', 'm', (op) => [op.addColumn('users', { name: 'n', type: 'int' })]);
+  const first = x.ctx('20240707000001', 'm', (op) => [op.addColumn('users', 'n', { type: 'int' })]);
   await startOnline(first);
   await setPhase(x.conn, '20240707000001', 'expanding'); // as if it had been killed before the end
-  const changed = x.ctx('20240707000001', 'm', (op) => [
-    op.addColumn('users', { name: 'n', type: 'bigint' }),
-  ]);
+  const changed = x.ctx('20240707000001', 'm', (op) => [op.addColumn('users', 'n', { type: 'bigint' })]);
   await expect(startOnline(changed)).rejects.toBeInstanceOf(RefusedError);
   await startOnline(first);
   expect((await activeOnlineMigrations(x.conn)).map((m) => m.phase)).toEqual(['active']);
@@ -58,8 +56,8 @@ test('an interrupted start does not resume with different operations', async () 
 
 test('one active migration at a time; complete needs an active one; completed cannot be aborted', async () => {
   const x = await setup();
-  const a = x.ctx('20240707000002', 'a', (op) => [op.addColumn('users', { name: 'n', type: 'int' })]);
-  const b = x.ctx('20240707000003', 'b', (op) => [op.addColumn('users', { name: 'm', type: 'int' })]);
+  const a = x.ctx('20240707000002', 'a', (op) => [op.addColumn('users', 'n', { type: 'int' })]);
+  const b = x.ctx('20240707000003', 'b', (op) => [op.addColumn('users', 'm', { type: 'int' })]);
   await expect(completeOnline(a)).rejects.toThrow(/has not been started/);
   await startOnline(a);
   await expect(startOnline(b)).rejects.toThrow(/only one online migration can be active/);
@@ -79,4 +77,25 @@ test('one active migration at a time; complete needs an active one; completed ca
   expect(after.rows.map((n) => n.nspname)).toEqual(['sluice_20240707000002_a']);
   const s = await x.session('sluice_20240707000002_a');
   expect(await s.q('SELECT n FROM users ORDER BY id')).toEqual([{ n: null }, { n: null }]);
+});
+
+test('a migration started with a plan of another shape is refused by complete and abort, not misread', async () => {
+  const x = await setup();
+  const ctx = x.ctx('20240707000004', 'old', (op) => [op.renameColumn('users', 'email', 'mail')]);
+  await startOnline(ctx);
+  // What a plan stored before the online operations took the typed words looks like.
+  await x.admin.query(
+    `UPDATE sluice.online_migrations SET plan = plan - 'format' WHERE version = '20240707000004'`,
+  );
+  for (const phase of [completeOnline, abortOnline]) {
+    const err = await phase(ctx).catch((e) => e);
+    expect(err).toBeInstanceOf(RefusedError);
+    expect({ code: err.code, message: err.message, hint: err.details.hint }).toEqual({
+      code: 'online-plan-format',
+      message:
+        'Online migration 20240707000004_old was started by another version of sluice, whose plan this one cannot read.',
+      hint: 'Complete or abort it with the sluice that started it, then run this one.',
+    });
+  }
+  expect((await activeOnlineMigrations(x.conn)).map((m) => m.phase)).toEqual(['active']);
 });

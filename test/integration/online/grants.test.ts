@@ -126,7 +126,7 @@ test('replaceTable: the application role writes the old table during the copy an
   const ctx = x.ctx(version, 'full_name', (op) => [
     op.replaceTable('users', {
       columns: [
-        { name: 'id', type: 'integer', notNull: true },
+        { name: 'id', type: 'integer', nullable: false },
         { name: 'full_name', type: 'text' },
       ],
       primaryKey: ['id'],

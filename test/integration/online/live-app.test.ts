@@ -35,16 +35,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const COLUMNS: (op: OpBuilder) => OnlineOperation[] = (op) => [
   op.alterColumn('accounts', 'balance', { type: 'bigint' }),
-  op.createIndex('accounts', { name: 'accounts_owner_idx', columns: ['owner'] }),
+  op.addIndex('accounts', ['owner'], { name: 'accounts_owner_idx' }),
 ];
 // The typical reason for a swap: a wider key. Both versions keep the column names, so both
 // applications' statements stay valid in every phase.
 const SWAP: (op: OpBuilder) => OnlineOperation[] = (op) => [
   op.replaceTable('accounts', {
     columns: [
-      { name: 'id', type: 'bigint', notNull: true },
-      { name: 'owner', type: 'text', notNull: true },
-      { name: 'balance', type: 'bigint', notNull: true },
+      { name: 'id', type: 'bigint', nullable: false },
+      { name: 'owner', type: 'text', nullable: false },
+      { name: 'balance', type: 'bigint', nullable: false },
       { name: 'note', type: 'text' },
     ],
     primaryKey: ['id'],

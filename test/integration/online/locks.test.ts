@@ -42,10 +42,10 @@ test('writers never wait long and strong locks are held briefly', { timeout: 180
     ...x.ctx('20240606000000', 'locks', (op) => [
       op.renameColumn('users', 'email', 'email_address'),
       op.alterColumn('users', 'age', { type: 'bigint' }),
-      op.addColumn('users', { name: 'full_name', type: 'text', up: "first_name || ' ' || last_name" }),
-      op.setNotNull('users', 'phone', { up: "coalesce(phone, '')" }),
+      op.addColumn('users', 'full_name', { type: 'text', up: "first_name || ' ' || last_name" }),
+      op.alterColumn('users', 'phone', { nullable: false, up: "coalesce(phone, '')" }),
       op.dropColumn('users', 'legacy_flag', { down: 'false' }),
-      op.createIndex('users', { name: 'users_full_name_idx', columns: ['full_name'] }),
+      op.addIndex('users', ['full_name'], { name: 'users_full_name_idx' }),
     ]),
     lockTimeoutMs: 200,
   };

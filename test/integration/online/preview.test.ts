@@ -50,7 +50,7 @@ const REPLACE = {
   ops: (op: Parameters<(typeof CASES)[number]['ops']>[0]) => [
     op.replaceTable('users', {
       columns: [
-        { name: 'id', type: 'int', notNull: true },
+        { name: 'id', type: 'int', nullable: false },
         { name: 'full_name', type: 'text' },
         { name: 'email', type: 'text' },
       ],

@@ -39,8 +39,8 @@ function ctx(x: Harness) {
   return x.ctx(VERSION, NAME, (op) => [
     op.replaceTable('users', {
       columns: [
-        { name: 'id', type: 'bigint', notNull: true },
-        { name: 'full_name', type: 'text', notNull: true },
+        { name: 'id', type: 'bigint', nullable: false },
+        { name: 'full_name', type: 'text', nullable: false },
         { name: 'email', type: 'text' },
       ],
       primaryKey: ['id'],
@@ -130,9 +130,7 @@ test("a later online migration drops a swapped table's old copy", async () => {
   const x = await setup();
   await startOnline(ctx(x));
   await completeOnline(ctx(x));
-  const next = x.ctx('20240303000000', 'more', (op) => [
-    op.addColumn('users', { name: 'nick', type: 'text' }),
-  ]);
+  const next = x.ctx('20240303000000', 'more', (op) => [op.addColumn('users', 'nick', { type: 'text' })]);
   await startOnline(next);
   expect((await x.admin.query(`SELECT to_regclass('public._sluice_old_users') AS t`)).rows).toEqual([
     { t: null },

@@ -19,8 +19,8 @@ test('issue example end to end', async () => {
   const ctx = h.ctx('20240101000000', 'issue example', (op) => [
     op.renameColumn('users', 'email', 'email_address'),
     op.alterColumn('users', 'age', { type: 'bigint', up: 'age::bigint', down: 'age::int' }),
-    op.addColumn('users', { name: 'full_name', type: 'text', up: "first_name || ' ' || last_name" }),
-    op.setNotNull('users', 'phone', { up: "coalesce(phone, '')" }),
+    op.addColumn('users', 'full_name', { type: 'text', up: "first_name || ' ' || last_name" }),
+    op.alterColumn('users', 'phone', { nullable: false, up: "coalesce(phone, '')" }),
     op.dropColumn('users', 'legacy_flag', { down: 'false' }),
   ]);
   await startOnline(ctx);

@@ -3,8 +3,8 @@ import { lockWaitMs } from '../../../src/online/db.js';
 import { opBuilder as op } from '../../../src/online/index.js';
 import type { SchemaInfo } from '../../../src/online/introspect.js';
 import { passThroughViews, viewsToLock } from '../../../src/online/phases/locking.js';
-import { buildPlan } from '../../../src/online/plan.js';
-import { handlerFor } from '../../../src/online/registry.js';
+import { buildOnlinePlan } from '../../../src/online/plan.js';
+import { prepareOperation } from '../../../src/online/registry.js';
 
 const table = (name: string) => ({
   name,
@@ -22,11 +22,12 @@ const info: SchemaInfo = new Map([
   ['old_logs', table('old_logs')],
 ]);
 
-const plan = buildPlan({
+const plan = buildOnlinePlan({
   schema: 'public',
   info,
-  ops: [op.alterColumn('users', 'note', { type: 'varchar(100)' }), op.dropTable('old_logs')],
-  planOp: (o, b) => handlerFor(o.kind)!.plan(o, b),
+  operations: [op.alterColumn('users', 'note', { type: 'varchar(100)' }), op.dropTable('old_logs')].map(
+    prepareOperation,
+  ),
   newSchema: 'sluice_2_x',
   oldSchema: 'sluice_base',
   createdOldSchema: true,

@@ -7,7 +7,7 @@ import { carryDefinition } from '../../../src/online/operations/replace-table/ca
 import type { TableDefinition } from '../../../src/online/operations/replace-table/catalog.js';
 import { carryStatements } from '../../../src/online/operations/replace-table/ddl.js';
 import { PlanError } from '../../../src/online/plan.js';
-import type { ColumnSpec, ReplaceTableOp } from '../../../src/online/types.js';
+import type { ReplaceColumn, ReplaceTableOperation } from '../../../src/online/types.js';
 import { postgresQuoting, render } from '../../../src/sql/tag.js';
 
 const col = (name: string, type: string, extra: Partial<TableDefinition['columns'][number]> = {}) => ({
@@ -87,14 +87,14 @@ function definition(): TableDefinition {
   };
 }
 
-const COLUMNS: ColumnSpec[] = [
+const COLUMNS: ReplaceColumn[] = [
   { name: 'id', type: 'bigint' },
   { name: 'email_address', type: 'text' },
   { name: 'org_id', type: 'integer' },
 ];
-const op = (extra: Partial<ReplaceTableOp> = {}): ReplaceTableOp => ({
+const op = (extra: Partial<ReplaceTableOperation> = {}): ReplaceTableOperation => ({
   kind: 'replaceTable',
-  table: 'users',
+  table: { name: 'users' },
   columns: COLUMNS,
   primaryKey: ['id'],
   copy: { email_address: 'email' },
@@ -102,7 +102,7 @@ const op = (extra: Partial<ReplaceTableOp> = {}): ReplaceTableOp => ({
   ...extra,
 });
 
-function refusal(o: ReplaceTableOp, def = definition()): string {
+function refusal(o: ReplaceTableOperation, def = definition()): string {
   try {
     carryDefinition(o, def);
   } catch (e) {

@@ -4,9 +4,10 @@ import { MigrationFileError } from '../../../src/errors.js';
 import { bareColumnRefs } from '../../../src/online/column-refs.js';
 import { opBuilder as op } from '../../../src/online/index.js';
 import type { SchemaInfo } from '../../../src/online/introspect.js';
-import { buildPlan } from '../../../src/online/plan.js';
-import { handlerFor } from '../../../src/online/registry.js';
+import { buildOnlinePlan } from '../../../src/online/plan.js';
+import { prepareOperation } from '../../../src/online/registry.js';
 import { dropTriggerStatements, triggerStatements } from '../../../src/online/triggers.js';
+import type { OnlineOperation } from '../../../src/online/types.js';
 import { versionSchemaStatements } from '../../../src/online/views.js';
 import { postgresQuoting, render } from '../../../src/sql/tag.js';
 
@@ -29,12 +30,11 @@ const info: SchemaInfo = new Map([
   ],
 ]);
 
-const plan = (ops: ReturnType<(typeof op)[keyof typeof op]>[]) =>
-  buildPlan({
+const plan = (ops: OnlineOperation[]) =>
+  buildOnlinePlan({
     schema: 'public',
     info,
-    ops,
-    planOp: (o, b) => handlerFor(o.kind)!.plan(o, b),
+    operations: ops.map(prepareOperation),
     newSchema: 'sluice_2_x',
     oldSchema: 'sluice_base',
     createdOldSchema: true,
@@ -148,6 +148,53 @@ test('planning names the operation that does not fit the schema', () => {
   expect(() => plan([op.renameTable('users', 'a'), op.dropTable('a')])).toThrow(/renamed earlier/);
 });
 
+test('planning refuses a table of another schema and a name an earlier operation claimed', () => {
+  expect(() => plan([op.renameColumn('app.users', 'email', 'mail')])).toThrow(
+    'Online operation 1 (renameColumn app.users.email → mail): table "app.users" is not in schema "public", the one this online migration changes.',
+  );
+  expect(plan([op.renameColumn('public.users', 'email', 'mail')]).steps).toHaveLength(1);
+  // Default names: users_email_key for both, which PostgreSQL would not build twice.
+  expect(() =>
+    plan([
+      op.alterColumn('users', 'email', { type: 'varchar(99)', unique: true }),
+      op.addUnique('users', 'email'),
+    ]),
+  ).toThrow(
+    /Online operation 2 \(addUnique users_email_key on users\): an index or constraint named "users_email_key" already exists/,
+  );
+  expect(() =>
+    plan([
+      op.addColumn('users', 'nick', { type: 'text', unique: true }),
+      op.addIndex('users', ['age'], { name: 'users_nick_key' }),
+    ]),
+  ).toThrow(
+    'Online operation 2 (addIndex users_nick_key on users): an index or constraint named "users_nick_key" already exists.',
+  );
+  expect(() =>
+    plan([
+      op.addColumn('users', 'a', { type: 'int', check: { name: 'positive', expression: 'a > 0' } }),
+      op.addColumn('users', 'b', { type: 'int', check: { name: 'positive', expression: 'b > 0' } }),
+    ]),
+  ).toThrow(
+    /Online operation 2 \(addColumn users.b\): a constraint named "positive" already exists on table "users"/,
+  );
+});
+
+test('a planned step is tagged with its kind, and its defaults are SQL', () => {
+  const p = plan([
+    op.addColumn('users', 'label', { type: 'text', default: "it's" }),
+    op.alterColumn('users', 'age', { default: { sql: 'now()' } }),
+  ]);
+  expect(p.steps.map((s) => [s.kind, s.kind === 'addColumn' ? s.resolved.default : null])).toEqual([
+    ['addColumn', "'it''s'"],
+    ['alterColumn', null],
+  ]);
+  const altered = p.steps[1];
+  expect(altered?.kind === 'alterColumn' && !altered.resolved.renameOnly && altered.resolved.default).toBe(
+    'now()',
+  );
+});
+
 test('the UPDATE triggers fire only when a column read or written by an expression needs it, and only for their writers', () => {
   const p = plan([op.alterColumn('users', 'age', { type: 'bigint', up: 'age::bigint', down: 'age::int' })]);
   const text = triggerStatements(p, p.tables[0]!).install.map((f) => render(f, postgresQuoting).text);
@@ -159,7 +206,7 @@ test('the UPDATE triggers fire only when a column read or written by an expressi
     `((${changed}) AND current_schema() = 'sluice_2_x') EXECUTE FUNCTION "public"."_sluice_down_1135767d_users"()`,
   ]);
   // An expression that reads no column must run on every update: WHEN tests the writer only.
-  const constant = plan([op.addColumn('users', { name: 'flag', type: 'boolean', up: 'true' })]);
+  const constant = plan([op.addColumn('users', 'flag', { type: 'boolean', up: 'true' })]);
   const all = triggerStatements(constant, constant.tables[0]!).install.map(
     (f) => render(f, postgresQuoting).text,
   );
@@ -172,7 +219,7 @@ test('the UPDATE triggers fire only when a column read or written by an expressi
 });
 
 test("a direction without assignments gets no trigger; drops remove every name, earlier releases' too", () => {
-  const p = plan([op.addColumn('users', { name: 'email_address', type: 'text', up: 'lower(email)' })]);
+  const p = plan([op.addColumn('users', 'email_address', { type: 'text', up: 'lower(email)' })]);
   const t = p.tables[0]!;
   const { functions, install } = triggerStatements(p, t);
   expect(functions.map((f) => render(f, postgresQuoting).text)).toMatchInlineSnapshot(`
@@ -219,7 +266,7 @@ test('with the parser loaded, expressions read the written row in place: NEW."ph
   const p = plan([
     op.alterColumn('users', 'age', { type: 'bigint', up: 'age::bigint', down: 'age::int' }),
     op.dropColumn('users', 'legacy', { down: 'false' }),
-    op.addColumn('users', { name: 'label', type: 'text', up: `"code" || ':' || lower(email) || 'age'` }),
+    op.addColumn('users', 'label', { type: 'text', up: `"code" || ':' || lower(email) || 'age'` }),
   ]);
   const text = triggerStatements(p, p.tables[0]!).functions.map((f) => render(f, postgresQuoting).text);
   expect(text[0]).toContain(`NEW."_sluice_age" := (NEW."age"::bigint);`);
@@ -232,8 +279,7 @@ test('with the parser loaded, expressions read the written row in place: NEW."ph
 test('an expression the parser cannot map with certainty keeps the variables', async () => {
   await loadParser();
   const p = plan([
-    op.addColumn('users', {
-      name: 'label',
+    op.addColumn('users', 'label', {
       type: 'text',
       up: '(SELECT max(code) FROM users u WHERE u.id < id) || email',
     }),

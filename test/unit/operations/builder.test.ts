@@ -41,7 +41,7 @@ describe('createOperationRecorder', () => {
     const call = rec.db.addColumn('users', '', { type: 'text' });
     await expect(call).rejects.toBeInstanceOf(MigrationFileError);
     await expect(call).rejects.toThrowErrorMatchingInlineSnapshot(
-      `[MigrationFileError: addColumn users.: option \`column.name\` must be a non-empty name, got ""]`,
+      `[MigrationFileError: addColumn users: option \`column.name\` must be a non-empty name, got ""]`,
     );
     await expect(rec.db.createTable(null as never, {})).rejects.toThrowErrorMatchingInlineSnapshot(
       `[MigrationFileError: createTable null: option \`table\` must name a table like 'users' or 'app.users', got {"name":null}]`,

@@ -10,10 +10,10 @@
  */
 
 import { renameInExpression } from '../../expr.js';
-import { tempName } from '../../names.js';
+import { quotedName, tempName } from '../../names.js';
 import { PlanError } from '../../plan.js';
-import type { ColumnSpec, ReplaceTableOp } from '../../types.js';
-import { quotedName } from '../common.js';
+import type { ReplaceColumn, ReplaceTableOperation } from '../../types.js';
+import { defaultSql } from '../common.js';
 import type { OldColumn, OldObject, TableDefinition } from './catalog.js';
 
 /** A column of the new table as created (the identity, if any, is added at the swap). */
@@ -84,7 +84,11 @@ export interface Carry {
 const BARE = /^\s*(?:"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_$]*))\s*$/;
 
 /** The old column a new column comes from, or null (derived by an expression, or new). */
-export function sourceColumn(c: ColumnSpec, op: ReplaceTableOp, old: OldColumn[]): OldColumn | null {
+export function sourceColumn(
+  c: ReplaceColumn,
+  op: ReplaceTableOperation,
+  old: OldColumn[],
+): OldColumn | null {
   const expr = op.copy?.[c.name];
   let name: string | undefined = c.name;
   if (expr !== undefined) {
@@ -118,7 +122,7 @@ function refuse(what: string, why: string, hint?: string): never {
  * const { columns, carry, mapping } = carryDefinition(op, def);
  */
 export function carryDefinition(
-  op: ReplaceTableOp,
+  op: ReplaceTableOperation,
   def: TableDefinition,
 ): { columns: NewColumn[]; carry: Carry; mapping: Map<string, string> } {
   if (def.blockers.length > 0) {
@@ -139,7 +143,8 @@ export function carryDefinition(
     const o = sourceColumn(c, op, def.columns);
     if (o && !mapping.has(o.name)) mapping.set(o.name, c.name);
     const same = o !== null && o.name === c.name && op.copy?.[c.name] === undefined;
-    const col: NewColumn = { name: c.name, type: c.type, notNull: c.notNull ?? o?.notNull ?? false };
+    const notNull = c.nullable === undefined ? (o?.notNull ?? false) : !c.nullable;
+    const col: NewColumn = { name: c.name, type: c.type, notNull };
     const identity =
       c.identity ?? (o?.identity === 'a' ? 'always' : o?.identity === 'd' ? 'by default' : undefined);
     if (same && o.generated) {
@@ -147,8 +152,9 @@ export function carryDefinition(
         refuse(`column "${c.name}"`, 'is generated; it cannot also declare a default or an identity');
       col.generated = o.generated;
     } else if (identity) {
-      if (c.default) refuse(`column "${c.name}"`, 'cannot have both a default and an identity');
-      if (c.notNull === false) refuse(`column "${c.name}"`, 'is an identity column, which is NOT NULL');
+      if (c.default !== undefined && c.default !== null)
+        refuse(`column "${c.name}"`, 'cannot have both a default and an identity');
+      if (c.nullable === true) refuse(`column "${c.name}"`, 'is an identity column, which is NOT NULL');
       col.notNull = true;
       const seq = o?.identity ? def.identities.find((i) => i.column === o.name) : undefined;
       // Without the old identity's sequence, only max(key) (one index probe) says where to start.
@@ -160,11 +166,11 @@ export function carryDefinition(
         );
       // Until the swap both tables draw keys from one sequence, so they never collide.
       if (seq)
-        col.default = `nextval('${`${quotedName(seq.schema)}.${quotedName(seq.sequence)}`.replace(/'/g, "''")}'::regclass)`;
+        col.default = `nextval('${quotedName(seq.schema, seq.sequence).replace(/'/g, "''")}'::regclass)`;
       else if (o?.default && /nextval\s*\(/i.test(o.default)) col.default = o.default;
       identities.push(identityOf(c.name, identity === 'always', seq, op));
     } else if (c.default !== undefined) {
-      if (c.default !== null) col.default = c.default;
+      if (c.default !== null) col.default = defaultSql(c.default);
     } else if (o?.default) col.default = o.default;
     if (o?.collation && !/\bcollate\b/i.test(c.type)) col.collation = o.collation;
     if (o?.storage) col.storage = o.storage;
@@ -284,7 +290,7 @@ function identityOf(
   column: string,
   always: boolean,
   seq: TableDefinition['identities'][number] | undefined,
-  op: ReplaceTableOp,
+  op: ReplaceTableOperation,
 ): CarriedIdentity {
   let options = '';
   if (seq) {

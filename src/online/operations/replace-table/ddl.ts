@@ -51,7 +51,7 @@ export function createTable(
  * they fire; the swap moves them (swap.ts).
  *
  * @example
- * for (const s of carryStatements('public', '_sluice_users', carry, columns)) await x.run(s.stmt);
+ * for (const s of carryStatements('public', '_sluice_users', carry, columns)) await phase.exec(s.stmt);
  */
 export function carryStatements(
   schema: string,
@@ -138,7 +138,7 @@ export function carryStatements(
  * membership in the owner role (which `OWNER TO` requires of it anyway).
  *
  * @example
- * await x.run(ownerStatement('public', '_sluice_users', carry));
+ * await phase.exec(ownerStatement('public', '_sluice_users', carry));
  */
 export function ownerStatement(schema: string, target: string, carry: Carry): Labelled {
   return { what: 'owner', stmt: sql`ALTER TABLE ${ident(schema, target)} OWNER TO ${raw(carry.owner)}` };

@@ -53,17 +53,19 @@ function statements(p: ProbeSpec): Labelled[] {
  * @example
  * await probeNewTable(session, spec, 'migrations/20240101_split.ts');
  */
-export async function probeNewTable(s: Session, p: ProbeSpec, file: string): Promise<void> {
-  await s.conn.query('BEGIN');
+export async function probeNewTable(session: Session, p: ProbeSpec, file: string): Promise<void> {
+  await session.conn.query('BEGIN');
   try {
-    await s.conn.query(`SET LOCAL lock_timeout = '${Math.max(1, Math.floor(s.lockTimeoutMs))}ms'`);
+    await session.conn.query(
+      `SET LOCAL lock_timeout = '${Math.max(1, Math.floor(session.lockTimeoutMs))}ms'`,
+    );
     for (const l of statements(p)) {
       try {
-        await run(s.conn, l.stmt);
+        await run(session.conn, l.stmt);
       } catch (cause) {
         if ((cause as { code?: string }).code === '55P03') {
           throw new LockTimeoutError(
-            `replaceTable ${p.table}: trying ${l.what} needs a brief lock (a foreign key's referenced table) that was not had within ${s.lockTimeoutMs} ms.`,
+            `replaceTable ${p.table}: trying ${l.what} needs a brief lock (a foreign key's referenced table) that was not had within ${session.lockTimeoutMs} ms.`,
             {
               hint: 'A long transaction holds that table; end it and run sluice up again (nothing has changed).',
             },
@@ -83,6 +85,6 @@ export async function probeNewTable(s: Session, p: ProbeSpec, file: string): Pro
       }
     }
   } finally {
-    await s.conn.query('ROLLBACK');
+    await session.conn.query('ROLLBACK');
   }
 }
