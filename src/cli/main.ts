@@ -4,7 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { maskSecrets } from '../config/url.js';
 import { SluiceError } from '../errors.js';
-import { commands } from './commands/index.js';
+import { registerCommands } from './commands/index.js';
 import { createOutput } from './output.js';
 import { VERSION } from './version.js';
 
@@ -38,8 +38,8 @@ export async function main(argv: string[]): Promise<number> {
     writeErr: (s) => process.stderr.write(maskSecrets(s)),
     writeOut: (s) => process.stdout.write(s),
   });
-  for (const register of commands) register(program);
   try {
+    await registerCommands(program, argv);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {

@@ -152,15 +152,31 @@ export class Migrator {
   }
 
   /** History rows, oldest first. */
-  async historyRows(): Promise<HistoryRow[]> {
-    const rows = await this.withConnection((conn) => this.history.read(conn));
+  async historyRows(conn?: Connection): Promise<HistoryRow[]> {
+    const rows = conn
+      ? await this.history.read(conn)
+      : await this.withConnection((c) => this.history.read(c));
     return rows.sort((a, b) => compareVersions(a.version, b.version));
   }
 
   /** The state of every migration. */
   async status(): Promise<Status> {
-    const files = this.files();
-    return computeStatus(files, await this.historyRows());
+    // The connection is opened first: the server accepts it (forks a backend, authenticates) while
+    // the files are read and hashed.
+    const connecting = (await this.driver()).connect();
+    let files: MigrationFile[];
+    try {
+      files = this.files();
+    } catch (error) {
+      await connecting.then((conn) => conn.close()).catch(() => {});
+      throw error;
+    }
+    const conn = await connecting;
+    try {
+      return computeStatus(files, await this.historyRows(conn));
+    } finally {
+      await conn.close().catch(() => {});
+    }
   }
 
   /**
