@@ -9,6 +9,7 @@
  *   a lock file for embedded PGlite).
  */
 import type { Operation } from '../operations/types.js';
+import type { IntrospectOptions, SchemaModel } from '../schema/model.js';
 import type { Quoting, SqlFragment } from '../sql/tag.js';
 
 /** Result of one statement. */
@@ -177,6 +178,8 @@ export interface Dialect {
   readonly serverVersionQuery: string;
   /** Typed operations support, loaded on first use (it is not needed by `status`). */
   operations(): Promise<OperationSupport>;
+  /** Reads the live schema (every user schema, some, or named objects) into the dialect-free model. */
+  introspect(conn: Connection, options?: IntrospectOptions): Promise<SchemaModel>;
   /**
    * Whether a statement controls transactions (`BEGIN`, `COMMIT`, …): the runner must not wrap it
    * in a transaction of its own.

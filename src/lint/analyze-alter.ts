@@ -3,7 +3,8 @@
  * the exceptions to ACCESS EXCLUSIVE), and whether it rewrites or scans the table.
  */
 import type { AlterTableCmd, AlterTableStmt, ColumnDef, Constraint } from 'libpg-query';
-import { columnConstraints, isSerial, relationName, typeInfo } from './ast.js';
+import { isSerialType } from '../dialects/postgres/serial-types.js';
+import { columnConstraints, relationName, typeInfo } from './ast.js';
 import { isSafeTypeChange } from './column-types.js';
 import type { LockSet } from './locks.js';
 import type { SchemaModel } from './schema.js';
@@ -26,7 +27,7 @@ export interface Effects {
 
 /** Why adding this column rewrites the table, or null when it does not. */
 export function addColumnRewriteReason(def: ColumnDef, pgVersion: number): string | null {
-  if (isSerial(typeInfo(def.typeName).name))
+  if (isSerialType(typeInfo(def.typeName).name))
     return 'a serial column fills every existing row from a sequence';
   for (const c of columnConstraints(def)) {
     if (c.contype === 'CONSTR_IDENTITY') return 'an identity column fills every existing row from a sequence';

@@ -3,6 +3,7 @@
  * node naming its type).
  */
 import type { ColumnDef, Constraint, Node, RangeVar, TypeName } from 'libpg-query';
+import { serialTypeName } from '../dialects/postgres/serial-types.js';
 
 /** The node type name, e.g. `AlterTableStmt`. */
 export function nodeType(node: Node): string {
@@ -84,9 +85,6 @@ const DISPLAY: Record<string, string> = {
   float8: 'double precision',
   bool: 'boolean',
   bpchar: 'char',
-  serial4: 'serial',
-  serial8: 'bigserial',
-  serial2: 'smallserial',
 };
 
 /**
@@ -96,7 +94,7 @@ const DISPLAY: Record<string, string> = {
  * typeSql({ name: 'int4', mods: [], array: false, userSchema: false }) // 'integer'
  */
 export function typeSql(t: TypeInfo): string {
-  const base = DISPLAY[t.name] ?? t.name;
+  const base = DISPLAY[t.name] ?? serialTypeName(t.name) ?? t.name;
   const mods = t.mods.length > 0 ? `(${t.mods.join(', ')})` : '';
   return `${base}${mods}${t.array ? '[]' : ''}`;
 }
@@ -138,16 +136,4 @@ export function columnRefs(node: unknown, out: Set<string> = new Set()): Set<str
     for (const key in obj) columnRefs(obj[key], out);
   }
   return out;
-}
-
-/** True for a serial pseudo-type (an integer column with a sequence default). */
-export function isSerial(name: string): boolean {
-  return (
-    name === 'serial' ||
-    name === 'serial4' ||
-    name === 'bigserial' ||
-    name === 'serial8' ||
-    name === 'smallserial' ||
-    name === 'serial2'
-  );
 }

@@ -3,21 +3,16 @@
  * is binary coercible from the old one and the new modifier does not constrain existing values
  * more (see ALTER TABLE's notes in the PostgreSQL docs).
  */
+import { serialBaseType } from '../dialects/postgres/serial-types.js';
 import type { TypeInfo } from './ast.js';
 
 const ALIASES: Record<string, string> = {
-  serial: 'int4',
-  serial4: 'int4',
-  bigserial: 'int8',
-  serial8: 'int8',
-  smallserial: 'int2',
-  serial2: 'int2',
   decimal: 'numeric',
   character: 'bpchar',
 };
 
 function base(name: string): string {
-  return ALIASES[name] ?? name;
+  return serialBaseType(name) ?? ALIASES[name] ?? name;
 }
 
 // Types whose only modifier is a maximum (length or precision): a larger or absent modifier is free.

@@ -1,49 +1,44 @@
 /**
- * Reads the tables of one schema into a small in-memory model. Operations are checked against this
- * model before anything changes, so a typo in a column name fails the migration before the first DDL.
+ * The planner's view of one schema's tables, narrowed from the schema model. Operations are checked
+ * against it before anything changes, so a typo in a column name fails the migration before the
+ * first DDL. The online engine is PostgreSQL's, so it reads through PostgreSQL's introspector.
  */
 import type { Connection } from '../dialects/dialect.js';
-import { sql } from '../sql/tag.js';
-import { run } from './db.js';
+import { introspectPostgres } from '../dialects/postgres/introspect/index.js';
+import type { Column, Constraint, Index, SchemaModel } from '../schema/model.js';
 import { TEMP_PREFIX } from './names.js';
 
-export interface ColumnInfo {
-  name: string;
-  /** `format_type` text, e.g. `character varying(20)`. */
-  type: string;
+/** A column as the planner sees it ({@link Column}, with `notNull` and one flag). */
+export interface ColumnInfo extends Pick<Column, 'name' | 'type'> {
   notNull: boolean;
+  /** {@link Column.default}, or a generated column's expression. */
   default: string | null;
   /** Identity or generated columns cannot be duplicated by an online operation. */
   special: boolean;
 }
 
-export interface IndexInfo {
-  name: string;
-  columns: string[];
-  unique: boolean;
-  primary: boolean;
+/** An index as the planner sees it ({@link Index}). */
+export interface IndexInfo
+  extends Pick<Index, 'name' | 'columns' | 'unique' | 'primary' | 'constraint' | 'method'> {
   /** Has an expression or a predicate (cannot be rebuilt column by column). */
   complex: boolean;
-  /** Backs a constraint (primary key, unique, exclusion). */
-  constraint: string | null;
-  /** Access method, e.g. `btree`. */
-  method: string;
 }
 
-export interface ConstraintInfo {
-  name: string;
+/** A constraint as the planner sees it ({@link Constraint}). */
+export interface ConstraintInfo extends Pick<Constraint, 'name' | 'columns'> {
   /** `c` check, `f` foreign key, `p` primary key, `u` unique, `x` exclusion. */
   type: string;
-  columns: string[];
-  /** `pg_get_constraintdef` text, e.g. `CHECK ((age > 0))`. */
+  /** As the server prints it, `NOT VALID` included: `CHECK ((age > 0))`. */
   def: string;
   /** Referenced table of a foreign key (same schema or not). */
   refTable: string | null;
 }
 
+/** A table as the planner sees it. */
 export interface TableInfo {
   name: string;
   columns: ColumnInfo[];
+  /** Columns of the primary key's index. */
   primaryKey: string[];
   indexes: IndexInfo[];
   constraints: ConstraintInfo[];
@@ -51,6 +46,60 @@ export interface TableInfo {
 
 /** Tables of a schema by name; sluice's own temporary tables and columns are left out. */
 export type SchemaInfo = Map<string, TableInfo>;
+
+const CONSTRAINT_LETTERS: Record<Constraint['type'], string> = {
+  check: 'c',
+  foreignKey: 'f',
+  primaryKey: 'p',
+  unique: 'u',
+  exclusion: 'x',
+};
+
+/**
+ * The planner's view of the model's tables: ordinary and partitioned tables, not partitions, not
+ * sluice's temporary tables or columns.
+ *
+ * @example
+ * const info = schemaInfo(await introspectPostgres(conn, { schemas: ['public'] }));
+ */
+export function schemaInfo(model: SchemaModel): SchemaInfo {
+  const tables: SchemaInfo = new Map();
+  for (const t of model.tables) {
+    if (t.partitionOf !== null || t.name.startsWith(TEMP_PREFIX)) continue;
+    const indexes = t.indexes.map((i) => ({
+      name: i.name,
+      columns: i.columns,
+      unique: i.unique,
+      primary: i.primary,
+      complex: i.expressions || i.partial,
+      constraint: i.constraint,
+      method: i.method,
+    }));
+    tables.set(t.name, {
+      name: t.name,
+      columns: t.columns
+        .filter((c) => !c.name.startsWith(TEMP_PREFIX))
+        .map((c) => ({
+          name: c.name,
+          type: c.type,
+          notNull: !c.nullable,
+          // The server keeps a generated column's expression where a default would be.
+          default: c.default ?? c.generated,
+          special: c.identity !== null || c.generated !== null,
+        })),
+      primaryKey: indexes.find((i) => i.primary)?.columns ?? [],
+      indexes,
+      constraints: t.constraints.map((c) => ({
+        name: c.name,
+        type: CONSTRAINT_LETTERS[c.type],
+        columns: c.columns,
+        def: c.validated ? c.definition : `${c.definition} NOT VALID`,
+        refTable: c.references?.table.name ?? null,
+      })),
+    });
+  }
+  return tables;
+}
 
 /**
  * Reads every ordinary and partitioned table of `schema` (not partitions).
@@ -60,102 +109,6 @@ export type SchemaInfo = Map<string, TableInfo>;
  * tables.get('users')?.columns.map((c) => c.name);
  */
 export async function introspect(conn: Connection, schema: string): Promise<SchemaInfo> {
-  const cols = await run<{
-    table: string;
-    name: string;
-    type: string;
-    not_null: boolean;
-    def: string | null;
-    special: boolean;
-  }>(
-    conn,
-    sql`SELECT c.relname AS table, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
-               a.attnotnull AS not_null, pg_get_expr(d.adbin, d.adrelid) AS def,
-               (a.attidentity <> '' OR a.attgenerated <> '') AS special
-          FROM pg_class c
-          JOIN pg_namespace n ON n.oid = c.relnamespace
-          JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-          LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
-         WHERE n.nspname = ${schema} AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-         ORDER BY c.relname, a.attnum`,
-  );
-  const tables: SchemaInfo = new Map();
-  for (const r of cols.rows) {
-    if (r.table.startsWith(TEMP_PREFIX)) continue;
-    let t = tables.get(r.table);
-    if (!t) {
-      t = { name: r.table, columns: [], primaryKey: [], indexes: [], constraints: [] };
-      tables.set(r.table, t);
-    }
-    if (r.name.startsWith(TEMP_PREFIX)) continue;
-    t.columns.push({ name: r.name, type: r.type, notNull: r.not_null, default: r.def, special: r.special });
-  }
-  const idx = await run<{
-    table: string;
-    name: string;
-    columns: string[];
-    unique: boolean;
-    primary: boolean;
-    complex: boolean;
-    con: string | null;
-    method: string;
-  }>(
-    conn,
-    sql`SELECT t.relname AS table, i.relname AS name,
-               ARRAY(SELECT a.attname FROM unnest(x.indkey) WITH ORDINALITY k(attnum, ord)
-                       JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.ord)::text[] AS columns,
-               x.indisunique AS unique, x.indisprimary AS primary,
-               (x.indexprs IS NOT NULL OR x.indpred IS NOT NULL) AS complex, con.conname AS con, am.amname AS method
-          FROM pg_index x
-          JOIN pg_class i ON i.oid = x.indexrelid
-          JOIN pg_am am ON am.oid = i.relam
-          JOIN pg_class t ON t.oid = x.indrelid
-          JOIN pg_namespace n ON n.oid = t.relnamespace
-          LEFT JOIN pg_constraint con ON con.conindid = x.indexrelid AND con.conrelid = t.oid
-         WHERE n.nspname = ${schema}`,
-  );
-  for (const r of idx.rows) {
-    const t = tables.get(r.table);
-    if (!t) continue;
-    t.indexes.push({
-      name: r.name,
-      columns: r.columns,
-      unique: r.unique,
-      primary: r.primary,
-      complex: r.complex,
-      constraint: r.con,
-      method: r.method,
-    });
-    if (r.primary) t.primaryKey = r.columns;
-  }
-  const cons = await run<{
-    table: string;
-    name: string;
-    type: string;
-    columns: string[] | null;
-    def: string;
-    ref_table: string | null;
-  }>(
-    conn,
-    sql`SELECT t.relname AS table, c.conname AS name, c.contype::text AS type,
-               ARRAY(SELECT a.attname FROM unnest(c.conkey) k(attnum)
-                       JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum)::text[] AS columns,
-               pg_get_constraintdef(c.oid) AS def, (SELECT r.relname FROM pg_class r WHERE r.oid = c.confrelid) AS ref_table
-          FROM pg_constraint c
-          JOIN pg_class t ON t.oid = c.conrelid
-          JOIN pg_namespace n ON n.oid = t.relnamespace
-         WHERE n.nspname = ${schema} AND c.contype IN ('c', 'f', 'p', 'u', 'x')`,
-  );
-  for (const r of cons.rows) {
-    const t = tables.get(r.table);
-    if (!t) continue;
-    t.constraints.push({
-      name: r.name,
-      type: r.type,
-      columns: r.columns ?? [],
-      def: r.def,
-      refTable: r.ref_table,
-    });
-  }
-  return tables;
+  // Not printed: planning must not queue behind a lock on some table the migration does not touch.
+  return schemaInfo(await introspectPostgres(conn, { schemas: [schema], printed: false }));
 }

@@ -2,48 +2,34 @@
  * Definitions captured from the live database before a drop (or an alteration) runs, kept as JSON
  * with the history row so that the automatic `down` can re-create the object exactly. Only the
  * definition is captured: the data itself is never restored.
+ *
+ * The captured objects are the stored form of the schema model's objects ({@link Column}, {@link Constraint},
+ * {@link Index}, {@link View}, {@link EnumType}): the same facts under the same names, narrowed to what a reverse needs. Their shape
+ * is kept as history rows already hold it, so a down written by an older sluice still reads.
  */
+import type { Column, Constraint, EnumType, Index, View } from '../schema/model.js';
 import type { Operation, QualifiedName } from './types.js';
 
-/** One column as the catalog describes it. */
-export interface CapturedColumn {
-  name: string;
-  /** `format_type(atttypid, atttypmod)`: `character varying(255)`; `serial`/`bigserial` for owned sequences. */
+/** One column, as the model reads it. */
+export interface CapturedColumn
+  extends Pick<Column, 'name' | 'nullable' | 'default' | 'identity' | 'generated' | 'comment'> {
+  /** {@link Column.type}, but `serial`/`bigserial`/`smallserial` for a column that owns its sequence (its default is then null). */
   type: string;
-  nullable: boolean;
-  /** Default expression as PostgreSQL prints it (`pg_get_expr`), or null. */
-  default: string | null;
   /** Collation name when it differs from the type's default. */
   collation: string | null;
-  identity: 'always' | 'by default' | null;
-  /** Expression of a stored generated column. */
-  generated: string | null;
-  comment: string | null;
 }
 
-/** One constraint: its definition as `pg_get_constraintdef` prints it. */
-export interface CapturedConstraint {
-  name: string;
-  type: 'check' | 'foreignKey' | 'unique' | 'primaryKey' | 'exclusion';
-  /** `CHECK ((price > 0))`, `FOREIGN KEY (user_id) REFERENCES users(id)`, `UNIQUE (email)` … */
-  definition: string;
-  /** False for a constraint left `NOT VALID`. */
-  validated: boolean;
+/** One constraint, as the model reads it. */
+export interface CapturedConstraint
+  extends Pick<Constraint, 'name' | 'type' | 'definition' | 'validated' | 'deferrable'> {
   /** Referenced table of a foreign key. */
   references: QualifiedName | null;
-  /** For unique / primary key: the backing index after `ON <table> ` (`USING btree (email)`). */
+  /** For unique / primary key: the backing index's {@link Index.definition} (`USING btree (email)`). */
   index: string | null;
-  deferrable: boolean;
 }
 
-/** One index that does not back a constraint. */
-export interface CapturedIndex {
-  name: string;
-  unique: boolean;
-  /** `pg_get_indexdef` after `ON <table> `: `USING btree (lower(email)) WHERE (deleted_at IS NULL)`. */
-  definition: string;
-  comment: string | null;
-}
+/** One index that does not back a constraint, as the model reads it. */
+export type CapturedIndex = Pick<Index, 'name' | 'unique' | 'definition' | 'comment'>;
 
 /** What `captureDefinition` returns, by the kind of object. */
 export type Captured =
@@ -65,14 +51,8 @@ export type Captured =
     }
   | { kind: 'index'; table: QualifiedName; index: CapturedIndex }
   | { kind: 'constraint'; table: QualifiedName; constraint: CapturedConstraint }
-  | {
-      kind: 'view';
-      view: QualifiedName;
-      query: string;
-      options: Record<string, string>;
-      comment: string | null;
-    }
-  | { kind: 'enum'; type: QualifiedName; values: string[] };
+  | ({ kind: 'view'; view: QualifiedName } & Pick<View, 'query' | 'options' | 'comment'>)
+  | ({ kind: 'enum'; type: QualifiedName } & Pick<EnumType, 'values'>);
 
 /** What reversing a drop cannot bring back; every such reverse carries this note. */
 export const DATA_NOT_RESTORED =

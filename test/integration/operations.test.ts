@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Connection, Driver } from '../../src/dialects/dialect.js';
+import { captureDefinition } from '../../src/dialects/postgres/capture.js';
 import {
   advanceContext,
   type CompileContext,
@@ -12,7 +13,6 @@ import {
   compileOperation,
 } from '../../src/dialects/postgres/compiler.js';
 import { settleInterrupted } from '../../src/dialects/postgres/interrupted.js';
-import { captureDefinition } from '../../src/dialects/postgres/introspect.js';
 import { PgDriver } from '../../src/dialects/postgres/pg-driver.js';
 import { PgliteDriver } from '../../src/dialects/postgres/pglite-driver.js';
 import { addIndex } from '../../src/operations/add-index.js';

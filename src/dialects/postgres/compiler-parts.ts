@@ -26,6 +26,7 @@ import {
   sql,
 } from '../../sql/tag.js';
 import type { CompileContext, CompiledStatement, LockMode } from './compiler.js';
+import { isSerialType } from './serial-types.js';
 
 type Lock = CompiledStatement['locks'][number];
 
@@ -73,7 +74,6 @@ export function st(f: SqlFragment, locks: Lock[], extra: Partial<CompiledStateme
 // Functions whose default differs per row, so PostgreSQL must rewrite to fill existing rows.
 const VOLATILE =
   /\b(random|gen_random_uuid|uuid_generate_v1|uuid_generate_v1mc|uuid_generate_v4|clock_timestamp|timeofday|nextval|setseed)\s*\(/i;
-const SERIAL = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
 const isVolatile = (d: DefaultValue) => typeof d === 'object' && (d.volatile ?? VOLATILE.test(d.sql));
 const defaultSql = (d: DefaultValue) => (typeof d === 'object' ? raw(d.sql) : literal(d));
 const action = (a: ReferentialAction) => raw(a.toUpperCase());
@@ -212,7 +212,7 @@ export function addColumnStatements(op: OperationOf<'addColumn'>, ctx: CompileCo
   const out: CompiledStatement[] = [];
   const fresh = isNew(ctx, t);
   const always =
-    c.identity !== undefined || c.generated !== undefined || SERIAL.has(c.type.trim().toLowerCase());
+    c.identity !== undefined || c.generated !== undefined || isSerialType(c.type.trim().toLowerCase());
   const volatile = c.default !== undefined && isVolatile(c.default);
   const splittable = c.default !== undefined && (volatile || ctx.pgVersion < 110000);
   const defaultWhy = volatile

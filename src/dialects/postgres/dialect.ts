@@ -109,6 +109,9 @@ export const postgresDialect: Dialect = {
 
   operations: () => import('./operations.js').then((m) => m.postgresOperations),
 
+  introspect: (conn, options) =>
+    import('./introspect/index.js').then((m) => m.introspectPostgres(conn, options)),
+
   transactionControl(statement: string): TransactionControl {
     const word = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*([a-z]+)(?:\s+([a-z]+))?/i.exec(statement);
     const first = word?.[1]?.toLowerCase();

@@ -7,8 +7,8 @@ import type { Captured } from '../../operations/captured.js';
 import { DATA_NOT_RESTORED } from '../../operations/captured.js';
 import { definitionOf, deriveDown } from '../../operations/registry.js';
 import type { OperationSupport } from '../dialect.js';
+import { captureDefinition } from './capture.js';
 import { advanceContext, type CompileContext, compileOperation } from './compiler.js';
-import { captureDefinition } from './introspect.js';
 
 /** The PostgreSQL implementation of {@link OperationSupport}. */
 export const postgresOperations: OperationSupport = {

@@ -1,3 +1,4 @@
+import { serialBaseType } from '../../dialects/postgres/serial-types.js';
 import { addColumnRewriteReason } from '../analyze-alter.js';
 import { columnConstraints, typeInfo, typeSql } from '../ast.js';
 import { ident, printExpr, qualified } from '../print.js';
@@ -23,7 +24,7 @@ export const addingFieldWithDefault: Rule = {
       const column = ident(def.colname ?? '');
       const type = typeInfo(def.typeName);
       const expr = dflt ? printExpr(dflt.raw_expr) : undefined;
-      const plainType = typeSql({ ...type, name: SERIAL_BASE[type.name] ?? type.name });
+      const plainType = typeSql({ ...type, name: serialBaseType(type.name) ?? type.name });
       let fix: string | undefined;
       if (dflt && expr !== undefined) {
         fix =
@@ -40,15 +41,6 @@ export const addingFieldWithDefault: Rule = {
       });
     }
   },
-};
-
-const SERIAL_BASE: Record<string, string> = {
-  serial: 'int4',
-  serial4: 'int4',
-  bigserial: 'int8',
-  serial8: 'int8',
-  smallserial: 'int2',
-  serial2: 'int2',
 };
 
 function locationOf(node: object): number | undefined {

@@ -1,4 +1,5 @@
-import { columnConstraints, isSerial, typeInfo, typeSql } from '../ast.js';
+import { isSerialType } from '../../dialects/postgres/serial-types.js';
+import { columnConstraints, typeInfo, typeSql } from '../ast.js';
 import { ident, qualified } from '../print.js';
 import type { Rule } from '../rule.js';
 import { addedColumns } from '../rule-helpers.js';
@@ -24,7 +25,7 @@ export const addingRequiredField: Rule = {
           c.contype === 'CONSTR_IDENTITY' ||
           c.contype === 'CONSTR_GENERATED',
       );
-      if (filled || isSerial(typeInfo(def.typeName).name)) continue;
+      if (filled || isSerialType(typeInfo(def.typeName).name)) continue;
       const column = ident(def.colname ?? '');
       ctx.report({
         location: notNull.location ?? def.location,

@@ -9,21 +9,7 @@ import { carryStatements } from '../../../src/online/operations/replace-table/dd
 import { PlanError } from '../../../src/online/plan.js';
 import type { ReplaceColumn, ReplaceTableOperation } from '../../../src/online/types.js';
 import { postgresQuoting, render } from '../../../src/sql/tag.js';
-
-const col = (name: string, type: string, extra: Partial<TableDefinition['columns'][number]> = {}) => ({
-  name,
-  type,
-  notNull: false,
-  default: null,
-  identity: '',
-  generated: null,
-  collation: null,
-  storage: null,
-  statistics: null,
-  comment: null,
-  uses: [],
-  ...extra,
-});
+import { carriedColumn as col } from '../../helpers/schema-model.js';
 
 function definition(): TableDefinition {
   return {

@@ -1,13 +1,13 @@
 /**
- * Reads everything a `replaceTable` must carry from the old table to the new one, from the catalog,
- * at planning time (before anything changes): PostgreSQL's own deparsed definitions
- * (`pg_get_indexdef`, `pg_get_constraintdef`, `pg_get_triggerdef`, `pg_get_expr`), the columns each
- * object depends on (`pg_depend`, so an object over a dropped column is found, expressions
+ * Everything a `replaceTable` must carry from the old table to the new one, read through the
+ * introspector at planning time (before anything changes): PostgreSQL's own deparsed definitions,
+ * the columns each object depends on (so an object over a dropped column is found, expressions
  * included), and what cannot be carried at all (rules, views, publications, inheritance…).
  */
 import type { Connection } from '../../../dialects/dialect.js';
-import { type SqlFragment, sql } from '../../../sql/tag.js';
-import { run } from '../../db.js';
+import { introspectPostgres } from '../../../dialects/postgres/introspect/index.js';
+import type { Column, ObjectName, Sequence, Table } from '../../../schema/model.js';
+import { postgresQuoting } from '../../../sql/tag.js';
 
 /** One column of the old table and what hangs on it. */
 export interface OldColumn {
@@ -103,8 +103,159 @@ export interface TableDefinition {
   blockers: string[];
 }
 
-async function rows<R>(conn: Connection, f: SqlFragment): Promise<R[]> {
-  return (await run<R>(conn, f)).rows;
+const quote = postgresQuoting.ident;
+const qualified = (n: ObjectName) => `${quote(n.schema)}.${quote(n.name)}`;
+/** A name for a message, as the server shows one: quoted only when it must be, schema only when not `home`'s. */
+const shown = (n: ObjectName, home: ObjectName) => {
+  const part = (x: string) => (/^[a-z_][a-z0-9_$]*$/.test(x) ? x : quote(x));
+  return n.schema === home.schema ? part(n.name) : `${part(n.schema)}.${part(n.name)}`;
+};
+const same = (a: ObjectName, b: ObjectName) => a.schema === b.schema && a.name === b.name;
+/** Key columns and every column the object reads, each once. */
+const uses = (columns: string[], dependsOn: string[]) => [...new Set([...columns, ...dependsOn])];
+
+const IDENTITY = { always: 'a', 'by default': 'd' } as const;
+const STORAGE = { plain: 'p', external: 'e', main: 'm', extended: 'x' } as const;
+const REPLICA_IDENTITY = { default: 'd', nothing: 'n', full: 'f', index: 'i' } as const;
+const CONSTRAINT = { check: 'c', foreignKey: 'f', unique: 'u', primaryKey: 'p', exclusion: 'x' } as const;
+const COMMAND = { all: '*', select: 'r', insert: 'a', update: 'w', delete: 'd' } as const;
+const ENABLED = { origin: 'O', disabled: 'D', replica: 'R', always: 'A' } as const;
+/** The largest value of each sequence type: a sequence's default `MAXVALUE`. */
+const TYPE_MAX: Record<string, string> = { smallint: '32767', integer: '2147483647' };
+
+function oldColumn(c: Column): OldColumn {
+  return {
+    name: c.name,
+    type: c.type,
+    notNull: !c.nullable,
+    default: c.default,
+    identity: c.identity === null ? '' : IDENTITY[c.identity],
+    generated: c.generated,
+    collation: c.collation === null ? null : qualified(c.collation),
+    storage: c.storage === null ? null : STORAGE[c.storage],
+    statistics: c.statistics,
+    comment: c.comment,
+    uses: c.dependsOn,
+  };
+}
+
+function identities(t: Table, sequences: readonly Sequence[]): OldIdentity[] {
+  return t.columns.flatMap((c) => {
+    const s = sequences.find(
+      (x) => x.identity && x.ownedBy !== null && x.ownedBy.column === c.name && same(x.ownedBy.table, t),
+    );
+    if (c.identity === null || s === undefined) return [];
+    return [
+      {
+        column: c.name,
+        mode: IDENTITY[c.identity],
+        schema: s.schema,
+        sequence: s.name,
+        increment: s.increment,
+        min: s.min,
+        max: s.max,
+        start: s.start,
+        cache: s.cache,
+        cycle: s.cycle,
+        customMax: s.max !== (TYPE_MAX[s.type] ?? '9223372036854775807'),
+      },
+    ];
+  });
+}
+
+/** What the new table could not get, described for the refusal message. */
+function blockers(t: Table): string[] {
+  const out = t.rules.map((r) => `rule "${r.name}" on the table`);
+  const dependents = t.dependents ?? [];
+  // sluice's own version schemas hold views of every table: they are rebuilt with the swap.
+  for (const d of dependents)
+    if (d.kind === 'view' && !d.view.schema.startsWith('sluice_'))
+      out.push(`view ${shown(d.view, t)}, which reads the table`);
+  for (const d of dependents) if (d.kind === 'publication') out.push(`publication "${d.name}"`);
+  for (const s of t.statistics) out.push(`extended statistics "${s.name}"`);
+  const parents = t.partitionOf ? [t.partitionOf.table, ...t.inherits] : t.inherits;
+  for (const p of parents) out.push(`inheritance (${shown(t, t)} inherits ${shown(p, t)})`);
+  for (const d of dependents)
+    if (d.kind === 'child') out.push(`inheritance (${shown(d.table, t)} inherits ${shown(t, t)})`);
+  if (t.partitioned || t.ofType !== null || t.tablespace !== null)
+    out.push('table type (it is a partitioned, typed or non-default-tablespace table)');
+  for (const d of dependents)
+    if (d.kind === 'foreignKey')
+      out.push(`foreign key "${d.name}" of table ${shown(d.table, t)}, which references it`);
+  for (const c of t.constraints)
+    if (c.type === 'foreignKey' && c.references && same(c.references.table, t))
+      out.push(`foreign key "${c.name}" from the table to itself (it would keep pointing at the old table)`);
+  return out;
+}
+
+/**
+ * `replaceTable`'s view of a table read with its dependents (`dependents: true`) and the sequences
+ * it owns.
+ *
+ * @example
+ * const model = await introspectPostgres(conn, { only: { tables: [{ schema: 'public', name: 'users' }] }, dependents: true });
+ * const def = tableDefinition(model.tables[0]!, model.sequences);
+ */
+export function tableDefinition(t: Table, sequences: readonly Sequence[]): TableDefinition {
+  const blocked = blockers(t);
+  const pk = t.constraints.find((c) => c.type === 'primaryKey');
+  return {
+    owner: quote(t.owner),
+    comment: t.comment,
+    reloptions: t.options,
+    rowSecurity: t.rowSecurity,
+    forceRowSecurity: t.forceRowSecurity,
+    replicaIdentity: REPLICA_IDENTITY[t.replicaIdentity],
+    replicaIndex: t.indexes.find((i) => i.replicaIdentity)?.name ?? null,
+    columns: t.columns.map(oldColumn),
+    indexes: t.indexes
+      .filter((i) => !i.primary && i.constraint === null)
+      .map((i) => {
+        // The text after `USING`: the new table's index is created `USING` it.
+        const def = i.definition.startsWith('USING ') ? i.definition.slice('USING '.length) : '';
+        if (def === '') blocked.push(`index "${i.name}" (its definition could not be read: ${i.definition})`);
+        return {
+          name: i.name,
+          def,
+          unique: i.unique,
+          comment: i.comment,
+          columns: uses(i.columns, i.dependsOn),
+        };
+      }),
+    primaryKey: pk?.definition ?? null,
+    constraints: t.constraints
+      .filter((c) => c.type !== 'primaryKey')
+      .map((c) => ({
+        name: c.name,
+        type: CONSTRAINT[c.type],
+        def: c.validated ? c.definition : `${c.definition} NOT VALID`,
+        comment: c.comment,
+        columns: uses(c.columns, c.dependsOn),
+      })),
+    triggers: t.triggers.map((g) => ({
+      name: g.name,
+      def: `CREATE ${g.constraint ? 'CONSTRAINT ' : ''}TRIGGER ${quote(g.name)} ${g.fires}`,
+      tail: g.action,
+      enabled: ENABLED[g.enabled],
+      rowBefore:
+        g.level === 'row' && g.timing === 'before' && g.events.some((e) => e === 'insert' || e === 'update'),
+      comment: g.comment,
+      columns: uses(g.columns, g.dependsOn),
+    })),
+    policies: t.policies.map((p) => ({
+      name: p.name,
+      def: '',
+      permissive: p.permissive,
+      cmd: COMMAND[p.command],
+      roles: p.roles.map((r) => (r === 'public' ? 'PUBLIC' : quote(r))),
+      using: p.using,
+      check: p.check,
+      comment: p.comment,
+      columns: p.dependsOn,
+    })),
+    identities: identities(t, sequences),
+    blockers: blocked,
+  };
 }
 
 /**
@@ -119,172 +270,11 @@ export async function readTableDefinition(
   schema: string,
   table: string,
 ): Promise<TableDefinition> {
-  const oid = sql`(SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ${schema} AND c.relname = ${table})`;
-  const [rel] = await rows<{
-    owner: string;
-    comment: string | null;
-    reloptions: string[] | null;
-    rls: boolean;
-    force: boolean;
-    replident: string;
-    replindex: string | null;
-    qualified: string;
-  }>(
-    conn,
-    sql`SELECT quote_ident(pg_get_userbyid(c.relowner)) AS owner, obj_description(c.oid, 'pg_class') AS comment,
-               c.reloptions, c.relrowsecurity AS rls, c.relforcerowsecurity AS force, c.relreplident::text AS replident,
-               (SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
-                 WHERE x.indrelid = c.oid AND x.indisreplident) AS replindex,
-               quote_ident(${schema}) || '.' || quote_ident(${table}) AS qualified
-          FROM pg_class c WHERE c.oid = ${oid}`,
-  );
-  if (!rel) throw new Error(`table ${schema}.${table} not found`);
-  const deps = await rows<{ cls: string; objid: string; col: string }>(
-    conn,
-    sql`SELECT d.classid::regclass::text AS cls, d.objid::text AS objid, a.attname AS col
-          FROM pg_depend d JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-         WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = ${oid} AND d.refobjsubid > 0`,
-  );
-  const uses = (cls: string, objid: string, extra: string[] = []) => [
-    ...new Set([...extra, ...deps.filter((d) => d.cls === cls && d.objid === objid).map((d) => d.col)]),
-  ];
-  const columns = await rows<OldColumn & { attrdef: string | null }>(
-    conn,
-    sql`SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS "notNull",
-               CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END AS default,
-               a.attidentity::text AS identity,
-               CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid) END AS generated,
-               CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0
-                    THEN (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM pg_collation co
-                            JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END AS collation,
-               CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage,
-               CASE WHEN a.attstattarget >= 0 THEN a.attstattarget END AS statistics,
-               col_description(a.attrelid, a.attnum) AS comment, d.oid::text AS attrdef
-          FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-          LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-         WHERE a.attrelid = ${oid} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
-  );
-  const indexes = await rows<OldObject & { oid: string; full: string; cols: string[]; unique: boolean }>(
-    conn,
-    sql`SELECT i.relname AS name, pg_get_indexdef(i.oid) AS full, x.indisunique AS unique, obj_description(i.oid, 'pg_class') AS comment,
-               i.oid::text AS oid,
-               ARRAY(SELECT a.attname FROM unnest(x.indkey) k JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k)::text[] AS cols
-          FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
-         WHERE x.indrelid = ${oid} AND NOT x.indisprimary
-           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.conrelid = x.indrelid)
-         ORDER BY i.relname`,
-  );
-  const constraints = await rows<OldConstraint & { oid: string; cols: string[] }>(
-    conn,
-    sql`SELECT c.conname AS name, c.contype::text AS type, pg_get_constraintdef(c.oid) AS def,
-               obj_description(c.oid, 'pg_constraint') AS comment, c.oid::text AS oid,
-               ARRAY(SELECT a.attname FROM unnest(c.conkey) k JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k)::text[] AS cols
-          FROM pg_constraint c WHERE c.conrelid = ${oid} AND c.contype IN ('c', 'f', 'u', 'x', 'p') ORDER BY c.conname`,
-  );
-  const triggers = await rows<OldTrigger & { oid: string; cols: string[] }>(
-    conn,
-    sql`SELECT t.tgname AS name, pg_get_triggerdef(t.oid) AS def, t.tgenabled::text AS enabled,
-               (t.tgtype & 3 = 3 AND t.tgtype & 20 <> 0) AS "rowBefore",
-               obj_description(t.oid, 'pg_trigger') AS comment, t.oid::text AS oid,
-               ARRAY(SELECT a.attname FROM unnest(t.tgattr) k JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k)::text[] AS cols
-          FROM pg_trigger t WHERE t.tgrelid = ${oid} AND NOT t.tgisinternal ORDER BY t.tgname`,
-  );
-  const policies = await rows<OldPolicy & { oid: string }>(
-    conn,
-    sql`SELECT p.polname AS name, p.polpermissive AS permissive, p.polcmd::text AS cmd,
-               ARRAY(SELECT CASE WHEN r = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(r)) END FROM unnest(p.polroles) r)::text[] AS roles,
-               pg_get_expr(p.polqual, p.polrelid) AS using, pg_get_expr(p.polwithcheck, p.polrelid) AS check,
-               obj_description(p.oid, 'pg_policy') AS comment, p.oid::text AS oid, '' AS def
-          FROM pg_policy p WHERE p.polrelid = ${oid} ORDER BY p.polname`,
-  );
-  const identities = await rows<OldIdentity>(
-    conn,
-    sql`SELECT a.attname AS column, a.attidentity::text AS mode, sn.nspname AS schema, s.relname AS sequence,
-               q.seqincrement::text AS increment, q.seqmin::text AS min, q.seqmax::text AS max,
-               q.seqstart::text AS start, q.seqcache::text AS cache, q.seqcycle AS cycle,
-               q.seqmax <> CASE q.seqtypid WHEN 'int2'::regtype THEN 32767 WHEN 'int4'::regtype THEN 2147483647
-                                ELSE 9223372036854775807 END AS "customMax"
-          FROM pg_attribute a
-          JOIN pg_depend d ON d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i'
-               AND d.classid = 'pg_class'::regclass
-          JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
-          JOIN pg_namespace sn ON sn.oid = s.relnamespace
-          JOIN pg_sequence q ON q.seqrelid = s.oid
-         WHERE a.attrelid = ${oid} AND a.attidentity <> ''`,
-  );
-  const blockers = await readBlockers(conn, oid);
-  // Definitions are split around the table's name; one PostgreSQL writes otherwise (`ON ONLY` of a
-  // partitioned table, already refused) is refused rather than guessed at.
-  const split = (what: string, text: string, sep: string): [string, string] => {
-    const at = text.indexOf(sep);
-    if (at >= 0) return [text.slice(0, at), text.slice(at + sep.length)];
-    blockers.push(`${what} (its definition could not be read: ${text})`);
-    return ['', ''];
-  };
-  return {
-    owner: rel.owner,
-    comment: rel.comment,
-    reloptions: rel.reloptions ?? [],
-    rowSecurity: rel.rls,
-    forceRowSecurity: rel.force,
-    replicaIdentity: rel.replident,
-    replicaIndex: rel.replindex,
-    columns: columns.map(({ attrdef, ...c }) => ({ ...c, uses: attrdef ? uses('pg_attrdef', attrdef) : [] })),
-    indexes: indexes.map((i) => ({
-      name: i.name,
-      def: split(`index "${i.name}"`, i.full, ` ON ${rel.qualified} USING `)[1],
-      unique: i.unique,
-      comment: i.comment,
-      columns: uses('pg_class', i.oid, i.cols),
-    })),
-    primaryKey: constraints.find((c) => c.type === 'p')?.def ?? null,
-    constraints: constraints
-      .filter((c) => c.type !== 'p')
-      .map((c) => ({ ...pick(c), type: c.type, columns: uses('pg_constraint', c.oid, c.cols) })),
-    triggers: triggers.map((t) => {
-      const [head, tail] = split(`trigger "${t.name}"`, t.def, ` ON ${rel.qualified} `);
-      const columns = uses('pg_trigger', t.oid, t.cols);
-      return { ...pick(t), def: head, tail, enabled: t.enabled, rowBefore: t.rowBefore, columns };
-    }),
-    policies: policies.map(({ oid: policy, ...p }) => ({ ...p, columns: uses('pg_policy', policy) })),
-    identities,
-    blockers,
-  };
-}
-
-function pick(o: OldObject): OldObject {
-  return { name: o.name, def: o.def, comment: o.comment, columns: [] };
-}
-
-/** What the new table could not get, described for the refusal message. */
-async function readBlockers(conn: Connection, oid: SqlFragment): Promise<string[]> {
-  const r = await rows<{ what: string }>(
-    conn,
-    sql`SELECT 'rule "' || r.rulename || '" on the table' AS what FROM pg_rewrite r
-         WHERE r.ev_class = ${oid} AND r.rulename <> '_RETURN'
-        UNION ALL
-        SELECT DISTINCT 'view ' || v.oid::regclass::text || ', which reads the table' FROM pg_depend d
-          JOIN pg_rewrite w ON w.oid = d.objid AND d.classid = 'pg_rewrite'::regclass
-          JOIN pg_class v ON v.oid = w.ev_class
-          JOIN pg_namespace vn ON vn.oid = v.relnamespace
-         WHERE d.refobjid = ${oid} AND v.oid <> ${oid} AND vn.nspname NOT LIKE 'sluice\\_%'
-        UNION ALL
-        SELECT 'publication "' || p.pubname || '"' FROM pg_publication_rel pr JOIN pg_publication p ON p.oid = pr.prpubid
-         WHERE pr.prrelid = ${oid}
-        UNION ALL
-        SELECT 'extended statistics "' || s.stxname || '"' FROM pg_statistic_ext s WHERE s.stxrelid = ${oid}
-        UNION ALL
-        SELECT 'inheritance (' || i.inhrelid::regclass::text || ' inherits ' || i.inhparent::regclass::text || ')'
-          FROM pg_inherits i WHERE i.inhrelid = ${oid} OR i.inhparent = ${oid}
-        UNION ALL
-        SELECT 'table type (it is a partitioned, typed or non-default-tablespace table)' FROM pg_class c
-         WHERE c.oid = ${oid} AND (c.relkind <> 'r' OR c.reloftype <> 0 OR c.reltablespace <> 0)
-        UNION ALL
-        SELECT 'foreign key "' || c.conname || '" of table ' || c.conrelid::regclass::text || ', which references it'
-          FROM pg_constraint c WHERE c.confrelid = ${oid} AND c.conrelid <> ${oid} AND c.contype = 'f'
-        UNION ALL
-        SELECT 'foreign key "' || c.conname || '" from the table to itself (it would keep pointing at the old table)'
-          FROM pg_constraint c WHERE c.confrelid = ${oid} AND c.conrelid = ${oid} AND c.contype = 'f'`,
-  );
-  return r.map((x) => x.what);
+  const model = await introspectPostgres(conn, {
+    only: { tables: [{ schema, name: table }] },
+    dependents: true,
+  });
+  const t = model.tables[0];
+  if (!t) throw new Error(`table ${schema}.${table} not found`);
+  return tableDefinition(t, model.sequences);
 }

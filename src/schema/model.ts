@@ -1,0 +1,256 @@
+/**
+ * One model of a live schema, as plain data: what a dialect's introspector reads and what every
+ * consumer (captured definitions for automatic downs, the online engine's planner, `replaceTable`,
+ * and later diff / verify / dump) works from. It imports no driver and names no catalog: PostgreSQL
+ * fills it today, MySQL and SQLite fill the parts they have (an empty list, a null, a `false`).
+ *
+ * Conventions:
+ * - names are the server's own (unquoted); every object carries its schema-qualified {@link ObjectName};
+ * - words follow the operation vocabulary (`nullable`, `'by default'`, `'primaryKey'`), so a diff maps
+ *   onto typed operations without translating;
+ * - expressions and definitions are the server's own printed text (`pg_get_expr`, `pg_get_indexdef`…),
+ *   cut so that they name neither the object nor its table (a rename does not change them); other
+ *   objects in them are named as the server prints them for the reading session's search path
+ *   (`mood` rather than `app.mood` when `app` is on it);
+ * - lists are in the server's order: tables, views, types by schema then name; columns by position;
+ *   constraints, indexes, triggers, policies, rules by name.
+ */
+
+/** A schema-qualified name, the schema always resolved. */
+export interface ObjectName {
+  schema: string;
+  name: string;
+}
+
+/** Everything an introspection read. */
+export interface SchemaModel {
+  tables: Table[];
+  views: View[];
+  sequences: Sequence[];
+  enums: EnumType[];
+}
+
+/** An ordinary or partitioned table (a partition is a table too). */
+export interface Table extends ObjectName {
+  /** A partitioned table (its rows live in partitions). */
+  partitioned: boolean;
+  /** The parent and the bound (`FOR VALUES FROM (1) TO (10)`), for a partition. */
+  partitionOf: { table: ObjectName; bound: string } | null;
+  /** Parents by plain inheritance (`INHERITS`), in order; a partition's parent is not listed here. */
+  inherits: ObjectName[];
+  /** The composite type of a typed table (`CREATE TABLE t OF type`). */
+  ofType: string | null;
+  /** Tablespace, when not the database's default. */
+  tablespace: string | null;
+  owner: string;
+  /** Storage parameters as `name=value` (`fillfactor=70`). */
+  options: string[];
+  rowSecurity: boolean;
+  forceRowSecurity: boolean;
+  /** Which old values logical replication sends; `index` names the index in {@link Index.replicaIdentity}. */
+  replicaIdentity: 'default' | 'nothing' | 'full' | 'index';
+  comment: string | null;
+  columns: Column[];
+  constraints: Constraint[];
+  /** Every index, those backing a constraint included ({@link Index.constraint}). */
+  indexes: Index[];
+  triggers: Trigger[];
+  policies: Policy[];
+  /** Rewrite rules (`CREATE RULE`), the internal `_RETURN` rule of views excluded. */
+  rules: Rule[];
+  /** Extended statistics objects (`CREATE STATISTICS`) on the table. */
+  statistics: Statistics[];
+  /**
+   * Objects outside the table that depend on it, read only when asked for
+   * (`IntrospectOptions.dependents`). A whole-database read finds the same facts on the dependents.
+   */
+  dependents?: Dependent[];
+}
+
+/** A column of a table. */
+export interface Column {
+  name: string;
+  /** The type as the server prints it, modifiers and array included: `character varying(20)`, `integer[]`. */
+  type: string;
+  nullable: boolean;
+  /** Default expression; null for none, and for a generated column (see {@link generated}). */
+  default: string | null;
+  /** Expression of a stored generated column. */
+  generated: string | null;
+  identity: 'always' | 'by default' | null;
+  /** Collation, when not the type's default. */
+  collation: ObjectName | null;
+  /** Storage, when not the type's default. */
+  storage: 'plain' | 'external' | 'main' | 'extended' | null;
+  /** Statistics target, when set. */
+  statistics: number | null;
+  comment: string | null;
+  /** Columns of the table the default or generated expression reads. */
+  dependsOn: string[];
+}
+
+/** A table constraint (NOT NULL is a column fact: {@link Column.nullable}). */
+export interface Constraint {
+  name: string;
+  type: 'primaryKey' | 'unique' | 'check' | 'foreignKey' | 'exclusion';
+  /** Constrained columns, in order (`conkey`). */
+  columns: string[];
+  /** As printed, without a trailing `NOT VALID` (see {@link validated}): `CHECK ((price > 0))`. */
+  definition: string;
+  /** False for a constraint added `NOT VALID` and not validated since. */
+  validated: boolean;
+  deferrable: boolean;
+  initiallyDeferred: boolean;
+  /** The referenced table and columns of a foreign key. */
+  references: { table: ObjectName; columns: string[] } | null;
+  /** The index backing a primary key, unique or exclusion constraint (in {@link Table.indexes}). */
+  index: string | null;
+  comment: string | null;
+  /** Columns of the table dropped together with the constraint (their drop drops it). */
+  dependsOn: string[];
+}
+
+/** An index. */
+export interface Index {
+  name: string;
+  unique: boolean;
+  primary: boolean;
+  /** Access method: `btree`, `gin`, … */
+  method: string;
+  /** Key and INCLUDE columns that are plain columns, in order (expressions are not listed). */
+  columns: string[];
+  /** Some key is an expression. */
+  expressions: boolean;
+  /** A partial index (`WHERE …`). */
+  partial: boolean;
+  /** The `WHERE` predicate of a partial index. */
+  predicate: string | null;
+  /** As printed after `ON <table> `: `USING btree (lower(email)) WHERE (deleted_at IS NULL)`. */
+  definition: string;
+  /** The constraint (primary key, unique, exclusion) the index backs. */
+  constraint: string | null;
+  /** The table's replica identity index. */
+  replicaIdentity: boolean;
+  /** False while a concurrent build has not finished (or failed). */
+  valid: boolean;
+  comment: string | null;
+  /** Columns of the table the index reads (keys, INCLUDE, expressions, predicate). */
+  dependsOn: string[];
+}
+
+/** A trigger (internal triggers, e.g. of foreign keys, are not listed). */
+export interface Trigger {
+  name: string;
+  /** `CREATE CONSTRAINT TRIGGER`. */
+  constraint: boolean;
+  /** As printed between the name and `ON <table>`: `BEFORE INSERT OR UPDATE OF qty`. */
+  fires: string;
+  /** As printed after the table: `FOR EACH ROW WHEN (…) EXECUTE FUNCTION touch()`. */
+  action: string;
+  timing: 'before' | 'after' | 'instead of';
+  level: 'row' | 'statement';
+  events: ('insert' | 'update' | 'delete' | 'truncate')[];
+  /** `origin` (the default), `disabled`, `replica` or `always`. */
+  enabled: 'origin' | 'disabled' | 'replica' | 'always';
+  function: ObjectName;
+  /** Columns of `UPDATE OF`. */
+  columns: string[];
+  comment: string | null;
+  /** Columns of the table the trigger reads (`UPDATE OF`, `WHEN`). */
+  dependsOn: string[];
+}
+
+/** A row-level security policy. */
+export interface Policy {
+  name: string;
+  permissive: boolean;
+  command: 'all' | 'select' | 'insert' | 'update' | 'delete';
+  /** Role names; `public` for every role. */
+  roles: string[];
+  using: string | null;
+  check: string | null;
+  comment: string | null;
+  /** Columns of the table the expressions read. */
+  dependsOn: string[];
+}
+
+/** A rewrite rule on a table. */
+export interface Rule {
+  name: string;
+  /** The whole `CREATE RULE` as printed. */
+  definition: string;
+}
+
+/** An extended statistics object. */
+export interface Statistics extends ObjectName {
+  /** The whole `CREATE STATISTICS` as printed. */
+  definition: string;
+}
+
+/** Something outside a table that depends on it. */
+export type Dependent =
+  | { kind: 'view'; view: ObjectName }
+  | { kind: 'foreignKey'; table: ObjectName; name: string }
+  | { kind: 'child'; table: ObjectName }
+  | { kind: 'publication'; name: string };
+
+/** A view or materialized view. */
+export interface View extends ObjectName {
+  materialized: boolean;
+  /** The query as printed, without a trailing semicolon. */
+  query: string;
+  /** Options (`security_barrier`, `check_option`, …) by name. */
+  options: Record<string, string>;
+  comment: string | null;
+}
+
+/** A sequence, those behind serial and identity columns included. */
+export interface Sequence extends ObjectName {
+  /** `smallint`, `integer` or `bigint`. */
+  type: string;
+  /** Numbers as text: they may exceed JavaScript's safe integers. */
+  start: string;
+  increment: string;
+  min: string;
+  max: string;
+  cache: string;
+  cycle: boolean;
+  /** The column the sequence belongs to (`OWNED BY`, serial or identity). */
+  ownedBy: { table: ObjectName; column: string } | null;
+  /** The sequence of an identity column (created and dropped with it). */
+  identity: boolean;
+  comment: string | null;
+}
+
+/** An enum type. */
+export interface EnumType extends ObjectName {
+  /** Labels in their sort order. */
+  values: string[];
+  comment: string | null;
+}
+
+/** What to read. Without `only`, whole schemas. */
+export interface IntrospectOptions {
+  /** Schemas to read whole; default every user schema (not `pg_*` nor `information_schema`). */
+  schemas?: readonly string[];
+  /**
+   * Read only these objects, by name (a name without a schema is found through the search path);
+   * missing ones are left out. Kinds not listed are not read. A table brings the sequences it owns.
+   */
+  only?: {
+    tables?: readonly { schema?: string; name: string }[];
+    views?: readonly { schema?: string; name: string }[];
+    enums?: readonly { schema?: string; name: string }[];
+  };
+  /** Also read what depends on each table from outside it ({@link Table.dependents}). */
+  dependents?: boolean;
+  /**
+   * `false`: leave out what only the server's printers give beyond columns and constraints. Printing
+   * an object takes a share lock on its table, so such a read does not queue behind another
+   * session's lock on a table it merely lists: index definitions and predicates are then empty
+   * (`''`, null), partition bounds `''`, and triggers, policies, rules, statistics and views are not
+   * read. Column defaults and constraint definitions are printed regardless. The online planner
+   * reads this way: its checks need nothing more. Default true.
+   */
+  printed?: boolean;
+}
