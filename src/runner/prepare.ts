@@ -2,12 +2,12 @@
  * Before anything runs: derive automatic downs from history, record what TypeScript steps will
  * send (for the transaction decision, `plan` and `lint`), and refuse what cannot be done.
  */
-import type { Dialect, OperationStatement } from '../dialects/dialect.js';
+import type { Dialect, OperationStatement, ServerVersion } from '../dialects/dialect.js';
 import { RefusedError } from '../errors.js';
 import type { LoadedMigration, MigrationFile, MigrationStep } from '../migrations/types.js';
 import type { Direction, RunnerEvent } from './execute.js';
 import { runStep } from './execute.js';
-import { validateOnline } from './online-runner.js';
+import { refuseOnlineUnsupported, validateOnline } from './online-runner.js';
 import type { DownInfo } from './operations-step.js';
 import type { StatusEntry } from './plan.js';
 
@@ -37,7 +37,7 @@ export interface RecordedStatement {
 
 export interface PrepareEnv {
   dialect: Dialect;
-  serverVersion: number;
+  server: ServerVersion;
   onEvent: (event: RunnerEvent) => void;
 }
 
@@ -55,18 +55,18 @@ export async function recordStep(
   step: MigrationStep,
 ): Promise<RecordedStatement[] | null> {
   if (step.kind === 'sql') {
-    return step.statements.map((s) => ({
-      sql: s.sql,
+    return step.statements.map((statement) => ({
+      sql: statement.sql,
       values: [],
-      line: s.line,
-      column: s.column,
-      leadingComments: s.leadingComments,
+      line: statement.line,
+      column: statement.column,
+      leadingComments: statement.leadingComments,
     }));
   }
   const out: RecordedStatement[] = [];
   try {
     await runStep(
-      { dialect: env.dialect, conn: null, serverVersion: env.serverVersion, dryRun: true },
+      { dialect: env.dialect, conn: null, server: env.server, dryRun: true },
       file,
       step,
       'up',
@@ -109,7 +109,9 @@ export async function prepareUnits(
   const irreversible: { file: MigrationFile; reason: string }[] = [];
   for (const l of loaded) {
     if (l.loaded.definition?.online) {
-      // Validated now, so an operation that cannot run online is refused before anything runs.
+      // Validated now, so an operation that cannot run online (or a dialect without the online
+      // engine) is refused before anything runs.
+      refuseOnlineUnsupported(env.dialect, l.file.path);
       if (direction === 'up') await validateOnline(l.loaded.definition, l.file);
       units.push({ ...l, step: l.loaded.up, statements: [] });
       continue;

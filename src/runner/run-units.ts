@@ -4,6 +4,8 @@
  * and `transaction:false` steps). An online migration expands and stops the run.
  */
 import type { TransactionMode } from '../config/define.js';
+import type { Dialect } from '../dialects/dialect.js';
+import type { MigrationStep } from '../migrations/types.js';
 import type { OnlinePreview } from '../online/index.js';
 import type { Direction, ExecContext, RunnerEvent } from './execute.js';
 import type { RunResult } from './migrator.js';
@@ -26,6 +28,18 @@ export interface RunUnitsOptions {
   reports: Map<Unit, UnitReport>;
   /** A dry run's preview of an online migration (what start, complete and abort would send). */
   preview?: (unit: Unit) => Promise<OnlinePreview>;
+}
+
+/**
+ * Whether a step runs in one transaction with its history row: the step allows it, the
+ * transaction mode is not `none`, and the dialect can roll DDL back. Otherwise it runs statement
+ * by statement and is recorded as it goes (see `runNonTransactional`).
+ *
+ * @example
+ * runsInTransaction(unit.step, 'each', postgresDialect) // true for an ordinary migration
+ */
+export function runsInTransaction(step: MigrationStep, mode: TransactionMode, dialect: Dialect): boolean {
+  return step.transaction && mode !== 'none' && dialect.capabilities.transactionalDdl;
 }
 
 /**
@@ -65,7 +79,7 @@ export async function runUnits(
     };
   };
   const dry = ctx.sink instanceof DryRunSink ? ctx.sink : null;
-  const inTransaction = (u: Unit) => u.step.transaction && options.transactionMode !== 'none';
+  const inTransaction = (u: Unit) => runsInTransaction(u.step, options.transactionMode, ctx.dialect);
 
   if (options.transactionMode === 'all' && units.length > 0) {
     const started = performance.now();

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
+import { dialectForTarget } from '../../dialects/index.js';
 import { UsageError } from '../../errors.js';
 import { displayPath } from '../../migrations/source.js';
 import { commandContext, configOverrides } from '../context.js';
@@ -35,7 +36,10 @@ export function register(program: Command): void {
           pgVersion,
           rules: config.lint.rules,
           plainSql: config.layout === 'prisma' || config.layout === 'flyway',
-          loadStatements: scriptStatementsLoader(pgVersion * 10000),
+          loadStatements: scriptStatementsLoader(dialectForTarget(config.target), {
+            major: pgVersion,
+            minor: 0,
+          }),
         };
         if (opts.fix) {
           for (const [file, text] of (await lint.lintPaths(targets, options)).sources) {

@@ -8,11 +8,12 @@ import { DATA_NOT_RESTORED } from '../../operations/captured.js';
 import { definitionOf, deriveDown } from '../../operations/registry.js';
 import type { OperationSupport } from '../dialect.js';
 import { advanceContext, type CompileContext, compileOperation } from './compiler.js';
+import { POSTGRES_MAX_IDENTIFIER_BYTES } from './dialect.js';
 import { captureDefinition } from './introspect.js';
 
 /** The PostgreSQL implementation of {@link OperationSupport}. */
 export const postgresOperations: OperationSupport = {
-  initial: (pgVersion) => ({ newTables: new Set<string>(), pgVersion }) satisfies CompileContext,
+  initial: (server) => ({ newTables: new Set<string>(), server }) satisfies CompileContext,
   compile(op, state) {
     const ctx = state as CompileContext;
     return { statements: compileOperation(op, ctx), state: advanceContext(ctx, op) };
@@ -27,5 +28,5 @@ export const postgresOperations: OperationSupport = {
       : [];
     return { ok: true, operations: down.operations, notes };
   },
-  recorder: (execute) => createOperationRecorder(execute),
+  recorder: (execute) => createOperationRecorder(POSTGRES_MAX_IDENTIFIER_BYTES, execute),
 };

@@ -4,6 +4,7 @@
  * (see statements.ts); this file creates, reads and finishes rows.
  */
 import type { Connection } from '../../dialects/dialect.js';
+import { dialectNamed } from '../../dialects/index.js';
 import { postgresQuoting, render, type SqlFragment, sql } from '../../sql/tag.js';
 import { checkpointDdl, checkpointTable } from './statements.js';
 import type { BackfillSpec, BackfillStatus } from './types.js';
@@ -22,12 +23,11 @@ export async function run<R = Record<string, unknown>>(
   return (await conn.query<R>(text, values)).rows;
 }
 
-function sqlState(error: unknown): unknown {
-  return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+/** Two sessions racing through `CREATE … IF NOT EXISTS`: the loser hits the catalog's unique indexes. */
+function isCreateRace(error: unknown): boolean {
+  const info = dialectNamed('postgres').errorInfo(error);
+  return info.uniqueViolation || info.alreadyExists;
 }
-
-/** SQLSTATEs of two sessions racing through `CREATE … IF NOT EXISTS` (the catalog's unique indexes). */
-const CREATE_RACE = new Set(['23505', '42P07', '42P06']);
 
 /**
  * Creates the checkpoint table if it is missing, tolerating another session creating it at the same time.
@@ -42,7 +42,7 @@ export async function ensureCheckpointTable(conn: Connection, stateSchema: strin
     } catch (error) {
       // Two runners bootstrapping at once: the loser's IF NOT EXISTS can still hit the catalog's
       // unique index. The winner created the object, which is all we wanted.
-      if (!CREATE_RACE.has(sqlState(error) as string)) throw error;
+      if (!isCreateRace(error)) throw error;
     }
   }
 }
@@ -86,8 +86,7 @@ function toStatus(r: Row): BackfillStatus {
 }
 
 function isUndefinedTable(error: unknown): boolean {
-  const code = sqlState(error);
-  return code === '42P01' || code === '3F000';
+  return dialectNamed('postgres').isUndefinedTable(error);
 }
 
 /**
