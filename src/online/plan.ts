@@ -3,17 +3,20 @@
  * the schema before touching the database"). The result is pure data, stored by `start` and reused by
  * `complete` and `abort`.
  */
-import { MigrationFileError } from '../errors.js';
+import { MigrationFileError, SluiceError } from '../errors.js';
 import type { SchemaInfo, TableInfo } from './introspect.js';
 import type { ColumnMapping, OnlineOperation, OnlinePlan, PlannedStep, TablePlan } from './types.js';
 
-/** Thrown by an operation's `plan` when the database does not fit it. */
-export class PlanError extends Error {
+/**
+ * Thrown by an operation's `plan` when the database does not fit it; planning reports it as a
+ * {@link MigrationFileError} naming the operation (the file must change, exit 2).
+ */
+export class PlanError extends SluiceError {
   constructor(
     message: string,
     readonly hint?: string,
   ) {
-    super(message);
+    super('migration-file', message, hint === undefined ? {} : { details: { hint } });
   }
 }
 

@@ -41,7 +41,6 @@ export function refuseOnlineUnsupported(dialect: Dialect, what: string): void {
     'online-unsupported',
     `${what} needs the online (zero-downtime) engine, which runs on PostgreSQL only; this target speaks ${dialect.name}. Nothing was applied.`,
     {
-      exitCode: 2,
       details: {
         hint: 'Remove `online: true` to apply it as an ordinary migration, or run it against PostgreSQL.',
       },
