@@ -1,12 +1,20 @@
 /**
- * What the runner asks of a dialect's linter (see `Dialect.linter`). The runner lints what `up`
- * is about to apply and classifies each migration through this interface only, so a dialect
- * without a linter runs its SQL unlinted rather than through another flavour's parser.
+ * What the runner and `sluice lint` ask of a dialect's linter (see `Dialect.linter`). The runner
+ * lints what `up` is about to apply and classifies each migration through this interface only, so
+ * a dialect without a linter runs its SQL unlinted rather than through another flavour's parser.
  */
 import type { LiveColumn } from '../dialects/dialect.js';
 import type { LintStatementsOptions } from './linter.js';
 import type { SchemaModel } from './schema.js';
-import type { ChangeClass, Finding, LintContext, LintStatementInput, StatementAnalysis } from './types.js';
+import type {
+  ChangeClass,
+  Finding,
+  LintContext,
+  LintOptions,
+  LintReport,
+  LintStatementInput,
+  StatementAnalysis,
+} from './types.js';
 
 /** A linter of one SQL flavour. */
 export interface DialectLinter {
@@ -24,4 +32,6 @@ export interface DialectLinter {
   hazardOf(rule: string): 'lock' | 'compatibility' | undefined;
   /** The strongest class of change among a migration's statements. */
   migrationClass(analyses: readonly Pick<StatementAnalysis, 'class'>[]): ChangeClass;
+  /** Lints migration files and directories, as `sluice lint` does (see `lintPaths`). */
+  lintPaths(paths: readonly string[], options?: LintOptions): Promise<LintReport>;
 }

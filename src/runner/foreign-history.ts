@@ -191,7 +191,8 @@ export function mapForeignHistory(
       continue;
     }
     chosen.add(hit);
-    if (record.upTo) for (const f of files) if (compareVersions(f.version, hit.version) <= 0) chosen.add(f);
+    if (record.upTo)
+      for (const file of files) if (compareVersions(file.version, hit.version) <= 0) chosen.add(file);
   }
   return { files: [...chosen].sort((a, b) => compareVersions(a.version, b.version)), unmatched };
 }

@@ -107,53 +107,54 @@ export async function prepareUnits(
 ): Promise<Unit[]> {
   const units: Unit[] = [];
   const irreversible: { file: MigrationFile; reason: string }[] = [];
-  for (const l of loaded) {
-    if (l.loaded.definition?.online) {
+  for (const migration of loaded) {
+    if (migration.loaded.definition?.online) {
       // Validated now, so an operation that cannot run online (or a dialect without the online
       // engine) is refused before anything runs.
-      refuseOnlineUnsupported(env.dialect, l.file.path);
-      if (direction === 'up') await validateOnline(l.loaded.definition, l.file);
-      units.push({ ...l, step: l.loaded.up, statements: [] });
+      refuseOnlineUnsupported(env.dialect, migration.file.path);
+      if (direction === 'up') await validateOnline(migration.loaded.definition, migration.file);
+      units.push({ ...migration, step: migration.loaded.up, statements: [] });
       continue;
     }
-    let step = direction === 'up' ? l.loaded.up : l.loaded.down;
+    let step = direction === 'up' ? migration.loaded.up : migration.loaded.down;
     if (step === null) {
-      const info = storedDownInfo(l.entry);
+      const info = storedDownInfo(migration.entry);
       if (!info) {
-        irreversible.push({ file: l.file, reason: 'has no down step' });
+        irreversible.push({ file: migration.file, reason: 'has no down step' });
         continue;
       }
       const support = await env.dialect.operations();
       const down = support.deriveDown(info.operations, info.captured ?? []);
       if (!down.ok) {
-        irreversible.push({ file: l.file, reason: `has no down step, and ${down.reason}` });
+        irreversible.push({ file: migration.file, reason: `has no down step, and ${down.reason}` });
         continue;
       }
-      for (const note of down.notes) env.onEvent({ type: 'note', message: `${l.file.path}: ${note}` });
+      for (const note of down.notes)
+        env.onEvent({ type: 'note', message: `${migration.file.path}: ${note}` });
       step = {
         kind: 'ops',
         operations: down.operations,
-        transaction: l.loaded.up.transaction,
+        transaction: migration.loaded.up.transaction,
         notes: down.notes,
       };
     }
-    const statements = await recordStep(env, l.file, step);
-    const ignores = Object.entries(l.loaded.definition?.ignore ?? {});
+    const statements = await recordStep(env, migration.file, step);
+    const ignores = Object.entries(migration.loaded.definition?.ignore ?? {});
     if (statements?.[0] && ignores.length > 0) {
       statements[0].leadingComments.unshift(
         ...ignores.map(([rule, reason]) => `-- sluice-ignore-file ${rule}: ${reason}`),
       );
     }
-    const outside = statements?.find((s) => s.meta && !s.meta.transactional);
+    const outside = statements?.find((statement) => statement.meta && !statement.meta.transactional);
     if (step.kind !== 'sql' && step.transaction && outside) {
       // e.g. an index on an existing table is built CONCURRENTLY, which no transaction may hold.
       env.onEvent({
         type: 'note',
-        message: `${l.file.path} runs outside a transaction, statement by statement: ${outside.meta?.note ?? outside.sql.split('\n')[0]}`,
+        message: `${migration.file.path} runs outside a transaction, statement by statement: ${outside.meta?.note ?? outside.sql.split('\n')[0]}`,
       });
       step = { ...step, transaction: false };
     }
-    units.push({ ...l, step, statements });
+    units.push({ ...migration, step, statements });
   }
   if (irreversible.length > 0) {
     throw new RefusedError(

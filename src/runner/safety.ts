@@ -162,12 +162,12 @@ function merge(list: StatementAnalysis[]): StatementAnalysis | null {
  * assertParses(reports); // throws MigrationFileError naming file, line and column
  */
 export function assertParses(reports: UnitReport[]): void {
-  for (const r of reports) {
-    const f = r.findings.find((x) => x.rule === 'syntax-error' && x.severity === 'error');
-    if (!f) continue;
+  for (const report of reports) {
+    const error = report.findings.find((f) => f.rule === 'syntax-error' && f.severity === 'error');
+    if (!error) continue;
     throw new MigrationFileError(
-      `Migration ${f.file} does not parse at line ${f.line}, column ${f.column}: ${f.message.replace(/^Syntax error: /, '')} Nothing was applied.`,
-      { details: { file: f.file, line: f.line, column: f.column, hint: f.help } },
+      `Migration ${error.file} does not parse at line ${error.line}, column ${error.column}: ${error.message.replace(/^Syntax error: /, '')} Nothing was applied.`,
+      { details: { file: error.file, line: error.line, column: error.column, hint: error.help } },
     );
   }
 }

@@ -71,8 +71,8 @@ async function estimatedRows(conn: Connection, relation: string): Promise<number
       'SELECT CASE WHEN c.reltuples < 0 THEN NULL ELSE c.reltuples::bigint END AS n FROM pg_class c WHERE c.oid = to_regclass($1)',
       [relation],
     );
-    const n = res.rows[0]?.n;
-    return n === null || n === undefined ? null : Number(n);
+    const estimate = res.rows[0]?.n;
+    return estimate === null || estimate === undefined ? null : Number(estimate);
   } catch {
     return null; // e.g. a name that is not a valid relation name: nothing to estimate
   }

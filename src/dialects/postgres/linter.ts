@@ -6,6 +6,7 @@
 import { migrationClass } from '../../lint/analyze.js';
 import { tableKey } from '../../lint/ast.js';
 import type { DialectLinter } from '../../lint/dialect-linter.js';
+import { lintPaths } from '../../lint/lint-files.js';
 import { lintStatements } from '../../lint/linter.js';
 import { schemaFromColumns } from '../../lint/live-schema.js';
 import { ruleById } from '../../lint/rules/index.js';
@@ -23,4 +24,5 @@ export const postgresLinter: DialectLinter = {
   tableKey,
   hazardOf: (rule) => ruleById(rule)?.hazard,
   migrationClass,
+  lintPaths,
 };
