@@ -82,6 +82,20 @@ export async function loadUnits(
   return units;
 }
 
+/** What a run learns before it runs anything: the server's version, the units, the linter's reports. */
+async function prepareRun(
+  setup: RunnerSetup,
+  conn: Connection,
+  entries: StatusEntry[],
+  direction: Direction,
+) {
+  const server = await targetVersion(setup, conn);
+  const units = await loadUnits(setup, entries, direction, server);
+  const reports = await inspectForRun(setup, conn, units, direction, server);
+  assertParses(reports);
+  return { server, units, reports };
+}
+
 function executeUnits(
   setup: RunnerSetup,
   units: Unit[],
@@ -115,11 +129,8 @@ export function applyDryRun(
   options: RunOptions = {},
 ): Promise<RunResult> {
   return setup.sessions.withConnection(async (conn) => {
-    const status = await statusFor(setup, conn, direction);
-    const server = await targetVersion(setup, conn);
-    const units = await loadUnits(setup, plan(status), direction, server);
-    const reports = await inspectForRun(setup, conn, units, direction, server);
-    assertParses(reports);
+    const entries = plan(await statusFor(setup, conn, direction));
+    const { server, units, reports } = await prepareRun(setup, conn, entries, direction);
     if (!options.allowUnsafe) assertSafe(reports);
     const sink = new DryRunSink(setup.dialect);
     const preview = (unit: Unit) => previewOnlineUnit(setup, conn, unit, server);
@@ -144,10 +155,7 @@ export function applyLive(
   return setup.sessions.locked(async (conn) => {
     const entries = plan(await statusFor(setup, conn, direction));
     if (entries.length === 0) return { direction, migrations: [] };
-    const server = await targetVersion(setup, conn);
-    const units = await loadUnits(setup, entries, direction, server);
-    const reports = await inspectForRun(setup, conn, units, direction, server);
-    assertParses(reports);
+    const { server, units, reports } = await prepareRun(setup, conn, entries, direction);
     const sink = new LiveSink(
       conn,
       setup.statementEvents
