@@ -220,8 +220,14 @@ export interface OperationSupport {
     ops: readonly Operation[],
     captured: readonly unknown[],
   ): { ok: true; operations: Operation[]; notes: string[] } | { ok: false; reason: string };
-  /** Statement methods (`db.addColumn`, …) that record operations and hand them to `execute`. */
-  recorder(execute?: (op: Operation) => Promise<unknown>): { db: object; operations: readonly Operation[] };
+  /**
+   * Statement methods (`db.addColumn`, …) that record operations and hand them to `execute`;
+   * default index and constraint names are at most `maxIdentifierLength` bytes (the dialect's).
+   */
+  recorder(
+    maxIdentifierLength: number,
+    execute?: (op: Operation) => Promise<unknown>,
+  ): { db: object; operations: readonly Operation[] };
 }
 
 /** The SQL flavours a dialect can be. */

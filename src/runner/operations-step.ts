@@ -65,7 +65,8 @@ export async function runWithOperations(
     }
     return rows;
   };
-  const recorder = support.recorder(execute);
+  // Default index and constraint names are cut to what the dialect keeps of a name.
+  const recorder = support.recorder(env.dialect.maxIdentifierLength, execute);
   const methods: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(recorder.db)) {
     methods[name] = (...args: unknown[]) => {

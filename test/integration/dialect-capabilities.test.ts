@@ -1,9 +1,9 @@
 /**
  * The runner asks the dialect, not `if (postgres)`: a dialect without transactional DDL gets each
  * step run statement by statement and recorded as it goes, one without the online engine has its
- * online migrations refused, one without a linter has its SQL applied unlinted. The fake dialects
- * are PostgreSQL's with a capability taken away, over an in-memory PGlite whose every query is
- * logged.
+ * online migrations refused, one without a linter has its SQL applied unlinted, and default names
+ * are cut to the dialect's identifier length. The fake dialects are PostgreSQL's with a capability
+ * taken away, over a PGlite whose every query is logged.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Connection, Dialect, Driver } from '../../src/dialects/dialect.js';
@@ -11,14 +11,15 @@ import { postgresDialect } from '../../src/dialects/postgres/dialect.js';
 import { PgliteDriver } from '../../src/dialects/postgres/pglite-driver.js';
 import { MigrationFileError, SluiceError, UsageError } from '../../src/errors.js';
 import { createMigrator, type Migrator } from '../../src/runner/migrator.js';
+import { createPgliteDatabase, type TestDatabase } from '../helpers/databases.js';
 import { createProject, sqlMigration, type TestProject } from '../helpers/project.js';
 
-/** An in-memory PGlite whose sessions log every query they send (with its values), speaking `dialect`. */
-function loggingDriver(dialect: Dialect, log: string[]): Driver {
-  const inner = new PgliteDriver(null);
+/** A PGlite whose sessions log every query they send (with its values), speaking `dialect`. */
+function loggingDriver(dataDir: string, dialect: Dialect, log: string[]): Driver {
+  const inner = new PgliteDriver(dataDir);
   return {
     dialect,
-    description: 'pglite:memory (test dialect)',
+    description: `${inner.description} (test dialect)`,
     async connect(): Promise<Connection> {
       const conn = await inner.connect();
       return {
@@ -42,23 +43,28 @@ const without = (capability: keyof Dialect['capabilities']): Dialect => ({
 describe('the runner consults the dialect', () => {
   let project: TestProject;
   const made: Migrator[] = [];
+  const databases: TestDatabase[] = [];
   beforeEach(() => {
     project = createProject('pglite:memory');
   });
   afterEach(async () => {
     for (const m of made.splice(0)) await m.close();
+    for (const db of databases.splice(0)) await db.drop();
     project.cleanup();
   });
 
+  /** A migrator over a database of its own (a copy of the PGlite template), speaking `dialect`. */
   async function migrator(dialect: Dialect, log: string[] = [], transaction?: 'all') {
+    const db = await createPgliteDatabase();
+    databases.push(db);
     const m = await createMigrator({
       cwd: project.dir,
       config: {
-        database: 'pglite:memory',
+        database: db.url,
         migrations: 'migrations',
         ...(transaction ? { transaction } : {}),
       },
-      driver: loggingDriver(dialect, log),
+      driver: loggingDriver(db.url.slice('pglite:'.length), dialect, log),
     });
     made.push(m);
     return m;
@@ -124,6 +130,19 @@ describe('the runner consults the dialect', () => {
     );
     expect(await m.historyRows()).toEqual([]);
     await expect(m.complete()).rejects.toMatchObject({ code: 'online-unsupported' });
+  });
+
+  it('cuts default index names to the dialect’s identifier length', async () => {
+    project.write(
+      '1_accounts.ts',
+      "import { defineMigration } from 'sluice';\nexport default defineMigration({\n  async up(db) {\n    await db.createTable('accounts', { holder_name: 'text' });\n    await db.addIndex('accounts', ['holder_name']);\n  },\n});\n",
+    );
+    const dry = await (await migrator({ ...postgresDialect, maxIdentifierLength: 16 })).up(undefined, {
+      dryRun: true,
+    });
+    expect(dry.script).toContain('CREATE INDEX "accoun_holde_idx" ON "accounts"');
+    const full = await (await migrator(postgresDialect)).up(undefined, { dryRun: true });
+    expect(full.script).toContain('CREATE INDEX "accounts_holder_name_idx" ON "accounts"');
   });
 
   it('applies SQL a dialect without a linter cannot check, rather than refuse it as a PostgreSQL syntax error', async () => {

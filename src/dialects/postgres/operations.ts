@@ -8,7 +8,6 @@ import { DATA_NOT_RESTORED } from '../../operations/captured.js';
 import { definitionOf, deriveDown } from '../../operations/registry.js';
 import type { OperationSupport } from '../dialect.js';
 import { advanceContext, type CompileContext, compileOperation } from './compiler.js';
-import { POSTGRES_MAX_IDENTIFIER_BYTES } from './dialect.js';
 import { captureDefinition } from './introspect.js';
 
 /** The PostgreSQL implementation of {@link OperationSupport}. */
@@ -28,5 +27,5 @@ export const postgresOperations: OperationSupport = {
       : [];
     return { ok: true, operations: down.operations, notes };
   },
-  recorder: (execute) => createOperationRecorder(POSTGRES_MAX_IDENTIFIER_BYTES, execute),
+  recorder: (maxIdentifierLength, execute) => createOperationRecorder(maxIdentifierLength, execute),
 };
