@@ -3,7 +3,7 @@
 // bundled, it loads a handful. The chunks sit beside bin.js, at the depth of the files tsc writes,
 // so the paths they compute from `import.meta.url` (../../package.json, ../index.js) still hold.
 // Heavy dependencies that only some commands need stay external and are imported lazily, as in the
-// unbundled code: PGlite, the SQL parser, jiti, zod, mysql2, the prompts and the progress bar.
+// unbundled code: PGlite, the SQL parser, jiti, zod, the prompts and the progress bar.
 import { readdirSync, rmSync } from 'node:fs';
 import { sep } from 'node:path';
 import { build } from 'rolldown';
@@ -15,7 +15,6 @@ const EXTERNAL = [
   'libpg-query',
   'jiti',
   'zod',
-  'mysql2',
   '@clack/prompts',
   'cli-progress',
   // pg's optional native binding and its Cloudflare socket: required only when asked for.

@@ -12,6 +12,63 @@
 
 export type ExitCode = 0 | 1 | 2 | 3;
 
+/**
+ * Every error code sluice throws, with the exit code the CLI maps it to. A code is added here (and
+ * to the README's table of codes) before it is used: an unknown code does not compile, and no
+ * error chooses its own exit code.
+ */
+export const EXIT_CODES = {
+  // 1: a migration or the database failed
+  database: 1,
+  'migration-failed': 1,
+  'lock-timeout': 1,
+  aborted: 1,
+  'no-version-schema': 1,
+  'online-verify-failed': 1,
+  'backfill-aborted': 1,
+  'backfill-failed': 1,
+  // 2: bad usage, config or migration file; nothing was applied
+  usage: 2,
+  config: 2,
+  'migration-file': 2,
+  'migrations-dir': 2,
+  'migration-unreadable': 2,
+  'migration-encoding': 2,
+  'online-not-started': 2,
+  'online-unsupported': 2,
+  'backfill-invalid-spec': 2,
+  'backfill-no-primary-key': 2,
+  'backfill-spec-mismatch': 2,
+  'backfill-in-transaction': 2,
+  // 3: refused for safety
+  drift: 3,
+  'out-of-order': 3,
+  unconfirmed: 3,
+  irreversible: 3,
+  unsafe: 3,
+  'resume-uncertain': 3,
+  'resume-changed': 3,
+  'already-applied': 3,
+  'already-reverted': 3,
+  'foreign-history': 3,
+  'import-unmapped': 3,
+  'online-active': 3,
+  'online-busy': 3,
+  'online-changed': 3,
+  'online-aborting': 3,
+  'online-completed': 3,
+  'online-not-active': 3,
+  'online-plan-format': 3,
+} as const satisfies Record<string, ExitCode>;
+
+/** A stable error code (see {@link EXIT_CODES}). */
+export type ErrorCode = keyof typeof EXIT_CODES;
+
+/** The codes that exit with `exit`. */
+export type CodeWithExit<Exit extends ExitCode> = {
+  [Code in ErrorCode]: (typeof EXIT_CODES)[Code] extends Exit ? Code : never;
+}[ErrorCode];
+
 export interface ErrorDetails {
   /** Path of the file the error is about, relative to the working directory where possible. */
   file?: string;
@@ -33,19 +90,16 @@ export interface ErrorDetails {
  * try { await migrator.up(); } catch (e) { if (e instanceof SluiceError) console.error(e.code, e.message); }
  */
 export class SluiceError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
+  /** What the CLI exits with: always `EXIT_CODES[code]`. */
   readonly exitCode: ExitCode;
   readonly details: ErrorDetails;
 
-  constructor(
-    code: string,
-    message: string,
-    options: { exitCode?: ExitCode; cause?: unknown; details?: ErrorDetails } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: ErrorDetails } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
-    this.exitCode = options.exitCode ?? 1;
+    this.exitCode = EXIT_CODES[code];
     this.details = options.details ?? {};
   }
 
@@ -58,14 +112,14 @@ export class SluiceError extends Error {
 /** Bad command-line usage, an unknown target, a bad argument. Exit 2. */
 export class UsageError extends SluiceError {
   constructor(message: string, details?: ErrorDetails) {
-    super('usage', message, { exitCode: 2, details });
+    super('usage', message, { details });
   }
 }
 
 /** The configuration file or a URL is invalid. Exit 2. */
 export class ConfigError extends SluiceError {
   constructor(message: string, options: { cause?: unknown; details?: ErrorDetails } = {}) {
-    super('config', message, { exitCode: 2, ...options });
+    super('config', message, options);
   }
 }
 
@@ -75,11 +129,10 @@ export class ConfigError extends SluiceError {
  * `migration-unreadable` (an entry named like a migration is a directory, a dangling symlink or
  * unreadable), `migration-encoding` (a file is not valid UTF-8).
  */
-export type MigrationFileCode =
-  | 'migration-file'
-  | 'migrations-dir'
-  | 'migration-unreadable'
-  | 'migration-encoding';
+export type MigrationFileCode = Extract<
+  ErrorCode,
+  'migration-file' | 'migrations-dir' | 'migration-unreadable' | 'migration-encoding'
+>;
 
 /** A migration file (or the migrations directory) cannot be read, parsed or loaded. Exit 2. */
 export class MigrationFileError extends SluiceError {
@@ -88,14 +141,14 @@ export class MigrationFileError extends SluiceError {
     options: { cause?: unknown; details?: ErrorDetails; code?: MigrationFileCode } = {},
   ) {
     const { code = 'migration-file', ...rest } = options;
-    super(code, message, { exitCode: 2, ...rest });
+    super(code, message, rest);
   }
 }
 
 /** The database server reported an error (with its SQLSTATE in `details.sqlState`). Exit 1. */
 export class DatabaseError extends SluiceError {
   constructor(message: string, options: { cause?: unknown; details?: ErrorDetails } = {}) {
-    super('database', message, { exitCode: 1, ...options });
+    super('database', message, options);
   }
 }
 
@@ -107,7 +160,7 @@ export class MigrationFailedError extends SluiceError {
     message: string,
     options: { cause?: unknown; details?: ErrorDetails; lockTimeout?: boolean } = {},
   ) {
-    super('migration-failed', message, { exitCode: 1, ...options });
+    super('migration-failed', message, options);
     this.lockTimeout = options.lockTimeout ?? false;
   }
 }
@@ -117,15 +170,16 @@ export class MigrationFailedError extends SluiceError {
  * out-of-order migration, an unconfirmed rollback, unsafe lint findings. Exit 3.
  */
 export class RefusedError extends SluiceError {
-  constructor(code: string, message: string, details?: ErrorDetails) {
-    super(code, message, { exitCode: 3, details });
+  declare readonly code: CodeWithExit<3>;
+  constructor(code: CodeWithExit<3>, message: string, details?: ErrorDetails) {
+    super(code, message, { details });
   }
 }
 
 /** The runner lock could not be had in time. Exit 1. */
 export class LockTimeoutError extends SluiceError {
   constructor(message: string, details?: ErrorDetails) {
-    super('lock-timeout', message, { exitCode: 1, details });
+    super('lock-timeout', message, { details });
   }
 }
 

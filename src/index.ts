@@ -15,11 +15,12 @@ export type { ConfigOverrides, ResolvedConfig } from './config/load.js';
 export { loadConfig } from './config/load.js';
 export type { DatabaseTarget } from './config/url.js';
 export { maskUrl, parseDatabaseUrl } from './config/url.js';
-export type { Capabilities, Connection, Dialect, Driver } from './dialects/dialect.js';
-export type { ExitCode } from './errors.js';
+export type { Capabilities, Connection, Dialect, Driver, ServerVersion } from './dialects/dialect.js';
+export type { ErrorCode, ExitCode } from './errors.js';
 export {
   ConfigError,
   DatabaseError,
+  EXIT_CODES,
   LockTimeoutError,
   MigrationFailedError,
   MigrationFileError,

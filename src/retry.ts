@@ -49,28 +49,29 @@ export interface RetryNotice {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Runs `attempt` until it succeeds, retrying while `retryable(error)` holds and the policy allows.
- * The caller makes each attempt whole: it rolls back what a failed attempt began before throwing.
- * The last error is rethrown unchanged when the retries or the budget run out.
+ * Runs `work` until it succeeds, retrying while `retryable(error)` holds and the policy allows;
+ * `work` gets the 0-based attempt. The caller makes each attempt whole: it rolls back what a failed
+ * attempt began before throwing. The last error is rethrown unchanged when the retries or the
+ * budget run out.
  *
  * @example
- * await withLockRetries(policy, (n) => runMigration(n), (e) => isLockTimeout(e), (r) => log(r));
+ * await withLockRetries(policy, (attempt) => runMigration(attempt), (e) => isLockTimeout(e), (r) => log(r));
  */
 export async function withLockRetries<T>(
   policy: RetryPolicy,
-  attempt: (n: number) => Promise<T>,
+  work: (attempt: number) => Promise<T>,
   retryable: (error: unknown) => boolean,
   onRetry: (notice: RetryNotice) => void = () => {},
 ): Promise<T> {
   const started = Date.now();
-  for (let n = 0; ; n++) {
+  for (let attempt = 0; ; attempt++) {
     try {
-      return await attempt(n);
+      return await work(attempt);
     } catch (error) {
-      if (!retryable(error) || n >= policy.retries) throw error;
-      const delayMs = retryDelay(n, policy);
+      if (!retryable(error) || attempt >= policy.retries) throw error;
+      const delayMs = retryDelay(attempt, policy);
       if (Date.now() - started + delayMs > policy.budgetMs) throw error;
-      onRetry({ attempt: n + 1, delayMs, error });
+      onRetry({ attempt: attempt + 1, delayMs, error });
       await sleep(delayMs);
     }
   }

@@ -8,6 +8,7 @@
  *   a lock is held depends on the driver (an advisory lock on a dedicated server session for `pg`,
  *   a lock file for embedded PGlite).
  */
+import type { DialectLinter } from '../lint/dialect-linter.js';
 import type { Operation } from '../operations/types.js';
 import type { IntrospectOptions, SchemaModel } from '../schema/model.js';
 import type { Quoting, SqlFragment } from '../sql/tag.js';
@@ -59,8 +60,6 @@ export interface Driver {
   readonly dialect: Dialect;
   /** The target, safe to print (password masked). */
   readonly description: string;
-  /** True when every `connect()` is a separate server session (false for embedded PGlite). */
-  readonly separateSessions: boolean;
   connect(): Promise<Connection>;
   /**
    * Takes the lock that allows one runner at a time, on `options.session`. Waiting must not hold a
@@ -74,12 +73,62 @@ export interface Driver {
 
 /** Facts about a database, used instead of `if (dialect === 'mysql')`. */
 export interface Capabilities {
-  /** DDL can be rolled back (PostgreSQL yes, MySQL no). */
+  /**
+   * DDL can be rolled back (PostgreSQL yes, MySQL no). Without it a migration's statements cannot
+   * share a transaction with its history row: the runner runs each step statement by statement and
+   * records it after, as it does for `transaction: false` migrations.
+   */
   transactionalDdl: boolean;
-  /** `lock_timeout` or an equivalent exists. */
-  lockTimeout: boolean;
-  /** Indexes can be built without blocking writes (`CREATE INDEX CONCURRENTLY`). */
-  concurrentIndexes: boolean;
+  /**
+   * The online (zero-downtime) engine runs here: version schemas of views, PL/pgSQL sync triggers,
+   * `search_path`. Only PostgreSQL; an online migration on any other dialect is refused.
+   */
+  onlineMigrations: boolean;
+}
+
+/** A server's version, as numbers a dialect can compare (never PostgreSQL's `server_version_num`). */
+export interface ServerVersion {
+  /** First number of the release (PostgreSQL 15.4 → 15, 9.6.24 → 9; MySQL 8.0.36 → 8). */
+  major: number;
+  /** Second number (PostgreSQL 15.4 → 4, 9.6.24 → 6; MySQL 8.0.36 → 0). */
+  minor: number;
+}
+
+/** One column of a live table, as the catalog gives it (the type as the server prints it). */
+export interface LiveColumn {
+  schema: string;
+  table: string;
+  column: string;
+  type: string;
+}
+
+/** A table found by {@link CatalogReader.tablesOnSearchPath}, with its column names. */
+export interface FoundTable {
+  schema: string;
+  name: string;
+  columns: string[];
+}
+
+/**
+ * What the runner reads from a live database's catalog. Reads only; each dialect answers in its
+ * own catalog's terms, so nothing outside `dialects/` queries a catalog.
+ */
+export interface CatalogReader {
+  /** The columns of the user tables (outside the system schemas), in table and column order. */
+  liveColumns(conn: Connection): Promise<LiveColumn[]>;
+  /**
+   * Which of `relations` (as statements write them; an index stands for its table) exist and hold
+   * no row visible now. Exact, never an estimate: "empty" lifts a refusal. Waits for a lock at most
+   * `lockTimeoutMs`; a relation that is missing, unreadable or locked is not empty.
+   */
+  emptyRelations(conn: Connection, relations: Iterable<string>, lockTimeoutMs: number): Promise<Set<string>>;
+  /** The planner's estimate of a relation's rows; null when unknown, not created yet or not a name. */
+  estimatedRows(conn: Connection, relation: string): Promise<number | null>;
+  /**
+   * The tables named one of `names` on the search path, the first of a name first (as an
+   * unqualified name resolves), with their column names.
+   */
+  tablesOnSearchPath(conn: Connection, names: readonly string[]): Promise<FoundTable[]>;
 }
 
 /** A database error reduced to what sluice needs. */
@@ -99,6 +148,17 @@ export interface DatabaseErrorInfo {
   needsNoTransaction: boolean;
   /** A unique constraint or primary key was violated. */
   uniqueViolation: boolean;
+  /** The server broke a deadlock by failing this statement. */
+  deadlock: boolean;
+  /**
+   * The transaction failed only because of concurrent sessions (a lock timeout, a deadlock, a
+   * serialization failure): running it again from the start can succeed.
+   */
+  retryable: boolean;
+  /** The object a `CREATE` names already exists (a table, an index, a schema). */
+  alreadyExists: boolean;
+  /** Division by zero: how the history's revert claim says the row was already gone. */
+  divisionByZero: boolean;
 }
 
 /** What a statement does to the transaction it runs in, if it is a transaction-control statement. */
@@ -117,15 +177,27 @@ export interface SessionSettings {
   statementTimeoutMs: number;
 }
 
-/** One statement an operation compiles to, with what it does to the table. */
-export interface OperationStatement {
+/**
+ * One statement an operation compiles to, with what it does to the table. `Mode` is the dialect's
+ * own lock mode names (PostgreSQL's `LockMode`).
+ */
+export interface OperationStatement<Mode extends string = string> {
+  /** Rendered with the dialect's quoting; identifiers always quoted. */
   sql: string;
+  /** Bound parameters (only raw `sql` operations written with values have them). */
   values?: unknown[];
-  /** False: must run on its own, outside a transaction (e.g. `CREATE INDEX CONCURRENTLY`). */
+  /**
+   * False: run it on its own, outside any transaction, after everything before it has committed
+   * (`CONCURRENTLY` requires it; a separate `VALIDATE` needs it to not hold the earlier lock).
+   */
   transactional: boolean;
-  locks: { mode: string; table: string }[];
+  /** Table-level locks it takes: `{ mode: 'ACCESS EXCLUSIVE', table: 'app.users' }`. */
+  locks: { mode: Mode; table: string }[];
+  /** Rewrites the table (and its indexes). */
   rewrites: boolean;
+  /** Reads every row (validation, index build). */
   scans: boolean;
+  /** Why it is done this way, for plan output. */
   note?: string;
   /** The user's own SQL (a `sql` operation), passed through as written rather than generated. */
   written?: boolean;
@@ -136,8 +208,8 @@ export type CompileState = unknown;
 
 /** How a dialect turns typed operations into SQL and captures what a drop needs to be undone. */
 export interface OperationSupport {
-  /** The state at the start of a migration, for a server version (`server_version_num`). */
-  initial(serverVersionNum: number): CompileState;
+  /** The state at the start of a migration, for a server version. */
+  initial(server: ServerVersion): CompileState;
   /** Pure: the statements of one operation, and the state after it. */
   compile(op: Operation, state: CompileState): { statements: OperationStatement[]; state: CompileState };
   /** Reads the live definition an operation will destroy (null: nothing to capture). */
@@ -149,15 +221,26 @@ export interface OperationSupport {
     ops: readonly Operation[],
     captured: readonly unknown[],
   ): { ok: true; operations: Operation[]; notes: string[] } | { ok: false; reason: string };
-  /** Statement methods (`db.addColumn`, …) that record operations and hand them to `execute`. */
-  recorder(execute?: (op: Operation) => Promise<unknown>): { db: object; operations: readonly Operation[] };
+  /**
+   * Statement methods (`db.addColumn`, …) that record operations and hand them to `execute`;
+   * default index and constraint names are at most `maxIdentifierLength` bytes (the dialect's).
+   */
+  recorder(
+    maxIdentifierLength: number,
+    execute?: (op: Operation) => Promise<unknown>,
+  ): { db: object; operations: readonly Operation[] };
 }
+
+/** The SQL flavours a dialect can be. */
+export type DialectName = 'postgres' | 'mysql' | 'sqlite';
 
 /** Pure knowledge of one SQL flavour. */
 export interface Dialect {
-  readonly name: 'postgres' | 'mysql' | 'sqlite';
+  readonly name: DialectName;
   readonly quoting: Quoting;
   readonly capabilities: Capabilities;
+  /** Longest identifier the server keeps, in bytes (PostgreSQL 63: a longer one is truncated). */
+  readonly maxIdentifierLength: number;
   /**
    * Statements that apply timeouts. `local` limits them to the current transaction
    * (`SET LOCAL` on PostgreSQL), otherwise they last for the session.
@@ -174,12 +257,20 @@ export interface Dialect {
   historyTableDdl(table: SqlFragment, schema: SqlFragment | null): SqlFragment[];
   /** True if the error says the history table does not exist. */
   isUndefinedTable(error: unknown): boolean;
-  /** The statement that reads the server version as a number (`server_version_num`). */
-  readonly serverVersionQuery: string;
+  /** Reads the server's version on `conn`; null when the server does not say. */
+  serverVersion(conn: Connection): Promise<ServerVersion | null>;
   /** Typed operations support, loaded on first use (it is not needed by `status`). */
   operations(): Promise<OperationSupport>;
   /** Reads the live schema (every user schema, some, or named objects) into the dialect-free model. */
   introspect(conn: Connection, options?: IntrospectOptions): Promise<SchemaModel>;
+  /** The catalog reads the runner makes (column types, empty tables, row estimates), loaded on first use. */
+  catalog(): Promise<CatalogReader>;
+  /**
+   * The linter of this SQL flavour, loaded on first use. A dialect without one has its migrations
+   * applied unlinted: no finding, and no statement refused as a syntax error by another
+   * flavour's parser.
+   */
+  linter?(): Promise<DialectLinter>;
   /**
    * Whether a statement controls transactions (`BEGIN`, `COMMIT`, …): the runner must not wrap it
    * in a transaction of its own.

@@ -4,17 +4,13 @@
  * migration (or a pre-sluice schema) declared, while `sluice lint` over the whole directory would:
  * seeding the model from the catalog makes them judge `ALTER COLUMN … TYPE` the same way.
  */
+import type { LiveColumn } from '../dialects/dialect.js';
 import { loadParser, parseBatch, parseSql } from '../dialects/postgres/parser.js';
 import { columnDefs, relationName, typeInfo } from './ast.js';
 import { SchemaModel } from './schema.js';
 
 /** One column of a live table, as the catalog gives it (`format_type` for the type). */
-export interface LiveColumn {
-  schema: string;
-  table: string;
-  column: string;
-  type: string;
-}
+export type { LiveColumn };
 
 function quote(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;

@@ -4,6 +4,7 @@
  * jitter, so a migration waiting for a lock never queues application traffic behind it for long.
  */
 import type { Connection, QueryResult } from '../dialects/dialect.js';
+import { dialectNamed } from '../dialects/index.js';
 import { queryFragment } from '../dialects/query.js';
 import { LockTimeoutError, SluiceError } from '../errors.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withLockRetries } from '../retry.js';
@@ -35,11 +36,10 @@ export function run<R = Record<string, unknown>>(
   return queryFragment<R>(conn, postgresQuoting, fragment);
 }
 
-const RETRYABLE = new Set(['55P03', '40P01']); // lock_not_available, deadlock_detected
-
-function sqlState(error: unknown): string | undefined {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' ? code : undefined;
+/** A short-lock transaction that lost a lock wait or a deadlock: rolled back, it may be retried. */
+function lockContention(error: unknown): boolean {
+  const info = dialectNamed('postgres').errorInfo(error);
+  return info.lockTimeout || info.deadlock;
 }
 
 /**
@@ -148,10 +148,7 @@ export async function withShortLocks<T>(
       throw error;
     }
   };
-  const retryable = (error: unknown) => {
-    const code = sqlState(error);
-    return code !== undefined && RETRYABLE.has(code);
-  };
+  const retryable = lockContention;
   try {
     // Backoff with jitter: retries from several runners do not line up, and the application's
     // queued queries get through between attempts.

@@ -3,7 +3,7 @@
  * the schema before touching the database"). The result is pure data, stored by `start` and reused by
  * `complete` and `abort`.
  */
-import { MigrationFileError } from '../errors.js';
+import { MigrationFileError, SluiceError } from '../errors.js';
 import { formatName } from '../operations/names.js';
 import type { QualifiedName } from '../operations/types.js';
 import type { SchemaInfo, TableInfo } from './introspect.js';
@@ -16,13 +16,16 @@ import type { ColumnMapping, OnlinePlan, TablePlan } from './types.js';
  */
 export const PLAN_FORMAT = 2;
 
-/** Thrown by an operation's `plan` when the database does not fit it. */
-export class PlanError extends Error {
+/**
+ * Thrown by an operation's `plan` when the database does not fit it; planning reports it as a
+ * {@link MigrationFileError} naming the operation (the file must change, exit 2).
+ */
+export class PlanError extends SluiceError {
   constructor(
     message: string,
     readonly hint?: string,
   ) {
-    super(message);
+    super('migration-file', message, hint === undefined ? {} : { details: { hint } });
   }
 }
 

@@ -34,15 +34,17 @@ export interface AddForeignKeyOptions {
 }
 
 /**
- * Builds an `addForeignKey` operation; the default name is PostgreSQL's (`orders_user_id_fkey`).
+ * Builds an `addForeignKey` operation; the default name is PostgreSQL's (`orders_user_id_fkey`), at
+ * most `maxNameBytes` long (the dialect's `maxIdentifierLength`).
  *
  * @example
- * addForeignKey('orders', 'user_id', { references: { table: 'users', columns: ['id'], onDelete: 'cascade' } })
+ * addForeignKey('orders', 'user_id', { references: { table: 'users', columns: ['id'], onDelete: 'cascade' } }, 63)
  */
 export function addForeignKey(
   table: TableRef,
   columns: string | string[],
   options: AddForeignKeyOptions,
+  maxNameBytes: number,
 ): AddForeignKeyOperation {
   const t = toName(table);
   const cols = typeof columns === 'string' ? [columns] : columns;
@@ -50,7 +52,7 @@ export function addForeignKey(
   return {
     kind: 'addForeignKey',
     table: t,
-    name: name ?? defaultName(t.name, Array.isArray(cols) ? cols : [], 'fkey'),
+    name: name ?? defaultName(t.name, Array.isArray(cols) ? cols : [], 'fkey', maxNameBytes),
     columns: cols,
     // `&&` keeps a missing target missing, for validate() to report in JavaScript migrations.
     references: references && { ...references, table: toName(references.table) },

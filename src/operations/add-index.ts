@@ -47,21 +47,24 @@ export type AddIndexOptions = Partial<
 >;
 
 /**
- * Builds an `addIndex` operation; the default name is PostgreSQL's (`users_email_idx`).
+ * Builds an `addIndex` operation; the default name is PostgreSQL's (`users_email_idx`), at most
+ * `maxNameBytes` long (the dialect's `maxIdentifierLength`).
  *
  * @example
- * addIndex('users', ['email'], { unique: true, where: 'deleted_at IS NULL' })
+ * addIndex('users', ['email'], { unique: true, where: 'deleted_at IS NULL' }, 63)
  */
 export function addIndex(
   table: TableRef,
   columns: string | IndexColumn[],
-  options: AddIndexOptions = {},
+  options: AddIndexOptions,
+  maxNameBytes: number,
 ): AddIndexOperation {
   const t = toName(table);
   const keys = typeof columns === 'string' ? [columns] : columns;
   const plain = Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [];
   // Expression keys have no good default name; validate() asks for one.
-  const name = options.name ?? (plain.length === keys?.length ? defaultName(t.name, plain, 'idx') : '');
+  const name =
+    options.name ?? (plain.length === keys?.length ? defaultName(t.name, plain, 'idx', maxNameBytes) : '');
   return { kind: 'addIndex', table: t, columns: keys, ...options, name };
 }
 

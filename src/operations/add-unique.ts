@@ -18,15 +18,17 @@ export interface AddUniqueOperation extends OperationBase {
 }
 
 /**
- * Builds an `addUnique` operation; the default name is PostgreSQL's (`users_email_key`).
+ * Builds an `addUnique` operation; the default name is PostgreSQL's (`users_email_key`), at most
+ * `maxNameBytes` long (the dialect's `maxIdentifierLength`).
  *
  * @example
- * addUnique('users', ['email'])
+ * addUnique('users', ['email'], {}, 63)
  */
 export function addUnique(
   table: TableRef,
   columns: string | string[],
-  options: { name?: string; concurrently?: boolean } = {},
+  options: { name?: string; concurrently?: boolean },
+  maxNameBytes: number,
 ): AddUniqueOperation {
   const t = toName(table);
   const cols = typeof columns === 'string' ? [columns] : columns;
@@ -34,7 +36,7 @@ export function addUnique(
   return {
     kind: 'addUnique',
     table: t,
-    name: name ?? defaultName(t.name, Array.isArray(cols) ? cols : [], 'key'),
+    name: name ?? defaultName(t.name, Array.isArray(cols) ? cols : [], 'key', maxNameBytes),
     columns: cols,
     ...rest,
   };

@@ -114,14 +114,18 @@ const isTemplate = (x: unknown): x is TemplateStringsArray => Array.isArray(x) &
 
 /**
  * Creates a recorder. Without an executor (plan, dry run) operations are only recorded and `sql`
- * resolves to no rows.
+ * resolves to no rows. Default index and constraint names are kept within `maxNameBytes` (the
+ * dialect's `maxIdentifierLength`).
  *
  * @example
- * const rec = createOperationRecorder(async (op) => runStatements(compileOperation(op, ctx)));
+ * const rec = createOperationRecorder(63, async (op) => runStatements(compileOperation(op, ctx)));
  * await definition.up({ ...migrationDb, ...rec.db });
  * history.store(rec.operations);
  */
-export function createOperationRecorder(execute?: OperationExecutor): OperationRecorder {
+export function createOperationRecorder(
+  maxNameBytes: number,
+  execute?: OperationExecutor,
+): OperationRecorder {
   const operations: Operation[] = [];
   // Calls run in call order even when the author forgets an `await`.
   let last: Promise<unknown> = Promise.resolve();
@@ -151,11 +155,13 @@ export function createOperationRecorder(execute?: OperationExecutor): OperationR
     dropColumn: (table, column) => done(() => dropColumn(table, column)),
     renameColumn: (table, column, to) => done(() => renameColumn(table, column, to)),
     alterColumn: (table, column, changes) => done(() => alterColumn(table, column, changes)),
-    addIndex: (table, columns, options) => done(() => addIndex(table, columns, options)),
+    addIndex: (table, columns, options) => done(() => addIndex(table, columns, options ?? {}, maxNameBytes)),
     dropIndex: (table, name, options) => done(() => dropIndex(table, name, options)),
-    addForeignKey: (table, columns, options) => done(() => addForeignKey(table, columns, options)),
+    addForeignKey: (table, columns, options) =>
+      done(() => addForeignKey(table, columns, options, maxNameBytes)),
     addCheck: (table, name, expression, options) => done(() => addCheck(table, name, expression, options)),
-    addUnique: (table, columns, options) => done(() => addUnique(table, columns, options)),
+    addUnique: (table, columns, options) =>
+      done(() => addUnique(table, columns, options ?? {}, maxNameBytes)),
     addConstraint: (table, name, definition, options) =>
       done(() => addConstraint(table, name, definition, options)),
     dropConstraint: (table, name, options) => done(() => dropConstraint(table, name, options)),

@@ -32,27 +32,30 @@ export function formatName(name: QualifiedName): string {
   return name.schema === undefined ? name.name : `${name.schema}.${name.name}`;
 }
 
-/** PostgreSQL keeps the first 63 bytes of a name (NAMEDATALEN - 1). */
-export const MAX_NAME_BYTES = 63;
-
 /**
  * A default object name exactly as PostgreSQL would choose it (`users_email_idx`,
  * `orders_user_id_fkey`): like its `makeObjectName`, the longer of the table part and the columns
- * part is shortened first until the whole fits in 63 bytes.
+ * part is shortened first until the whole fits in `maxBytes` (the dialect's
+ * `maxIdentifierLength`: 63 on PostgreSQL).
  *
  * @example
- * defaultName('users', ['email'], 'key') // 'users_email_key'
+ * defaultName('users', ['email'], 'key', 63) // 'users_email_key'
  */
-export function defaultName(table: string, columns: readonly string[], suffix: string): string {
+export function defaultName(
+  table: string,
+  columns: readonly string[],
+  suffix: string,
+  maxBytes: number,
+): string {
   const bytes = (chars: string[]) => Buffer.byteLength(chars.join(''), 'utf8');
-  const name1 = [...table];
-  const name2 = [...columns.join('_')];
-  const available = MAX_NAME_BYTES - (suffix.length + 1) - (name2.length > 0 ? 1 : 0);
-  while (bytes(name1) + bytes(name2) > available) {
-    if (bytes(name1) > bytes(name2)) name1.pop();
-    else name2.pop();
+  const tablePart = [...table];
+  const columnsPart = [...columns.join('_')];
+  const available = maxBytes - (suffix.length + 1) - (columnsPart.length > 0 ? 1 : 0);
+  while (bytes(tablePart) + bytes(columnsPart) > available) {
+    if (bytes(tablePart) > bytes(columnsPart)) tablePart.pop();
+    else columnsPart.pop();
   }
-  return [name1.join(''), ...(name2.length > 0 ? [name2.join('')] : []), suffix].join('_');
+  return [tablePart.join(''), ...(columnsPart.length > 0 ? [columnsPart.join('')] : []), suffix].join('_');
 }
 
 /** A table in the same schema as `table` (indexes and constraints live in their table's schema). */

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SluiceConfig } from '../config/define.js';
 import { type ConfigOverrides, loadConfig } from '../config/load.js';
+import { dialectForTarget } from '../dialects/index.js';
 import { UsageError } from '../errors.js';
 import type { FormatOptions, LintFormat } from '../lint/format/index.js';
 import type { LintOptions, LintReport } from '../lint/types.js';
@@ -79,7 +80,7 @@ export async function lintMigrations(options: LintMigrationsOptions = {}): Promi
     pgVersion,
     rules: config.lint.rules,
     plainSql: config.layout === 'prisma' || config.layout === 'flyway',
-    loadStatements: scriptStatementsLoader(pgVersion * 10000),
+    loadStatements: scriptStatementsLoader(dialectForTarget(config.target), { major: pgVersion, minor: 0 }),
   };
   const fixed: FixedFile[] = [];
   if (options.fix) {

@@ -3,7 +3,13 @@
  * step's statements through a `run` callback (a transaction in `transactional.ts`, statement by
  * statement in `non-transactional.ts`).
  */
-import type { Connection, Dialect, QueryResult, SessionSettings } from '../dialects/dialect.js';
+import type {
+  Connection,
+  Dialect,
+  QueryResult,
+  ServerVersion,
+  SessionSettings,
+} from '../dialects/dialect.js';
 import { errorMessage, MigrationFailedError, SluiceError } from '../errors.js';
 import type { MigrationFile, MigrationStep } from '../migrations/types.js';
 import type { RetryNotice, RetryPolicy } from '../retry.js';
@@ -38,8 +44,8 @@ export interface ExecContext {
   onEvent: (event: RunnerEvent) => void;
   /** The live session (captures of dropped objects read the catalog on it); null in a dry run. */
   conn: Connection | null;
-  /** The target's `server_version_num`, for the operations compiler. */
-  serverVersion: number;
+  /** The target's version, for the operations compiler. */
+  server: ServerVersion;
 }
 
 /** Sends a fragment rendered with the dialect's quoting. */
@@ -65,7 +71,7 @@ export function retryEvent(ctx: ExecContext, version: string) {
  * `db`; what they did is returned for the automatic down.
  */
 export async function runStep(
-  ctx: Pick<ExecContext, 'dialect' | 'conn' | 'serverVersion'> & {
+  ctx: Pick<ExecContext, 'dialect' | 'conn' | 'server'> & {
     dryRun: boolean;
     onProgress?: (p: unknown) => void;
   },
@@ -75,8 +81,13 @@ export async function runStep(
   run: <R>(text: string, values: readonly unknown[], origin: StatementOrigin) => Promise<QueryResult<R>>,
 ): Promise<OperationsRecord | null> {
   if (step.kind === 'sql') {
-    for (const [index, s] of step.statements.entries()) {
-      await run(s.sql, [], { file: file.path, line: s.line, column: s.column, index });
+    for (const [index, statement] of step.statements.entries()) {
+      await run(statement.sql, [], {
+        file: file.path,
+        line: statement.line,
+        column: statement.column,
+        index,
+      });
     }
     return null;
   }
@@ -84,7 +95,7 @@ export async function runStep(
   const env = {
     dialect: ctx.dialect,
     conn: ctx.conn,
-    serverVersion: ctx.serverVersion,
+    server: ctx.server,
     inTransaction: step.transaction,
     onProgress: ctx.onProgress,
   };
@@ -112,7 +123,7 @@ export function stepEnv(ctx: ExecContext) {
   return {
     dialect: ctx.dialect,
     conn: ctx.conn,
-    serverVersion: ctx.serverVersion,
+    server: ctx.server,
     dryRun: ctx.sink.dryRun,
     onProgress,
   };

@@ -1,13 +1,13 @@
 /**
  * Other migration tools' history tables: which are in the database (one catalog read of their
- * known names on the search path), what each says was applied, and which migration files that is.
- * The catalog query is PostgreSQL's, and lives here only.
+ * known names on the search path, through the dialect's catalog), what each says was applied, and
+ * which migration files that is.
  */
 import type { Connection, Dialect } from '../dialects/dialect.js';
 import { RefusedError } from '../errors.js';
 import { compareVersions } from '../migrations/source.js';
 import type { MigrationFile } from '../migrations/types.js';
-import { ident, join, type SqlFragment, sql } from '../sql/tag.js';
+import { ident, type SqlFragment, sql } from '../sql/tag.js';
 import { run } from './history.js';
 
 /** The tools whose history `sluice import --from` takes over. */
@@ -112,29 +112,24 @@ export async function detectForeignHistories(
   dialect: Dialect,
   own: { schema: string; table: string },
 ): Promise<ForeignHistory[]> {
-  const names = join(FOREIGN_TOOLS.map((t) => sql`${TOOLS[t].table}`));
-  const tables = await run<{ schema: string; name: string; columns: string[] }>(
+  const catalog = await dialect.catalog();
+  const tables = await catalog.tablesOnSearchPath(
     conn,
-    dialect,
-    sql`SELECT n.nspname AS schema, c.relname AS name,
-  ARRAY(SELECT a.attname::text FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns
-FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p') AND c.relname IN (${names}) AND n.nspname = ANY (current_schemas(false))
-ORDER BY array_position(current_schemas(false), n.nspname)`,
+    FOREIGN_TOOLS.map((tool) => TOOLS[tool].table),
   );
   const found: ForeignHistory[] = [];
   for (const tool of FOREIGN_TOOLS) {
     const spec = TOOLS[tool];
-    const hit = tables.find((t) => t.name === spec.table);
+    const hit = tables.find((table) => table.name === spec.table);
     if (!hit || (hit.schema === own.schema && hit.name === own.table)) continue;
-    if (!spec.columns.every((c) => hit.columns.includes(c))) continue;
-    if (spec.notColumns?.some((c) => hit.columns.includes(c))) continue;
+    if (!spec.columns.every((column) => hit.columns.includes(column))) continue;
+    if (spec.notColumns?.some((column) => hit.columns.includes(column))) continue;
     const rows = await run<{ ref: string; up_to: boolean }>(
       conn,
       dialect,
       spec.read(ident(hit.schema, hit.name)),
     );
-    const records = [...new Map(rows.map((r) => [r.ref, { ref: r.ref, upTo: r.up_to }])).values()];
+    const records = [...new Map(rows.map((row) => [row.ref, { ref: row.ref, upTo: row.up_to }])).values()];
     found.push({ tool, schema: hit.schema, table: hit.name, records });
   }
   return found;
@@ -196,7 +191,8 @@ export function mapForeignHistory(
       continue;
     }
     chosen.add(hit);
-    if (record.upTo) for (const f of files) if (compareVersions(f.version, hit.version) <= 0) chosen.add(f);
+    if (record.upTo)
+      for (const file of files) if (compareVersions(file.version, hit.version) <= 0) chosen.add(file);
   }
   return { files: [...chosen].sort((a, b) => compareVersions(a.version, b.version)), unmatched };
 }

@@ -44,14 +44,14 @@ async function recordApplied(
 ): Promise<void> {
   await conn.query('BEGIN');
   try {
-    for (const e of entries) {
-      const { kind, checksum } = e.file!;
+    for (const entry of entries) {
+      const { kind, checksum } = entry.file!;
       await run(
         conn,
         dialect,
         history.upsert({
-          version: e.version,
-          name: e.name,
+          version: entry.version,
+          name: entry.name,
           kind,
           checksum,
           status: 'applied',

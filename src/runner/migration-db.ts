@@ -27,8 +27,8 @@ export function stackLine(stack: string, file: string): number | undefined {
   const base = file.replace(/\\/g, '/').split('/').pop() ?? file;
   for (const frame of stack.split('\n')) {
     if (!frame.includes(base)) continue;
-    const m = /:(\d+):(\d+)\)?\s*$/.exec(frame);
-    if (m) return Number(m[1]);
+    const position = /:(\d+):(\d+)\)?\s*$/.exec(frame);
+    if (position) return Number(position[1]);
   }
   return undefined;
 }

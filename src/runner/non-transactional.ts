@@ -3,7 +3,8 @@
  * `CREATE INDEX CONCURRENTLY`), one statement at a time, so that no statement ever runs twice:
  *
  * - a statement that may run in a transaction runs in one of its own, together with the progress
- *   record that says it ran: it and its record commit together or not at all;
+ *   record that says it ran: it and its record commit together or not at all (where the dialect's
+ *   DDL is transactional; otherwise every statement goes the bare way below);
  * - a statement that cannot (PostgreSQL answers 25001) runs bare, with an in-flight record written
  *   before it. If the run dies there, the next run finds that record and settles the statement from
  *   the catalog (an index that was built is recognised; an invalid one is dropped and built again)
@@ -63,7 +64,7 @@ export async function runNonTransactional(ctx: ExecContext, unit: NonTransaction
   const record = (failure: FailureInfo | null) =>
     send(ctx, ctx.history.progress(file.version, { checksum: file.checksum, done, total, failure }));
   const sessionSettings = ctx.dialect.sessionSettings(ctx.settings, { local: false });
-  for (const s of sessionSettings) await ctx.sink.exec(s);
+  for (const setting of sessionSettings) await ctx.sink.exec(setting);
   if (resumable && !partial) {
     const { version, name, kind, checksum } = file;
     try {
@@ -111,8 +112,11 @@ export async function runNonTransactional(ctx: ExecContext, unit: NonTransaction
     }
     const unlimited = ctx.dialect.waitsWithoutBlocking(text);
     if (unlimited)
-      for (const s of ctx.dialect.sessionSettings({ ...ctx.settings, lockTimeoutMs: 0 }, { local: false }))
-        await ctx.sink.exec(s);
+      for (const setting of ctx.dialect.sessionSettings(
+        { ...ctx.settings, lockTimeoutMs: 0 },
+        { local: false },
+      ))
+        await ctx.sink.exec(setting);
     try {
       const result = await ctx.sink.exec<R>(text, values, origin);
       if (control === 'begin') userTransaction = true;
@@ -123,7 +127,8 @@ export async function runNonTransactional(ctx: ExecContext, unit: NonTransaction
       }
       return result;
     } finally {
-      if (unlimited) for (const s of sessionSettings) await ctx.sink.exec(s).catch(() => {});
+      // Restoring the timeouts is best effort: the statement's own outcome is what is reported.
+      if (unlimited) for (const setting of sessionSettings) await ctx.sink.exec(setting).catch(() => {});
     }
   };
 
@@ -131,11 +136,11 @@ export async function runNonTransactional(ctx: ExecContext, unit: NonTransaction
   const settle = async (text: string, failure: FailureInfo, origin: StatementOrigin, hash: string) => {
     if (!ctx.conn || userTransaction) return false;
     const inFlight = failure.code === IN_FLIGHT;
-    const s = await ctx.dialect.settleInterrupted(ctx.conn, text, inFlight);
-    if (s.outcome === 'unknown') {
+    const settlement = await ctx.dialect.settleInterrupted(ctx.conn, text, inFlight);
+    if (settlement.outcome === 'unknown') {
       throw new RefusedError(
         'resume-uncertain',
-        `${file.path}: ${where(origin)} was running outside a transaction when the previous run stopped, and ${s.reason}.`,
+        `${file.path}: ${where(origin)} was running outside a transaction when the previous run stopped, and ${settlement.reason}.`,
         {
           file: file.path,
           line: origin.line,
@@ -144,14 +149,14 @@ export async function runNonTransactional(ctx: ExecContext, unit: NonTransaction
         },
       );
     }
-    if (inFlight || s.outcome === 'done')
-      ctx.onEvent({ type: 'note', message: `${file.path}: ${where(origin)}: ${s.reason}.` });
-    if (s.outcome === 'done') {
+    if (inFlight || settlement.outcome === 'done')
+      ctx.onEvent({ type: 'note', message: `${file.path}: ${where(origin)}: ${settlement.reason}.` });
+    if (settlement.outcome === 'done') {
       done.push(hash);
       await record(null);
       return true;
     }
-    for (const cleanup of s.cleanup) await ctx.sink.exec(cleanup);
+    for (const cleanup of settlement.cleanup) await ctx.sink.exec(cleanup);
     return false;
   };
 
@@ -176,8 +181,11 @@ export async function runNonTransactional(ctx: ExecContext, unit: NonTransaction
     }
     const previous = unsettled?.index === index ? unsettled : null;
     unsettled = null;
+    // Without transactional DDL a statement cannot commit atomically with its record: it runs
+    // bare, recorded as in flight first, and an interrupted one is settled on the next run.
     const wrap =
       resumable &&
+      ctx.dialect.capabilities.transactionalDdl &&
       !userTransaction &&
       ctx.dialect.transactionControl(text) === null &&
       origin.meta?.transactional !== false &&

@@ -28,35 +28,37 @@ export function onlineScript(statements: readonly ReportedStatement[]): string[]
   const lines: string[] = [];
   let phase: string | null = null;
   let step: string | null = null;
-  for (const s of statements) {
-    if (s.phase !== phase) {
-      phase = s.phase;
+  for (const statement of statements) {
+    if (statement.phase !== phase) {
+      phase = statement.phase;
       step = null;
-      lines.push(`-- ==== ${PHASES[s.phase]} ====`);
+      lines.push(`-- ==== ${PHASES[statement.phase]} ====`);
     }
-    if (s.step !== step) {
-      step = s.step;
+    if (statement.step !== step) {
+      step = statement.step;
       lines.push(`-- ${step}`);
     }
-    if (s.bookkeeping) {
+    if (statement.bookkeeping) {
       // sluice's own state rows: named, not spelled out (the plan it stores is long JSON).
-      const first = s.sql.split('\n')[0]!;
+      const first = statement.sql.split('\n')[0]!;
       lines.push(`-- sluice state: ${first.length > 100 ? `${first.slice(0, 100)}…` : first}`);
       continue;
     }
-    if (s.backfill) {
-      const b = s.backfill;
-      const key = b.key.map((k) => `:last_${k}`).join(', ');
+    if (statement.backfill) {
+      const backfill = statement.backfill;
+      const key = backfill.key.map((column) => `:last_${column}`).join(', ');
       lines.push(
-        `-- backfill ${b.mode === 'copy' ? `copies ${b.table} into ${b.target}` : `of ${b.table}`}: walks ${b.table} by its key (${b.key.join(', ') || 'none: the backfill will fail'}), one batch a statement, each committed with its checkpoint;`,
+        `-- backfill ${backfill.mode === 'copy' ? `copies ${backfill.table} into ${backfill.target}` : `of ${backfill.table}`}: walks ${backfill.table} by its key (${backfill.key.join(', ') || 'none: the backfill will fail'}), one batch a statement, each committed with its checkpoint;`,
         `--   ${key} / :hi_… are a batch's bounds (the first batch has no lower bound), :rows and :batch_size its counts`,
       );
     }
-    if (s.locks.length > 0) {
-      const locks = s.locks.map((l) => `${l.mode} on ${l.table}${rows(l.estimatedRows)}`).join(', ');
-      lines.push(`-- locks ${locks}${s.inTransaction ? ', held until COMMIT' : ''}`);
+    if (statement.locks.length > 0) {
+      const locks = statement.locks
+        .map((lock) => `${lock.mode} on ${lock.table}${rows(lock.estimatedRows)}`)
+        .join(', ');
+      lines.push(`-- locks ${locks}${statement.inTransaction ? ', held until COMMIT' : ''}`);
     }
-    lines.push(`${s.sql};`);
+    lines.push(`${statement.sql};`);
   }
   return lines;
 }

@@ -4,7 +4,7 @@
  * itself lives in `src/online/` and is loaded only when an online migration is involved.
  */
 import type { Connection, Dialect } from '../dialects/dialect.js';
-import { UsageError } from '../errors.js';
+import { SluiceError, UsageError } from '../errors.js';
 import { loadMigration } from '../migrations/load.js';
 import type { MigrationDefinition, MigrationFile } from '../migrations/types.js';
 import type { RunnerEvent } from './execute.js';
@@ -25,6 +25,27 @@ export interface OnlineEnv {
 /** True for a migration file whose definition says `online: true`. */
 export function isOnline(definition: MigrationDefinition | undefined): boolean {
   return definition?.online === true;
+}
+
+/**
+ * Refuses (exit 2, `online-unsupported`) what needs the online engine on a dialect that has none:
+ * the engine is PostgreSQL's (views, PL/pgSQL triggers, `search_path`). `what` names the file or
+ * the command.
+ *
+ * @example
+ * refuseOnlineUnsupported(dialect, 'migrations/20240101120000_split_name.ts');
+ */
+export function refuseOnlineUnsupported(dialect: Dialect, what: string): void {
+  if (dialect.capabilities.onlineMigrations) return;
+  throw new SluiceError(
+    'online-unsupported',
+    `${what} needs the online (zero-downtime) engine, which runs on PostgreSQL only; this target speaks ${dialect.name}. Nothing was applied.`,
+    {
+      details: {
+        hint: 'Remove `online: true` to apply it as an ordinary migration, or run it against PostgreSQL.',
+      },
+    },
+  );
 }
 
 /** Refuses (exit 2) an online migration whose operations cannot run online, before anything runs. */

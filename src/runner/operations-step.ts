@@ -3,7 +3,7 @@
  * it destroys is captured from the live database, it is compiled by the dialect and its statements
  * go through the same runner as `db.sql` (so transactions, retries, resume and dry-run apply).
  */
-import type { Connection, Dialect } from '../dialects/dialect.js';
+import type { Connection, Dialect, ServerVersion } from '../dialects/dialect.js';
 import { MigrationFileError } from '../errors.js';
 import type { BackfillPacing, MigrationFn } from '../migrations/types.js';
 import { PACING_OPTIONS } from '../online/backfill/types.js';
@@ -31,8 +31,8 @@ export interface OperationsEnv {
   onProgress?: (progress: unknown) => void;
   /** The live session (for captures); null in a dry run. */
   conn: Connection | null;
-  /** `server_version_num` of the target. */
-  serverVersion: number;
+  /** The target's version. */
+  server: ServerVersion;
 }
 
 /**
@@ -48,7 +48,7 @@ export async function runWithOperations(
   fn: MigrationFn | ((db: RunnerMigrationDb) => Promise<void>),
 ): Promise<OperationsRecord> {
   const support = await env.dialect.operations();
-  let state = support.initial(env.serverVersion);
+  let state = support.initial(env.server);
   const captured: unknown[] = [];
   // Lines of the calls, in call order: the executor runs them in the same order.
   const lines: (number | undefined)[] = [];
@@ -65,7 +65,8 @@ export async function runWithOperations(
     }
     return rows;
   };
-  const recorder = support.recorder(execute);
+  // Default index and constraint names are cut to what the dialect keeps of a name.
+  const recorder = support.recorder(env.dialect.maxIdentifierLength, execute);
   const methods: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(recorder.db)) {
     methods[name] = (...args: unknown[]) => {
@@ -158,7 +159,7 @@ export async function runOperations(
   operations: readonly Operation[],
 ): Promise<void> {
   const support = await env.dialect.operations();
-  let state = support.initial(env.serverVersion);
+  let state = support.initial(env.server);
   for (const op of operations) {
     const compiled = support.compile(op, state);
     state = compiled.state;

@@ -4,8 +4,8 @@
  * it runs in a transaction, the migration's class, and the linter's findings. An online migration
  * gets its preview instead: what start, complete and abort send, phase by phase. Reads only.
  */
-import type { Connection } from '../dialects/dialect.js';
 import type { Finding } from '../lint/types.js';
+import type { MigrationStep } from '../migrations/types.js';
 import type { OnlinePreview } from '../online/index.js';
 import type { ReportedStatement } from './online-report.js';
 import type { Unit } from './prepare.js';
@@ -41,91 +41,85 @@ export interface PlannedMigration {
   online?: { schema: string | null; statements: ReportedStatement[] | null; note?: string };
 }
 
-/** Estimated live rows of a table from the planner's statistics (null: unknown or not created yet). */
-async function estimateRows(
-  conn: Connection,
-  table: string,
-  cache: Map<string, number | null>,
-): Promise<number | null> {
-  if (cache.has(table)) return cache.get(table)!;
-  let rows: number | null = null;
-  try {
-    const res = await conn.query<{ n: string | number | null }>(
-      'SELECT CASE WHEN c.reltuples < 0 THEN NULL ELSE c.reltuples::bigint END AS n FROM pg_class c WHERE c.oid = to_regclass($1)',
-      [table],
-    );
-    const n = res.rows[0]?.n;
-    rows = n === null || n === undefined ? null : Number(n);
-  } catch {
-    rows = null; // e.g. a name that is not a valid relation name
-  }
-  cache.set(table, rows);
-  return rows;
+/** Where `sluice plan` gets what it knows beyond the reports. */
+export interface PlanReportSources {
+  /** The planner's estimate of a table's rows (null: unknown or not created yet). */
+  estimatedRows(table: string): Promise<number | null>;
+  /** Whether a step runs in a transaction (see `runsInTransaction`). */
+  inTransaction(step: MigrationStep): boolean;
+  /** Online migrations' previews, or why one was not previewed. */
+  previews?: Map<Unit, OnlinePreview | string>;
+}
+
+/** Estimates per table, each read once. */
+function rowEstimates(sources: PlanReportSources): (table: string) => Promise<number | null> {
+  const cache = new Map<string, Promise<number | null>>();
+  return (table) => {
+    let estimate = cache.get(table);
+    if (!estimate) {
+      estimate = sources.estimatedRows(table);
+      cache.set(table, estimate);
+    }
+    return estimate;
+  };
 }
 
 /** The plan of an online migration: its preview, each lock with the rows behind it. */
 async function onlineEntry(
-  conn: Connection | null,
-  r: UnitReport,
+  report: UnitReport,
   preview: OnlinePreview | string,
-  cache: Map<string, number | null>,
+  estimate: (table: string) => Promise<number | null>,
 ): Promise<PlannedMigration> {
   const base = {
-    version: r.unit.file.version,
-    name: r.unit.file.name,
-    file: r.unit.file.path,
+    version: report.unit.file.version,
+    name: report.unit.file.name,
+    file: report.unit.file.path,
     class: 'online',
     inTransaction: false,
     statements: [], // under `online`, phase by phase
-    findings: r.findings,
+    findings: report.findings,
   };
   if (typeof preview === 'string')
     return { ...base, online: { schema: null, statements: null, note: preview } };
   const statements: ReportedStatement[] = [];
-  for (const s of preview.statements) {
+  for (const statement of preview.statements) {
     const locks = [];
-    for (const l of s.locks)
-      locks.push({ ...l, estimatedRows: conn ? await estimateRows(conn, l.table, cache) : null });
-    statements.push({ ...s, locks });
+    for (const lock of statement.locks) locks.push({ ...lock, estimatedRows: await estimate(lock.table) });
+    statements.push({ ...statement, locks });
   }
   return { ...base, online: { schema: preview.schema, statements } };
 }
 
 /**
- * Builds the plan from the inspected units.
+ * `sluice plan`'s report from the inspected units: each statement with its locks and the rows
+ * behind them, each online migration with its preview.
  *
  * @example
- * const plan = await buildPlan(conn, reports);
+ * const plan = await planReport(reports, { estimatedRows: (t) => catalog.estimatedRows(conn, t), inTransaction: (step) => step.transaction });
  */
-export async function buildPlan(
-  conn: Connection | null,
+export async function planReport(
   reports: UnitReport[],
-  transactionMode: string,
-  previews: Map<Unit, OnlinePreview | string> = new Map(),
+  sources: PlanReportSources,
 ): Promise<PlannedMigration[]> {
-  const cache = new Map<string, number | null>();
+  const estimate = rowEstimates(sources);
   const out: PlannedMigration[] = [];
-  for (const r of reports) {
-    const preview = previews.get(r.unit);
+  for (const report of reports) {
+    const preview = sources.previews?.get(report.unit);
     if (preview !== undefined) {
-      out.push(await onlineEntry(conn, r, preview, cache));
+      out.push(await onlineEntry(report, preview, estimate));
       continue;
     }
-    const inTransaction = r.unit.step.transaction && transactionMode !== 'none';
+    const inTransaction = sources.inTransaction(report.unit.step);
     const statements: PlannedStatement[] | null = [];
-    for (const { statement, analysis } of r.analyses ?? []) {
+    for (const { statement, analysis } of report.analyses ?? []) {
       const meta = statement.meta;
       // A typed operation's compiler knows its locks; for raw SQL (no locks in its metadata) the
       // analyzer reads them from the statement itself.
       const known = meta && meta.locks.length > 0 ? meta : undefined;
       const locks = known?.locks ?? analysis?.locks ?? [];
       const planned: PlannedStatement['locks'] = [];
-      for (const l of locks)
-        planned.push({
-          mode: l.mode,
-          table: l.table,
-          estimatedRows: conn ? await estimateRows(conn, l.table, cache) : null,
-        });
+      for (const lock of locks)
+        planned.push({ mode: lock.mode, table: lock.table, estimatedRows: await estimate(lock.table) });
       statements.push({
         sql: statement.sql,
         line: statement.line,
@@ -138,14 +132,14 @@ export async function buildPlan(
       });
     }
     out.push({
-      version: r.unit.file.version,
-      name: r.unit.file.name,
-      file: r.unit.file.path,
-      class: r.class,
+      version: report.unit.file.version,
+      name: report.unit.file.name,
+      file: report.unit.file.path,
+      class: report.class,
       inTransaction,
-      statements: r.analyses ? statements : null,
-      findings: r.findings,
-      ...(r.notLinted ? { notLinted: r.notLinted } : {}),
+      statements: report.analyses ? statements : null,
+      findings: report.findings,
+      ...(report.notLinted ? { notLinted: report.notLinted } : {}),
     });
   }
   return out;

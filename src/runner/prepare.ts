@@ -2,12 +2,12 @@
  * Before anything runs: derive automatic downs from history, record what TypeScript steps will
  * send (for the transaction decision, `plan` and `lint`), and refuse what cannot be done.
  */
-import type { Dialect, OperationStatement } from '../dialects/dialect.js';
+import type { Dialect, OperationStatement, ServerVersion } from '../dialects/dialect.js';
 import { RefusedError } from '../errors.js';
 import type { LoadedMigration, MigrationFile, MigrationStep } from '../migrations/types.js';
 import type { Direction, RunnerEvent } from './execute.js';
 import { runStep } from './execute.js';
-import { validateOnline } from './online-runner.js';
+import { refuseOnlineUnsupported, validateOnline } from './online-runner.js';
 import type { DownInfo } from './operations-step.js';
 import type { StatusEntry } from './plan.js';
 
@@ -37,7 +37,7 @@ export interface RecordedStatement {
 
 export interface PrepareEnv {
   dialect: Dialect;
-  serverVersion: number;
+  server: ServerVersion;
   onEvent: (event: RunnerEvent) => void;
 }
 
@@ -55,18 +55,18 @@ export async function recordStep(
   step: MigrationStep,
 ): Promise<RecordedStatement[] | null> {
   if (step.kind === 'sql') {
-    return step.statements.map((s) => ({
-      sql: s.sql,
+    return step.statements.map((statement) => ({
+      sql: statement.sql,
       values: [],
-      line: s.line,
-      column: s.column,
-      leadingComments: s.leadingComments,
+      line: statement.line,
+      column: statement.column,
+      leadingComments: statement.leadingComments,
     }));
   }
   const out: RecordedStatement[] = [];
   try {
     await runStep(
-      { dialect: env.dialect, conn: null, serverVersion: env.serverVersion, dryRun: true },
+      { dialect: env.dialect, conn: null, server: env.server, dryRun: true },
       file,
       step,
       'up',
@@ -107,51 +107,54 @@ export async function prepareUnits(
 ): Promise<Unit[]> {
   const units: Unit[] = [];
   const irreversible: { file: MigrationFile; reason: string }[] = [];
-  for (const l of loaded) {
-    if (l.loaded.definition?.online) {
-      // Validated now, so an operation that cannot run online is refused before anything runs.
-      if (direction === 'up') await validateOnline(l.loaded.definition, l.file);
-      units.push({ ...l, step: l.loaded.up, statements: [] });
+  for (const migration of loaded) {
+    if (migration.loaded.definition?.online) {
+      // Validated now, so an operation that cannot run online (or a dialect without the online
+      // engine) is refused before anything runs.
+      refuseOnlineUnsupported(env.dialect, migration.file.path);
+      if (direction === 'up') await validateOnline(migration.loaded.definition, migration.file);
+      units.push({ ...migration, step: migration.loaded.up, statements: [] });
       continue;
     }
-    let step = direction === 'up' ? l.loaded.up : l.loaded.down;
+    let step = direction === 'up' ? migration.loaded.up : migration.loaded.down;
     if (step === null) {
-      const info = storedDownInfo(l.entry);
+      const info = storedDownInfo(migration.entry);
       if (!info) {
-        irreversible.push({ file: l.file, reason: 'has no down step' });
+        irreversible.push({ file: migration.file, reason: 'has no down step' });
         continue;
       }
       const support = await env.dialect.operations();
       const down = support.deriveDown(info.operations, info.captured ?? []);
       if (!down.ok) {
-        irreversible.push({ file: l.file, reason: `has no down step, and ${down.reason}` });
+        irreversible.push({ file: migration.file, reason: `has no down step, and ${down.reason}` });
         continue;
       }
-      for (const note of down.notes) env.onEvent({ type: 'note', message: `${l.file.path}: ${note}` });
+      for (const note of down.notes)
+        env.onEvent({ type: 'note', message: `${migration.file.path}: ${note}` });
       step = {
         kind: 'ops',
         operations: down.operations,
-        transaction: l.loaded.up.transaction,
+        transaction: migration.loaded.up.transaction,
         notes: down.notes,
       };
     }
-    const statements = await recordStep(env, l.file, step);
-    const ignores = Object.entries(l.loaded.definition?.ignore ?? {});
+    const statements = await recordStep(env, migration.file, step);
+    const ignores = Object.entries(migration.loaded.definition?.ignore ?? {});
     if (statements?.[0] && ignores.length > 0) {
       statements[0].leadingComments.unshift(
         ...ignores.map(([rule, reason]) => `-- sluice-ignore-file ${rule}: ${reason}`),
       );
     }
-    const outside = statements?.find((s) => s.meta && !s.meta.transactional);
+    const outside = statements?.find((statement) => statement.meta && !statement.meta.transactional);
     if (step.kind !== 'sql' && step.transaction && outside) {
       // e.g. an index on an existing table is built CONCURRENTLY, which no transaction may hold.
       env.onEvent({
         type: 'note',
-        message: `${l.file.path} runs outside a transaction, statement by statement: ${outside.meta?.note ?? outside.sql.split('\n')[0]}`,
+        message: `${migration.file.path} runs outside a transaction, statement by statement: ${outside.meta?.note ?? outside.sql.split('\n')[0]}`,
       });
       step = { ...step, transaction: false };
     }
-    units.push({ ...l, step, statements });
+    units.push({ ...migration, step, statements });
   }
   if (irreversible.length > 0) {
     throw new RefusedError(

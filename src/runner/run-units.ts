@@ -4,6 +4,8 @@
  * and `transaction:false` steps). An online migration expands and stops the run.
  */
 import type { TransactionMode } from '../config/define.js';
+import type { Dialect } from '../dialects/dialect.js';
+import type { MigrationStep } from '../migrations/types.js';
 import type { OnlinePreview } from '../online/index.js';
 import type { Direction, ExecContext, RunnerEvent } from './execute.js';
 import type { RunResult } from './migrator.js';
@@ -29,6 +31,18 @@ export interface RunUnitsOptions {
 }
 
 /**
+ * Whether a step runs in one transaction with its history row: the step allows it, the
+ * transaction mode is not `none`, and the dialect can roll DDL back. Otherwise it runs statement
+ * by statement and is recorded as it goes (see `runNonTransactional`).
+ *
+ * @example
+ * runsInTransaction(unit.step, 'each', postgresDialect) // true for an ordinary migration
+ */
+export function runsInTransaction(step: MigrationStep, mode: TransactionMode, dialect: Dialect): boolean {
+  return step.transaction && mode !== 'none' && dialect.capabilities.transactionalDdl;
+}
+
+/**
  * Runs the units and writes their history rows.
  *
  * @example
@@ -43,52 +57,53 @@ export async function runUnits(
   const result: RunResult = { direction, migrations: [] };
   // What `up` records with the history row: what the automatic down needs (typed operations
   // without a hand-written down) and the class of change.
-  const outcome = (u: Unit, record: OperationsRecord | null) => ({
+  const outcome = (unit: Unit, record: OperationsRecord | null) => ({
     downInfo:
-      u.loaded.down === null && record && record.operations.length > 0
+      unit.loaded.down === null && record && record.operations.length > 0
         ? { operations: record.operations, captured: record.captured }
         : undefined,
-    class: reports.get(u)?.class ?? null,
+    class: reports.get(unit)?.class ?? null,
   });
-  const transactional = (u: Unit): TransactionalUnit => {
-    const { version, name, kind, checksum } = u.file;
-    const base = { file: u.file, step: u.step, direction };
+  const transactional = (unit: Unit): TransactionalUnit => {
+    const { version, name, kind, checksum } = unit.file;
+    const base = { file: unit.file, step: unit.step, direction };
     if (direction === 'down')
       return { ...base, claim: [ctx.history.claimRevert(version)], finish: () => null };
     // A partly applied row (the file ran outside a transaction before) is taken over in the same
     // transaction; an applied row is never touched, so the claim below fails on it instead.
-    const takeOver = u.entry.row?.status === 'partial' ? [ctx.history.dropPartial(version)] : [];
+    const takeOver = unit.entry.row?.status === 'partial' ? [ctx.history.dropPartial(version)] : [];
     return {
       ...base,
       claim: [...takeOver, ctx.history.claim({ version, name, kind, checksum })],
-      finish: (record) => ctx.history.finish(version, { ...outcome(u, record), checksum }),
+      finish: (record) => ctx.history.finish(version, { ...outcome(unit, record), checksum }),
     };
   };
   const dry = ctx.sink instanceof DryRunSink ? ctx.sink : null;
-  const inTransaction = (u: Unit) => u.step.transaction && options.transactionMode !== 'none';
+  const inTransaction = (unit: Unit) => runsInTransaction(unit.step, options.transactionMode, ctx.dialect);
 
   if (options.transactionMode === 'all' && units.length > 0) {
     const started = performance.now();
-    for (const u of units) dry?.comment(`${u.file.path} (${direction})`);
+    for (const unit of units) dry?.comment(`${unit.file.path} (${direction})`);
     await runTransactional(ctx, units.map(transactional));
     const durationMs = performance.now() - started;
-    for (const u of units) result.migrations.push({ version: u.file.version, name: u.file.name, durationMs });
+    for (const unit of units)
+      result.migrations.push({ version: unit.file.version, name: unit.file.name, durationMs });
     return result;
   }
-  for (const [i, u] of units.entries()) {
+  for (const [index, unit] of units.entries()) {
     const started = performance.now();
-    const { version, name, path } = u.file;
-    if (u.loaded.definition?.online && direction === 'up') {
-      const waiting = units.length - i - 1;
+    const { version, name, path } = unit.file;
+    if (unit.loaded.definition?.online && direction === 'up') {
+      const waiting = units.length - index - 1;
       if (dry) {
         dry.comment(
           `${path} (online: \`sluice up\` starts it, then \`sluice complete\` or \`sluice abort\` ends it)`,
         );
-        if (i > 0 || !options.preview) {
+        if (index > 0 || !options.preview) {
           // Planned against the schema the earlier migrations of this run would leave.
-          dry.comment(`not previewed: ${i} earlier migration(s) of this run change the schema first`);
+          dry.comment(`not previewed: ${index} earlier migration(s) of this run change the schema first`);
         } else {
-          const { schema, statements } = await options.preview(u);
+          const { schema, statements } = await options.preview(unit);
           dry.lines.push(...onlineScript(statements));
           result.online = [{ version, name, schema, statements }];
         }
@@ -98,7 +113,7 @@ export async function runUnits(
         break;
       }
       onEvent({ type: 'migration-start', direction, version, name, file: path });
-      await startUnit(options.onlineEnv(), u.file, u.loaded.definition);
+      await startUnit(options.onlineEnv(), unit.file, unit.loaded.definition);
       result.migrations.push({ version, name, durationMs: performance.now() - started });
       if (waiting > 0)
         onEvent({
@@ -108,18 +123,19 @@ export async function runUnits(
       break;
     }
     if (!dry) onEvent({ type: 'migration-start', direction, version, name, file: path });
-    dry?.comment(`${path} (${direction}${inTransaction(u) ? '' : ', outside a transaction'})`);
-    if (inTransaction(u)) {
-      const durable = u === units[units.length - 1];
-      await runTransactional(ctx, [transactional(u)], { durable });
+    dry?.comment(`${path} (${direction}${inTransaction(unit) ? '' : ', outside a transaction'})`);
+    if (inTransaction(unit)) {
+      const durable = unit === units[units.length - 1];
+      await runTransactional(ctx, [transactional(unit)], { durable });
     } else {
       await runNonTransactional(ctx, {
-        file: u.file,
-        step: u.step,
+        file: unit.file,
+        step: unit.step,
         direction,
-        previous: u.entry.row,
-        outcome: (record) => outcome(u, record),
-        mayRunInTransaction: (index) => reports.get(u)?.analyses?.[index]?.analysis?.transactional,
+        previous: unit.entry.row,
+        outcome: (record) => outcome(unit, record),
+        mayRunInTransaction: (statementIndex) =>
+          reports.get(unit)?.analyses?.[statementIndex]?.analysis?.transactional,
       });
     }
     const durationMs = performance.now() - started;

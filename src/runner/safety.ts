@@ -1,8 +1,11 @@
 /**
  * What sluice checks before it applies anything: the linter's findings and the class of change of
- * each migration. The linter (and its WebAssembly parser) is loaded only when there is work to do.
+ * each migration. The linter is the dialect's (`Dialect.linter`), loaded only when there is work to
+ * do; a dialect without one has its migrations applied unlinted.
  */
+import type { Dialect, ServerVersion } from '../dialects/dialect.js';
 import { MigrationFileError, RefusedError } from '../errors.js';
+import type { DialectLinter } from '../lint/dialect-linter.js';
 import type { SchemaModel } from '../lint/schema.js';
 import type { Finding, StatementAnalysis } from '../lint/types.js';
 import { compareVersions } from '../migrations/source.js';
@@ -21,6 +24,8 @@ export interface UnitReport {
 }
 
 export interface LintSettings {
+  /** The dialect's linter; none: the units are classified `unknown` and nothing is linted. */
+  linter: DialectLinter | undefined;
   /** Major PostgreSQL version the SQL targets. */
   pgVersion: number;
   rules: Record<string, 'off' | 'warning' | 'error'>;
@@ -42,11 +47,12 @@ type Harmless = (relations: string[], hazard: 'lock' | 'compatibility') => Promi
  * run, or (for a lock hazard) holds no rows: nobody waits behind a lock on a table nobody uses.
  *
  * @example
- * const reports = await inspectUnits(units, { pgVersion: 16, rules: {} });
+ * const reports = await inspectUnits(units, { linter: await dialect.linter?.(), pgVersion: 16, rules: {} });
  */
 export async function inspectUnits(units: Unit[], settings: LintSettings): Promise<UnitReport[]> {
-  const lint = await import('../lint/index.js');
-  const schema = settings.schema ?? new lint.SchemaModel();
+  const lint = settings.linter;
+  if (!lint) return units.map(unlinted);
+  const schema = settings.schema ?? (await lint.schemaFrom([]));
   const reports: UnitReport[] = [];
   // Tables an earlier statement of the run may have written rows to: no longer known empty.
   const written = new Set<string>();
@@ -54,12 +60,12 @@ export async function inspectUnits(units: Unit[], settings: LintSettings): Promi
   const emptyCache = new Map<string, boolean>();
   const isEmpty = async (relations: string[]): Promise<boolean> => {
     if (!settings.emptyRelations || !rowsKnown) return false;
-    const unknown = relations.filter((r) => !emptyCache.has(r));
+    const unknown = relations.filter((relation) => !emptyCache.has(relation));
     if (unknown.length > 0) {
       const empty = await settings.emptyRelations(unknown);
-      for (const r of unknown) emptyCache.set(r, empty.has(r));
+      for (const relation of unknown) emptyCache.set(relation, empty.has(relation));
     }
-    return relations.every((r) => emptyCache.get(r) === true);
+    return relations.every((relation) => emptyCache.get(relation) === true);
   };
   for (const unit of units) {
     if (!unit.statements) {
@@ -71,9 +77,9 @@ export async function inspectUnits(units: Unit[], settings: LintSettings): Promi
     const created = schema.createdTables(); // by the earlier migrations of this run
     const harmless: Harmless = async (relations, hazard) => {
       if (relations.length === 0) return null;
-      const fresh = relations.filter((r) => !created.has(lint.tableKey(r)));
+      const fresh = relations.filter((relation) => !created.has(lint.tableKey(relation)));
       if (fresh.length === 0) return 'table created in this run';
-      if (hazard !== 'lock' || fresh.some((r) => written.has(lint.tableKey(r)))) return null;
+      if (hazard !== 'lock' || fresh.some((relation) => written.has(lint.tableKey(relation)))) return null;
       return (await isEmpty(fresh)) ? 'table is empty' : null;
     };
     const notLinted =
@@ -102,16 +108,16 @@ export async function inspectUnits(units: Unit[], settings: LintSettings): Promi
       analysis: merge(perStatement[i] ?? []),
     }));
     for (const { finding, index } of located) {
-      const hazard = lint.ruleById(finding.rule)?.hazard;
+      const hazard = lint.hazardOf(finding.rule);
       if (finding.severity !== 'error' || !hazard) continue;
-      const relations = analyses[index]?.analysis?.locks.map((l) => l.table) ?? [];
+      const relations = analyses[index]?.analysis?.locks.map((lock) => lock.table) ?? [];
       const reason = await harmless(relations, hazard);
       if (reason) Object.assign(finding, { severity: 'warning', downgraded: reason });
     }
     for (const { statement, analysis } of analyses) {
       if (analysis ? analysis.opaque : statement.sql.trim() !== '') rowsKnown = false;
       else if (analysis?.class === 'data')
-        for (const l of analysis.locks) written.add(lint.tableKey(l.table));
+        for (const lock of analysis.locks) written.add(lint.tableKey(lock.table));
     }
     const known = analyses.flatMap((a) => (a.analysis ? [a.analysis] : []));
     const report: UnitReport = {
@@ -124,6 +130,12 @@ export async function inspectUnits(units: Unit[], settings: LintSettings): Promi
     reports.push(report);
   }
   return reports;
+}
+
+/** The report of a unit no linter looked at: no finding, nothing known of its statements. */
+function unlinted(unit: Unit): UnitReport {
+  const analyses = unit.statements?.map((statement) => ({ statement, analysis: null })) ?? null;
+  return { unit, findings: [], class: 'unknown', analyses };
 }
 
 /** One analysis for a statement text that held several statements (or none that parsed: null). */
@@ -150,12 +162,12 @@ function merge(list: StatementAnalysis[]): StatementAnalysis | null {
  * assertParses(reports); // throws MigrationFileError naming file, line and column
  */
 export function assertParses(reports: UnitReport[]): void {
-  for (const r of reports) {
-    const f = r.findings.find((x) => x.rule === 'syntax-error' && x.severity === 'error');
-    if (!f) continue;
+  for (const report of reports) {
+    const error = report.findings.find((f) => f.rule === 'syntax-error' && f.severity === 'error');
+    if (!error) continue;
     throw new MigrationFileError(
-      `Migration ${f.file} does not parse at line ${f.line}, column ${f.column}: ${f.message.replace(/^Syntax error: /, '')} Nothing was applied.`,
-      { details: { file: f.file, line: f.line, column: f.column, hint: f.help } },
+      `Migration ${error.file} does not parse at line ${error.line}, column ${error.column}: ${error.message.replace(/^Syntax error: /, '')} Nothing was applied.`,
+      { details: { file: error.file, line: error.line, column: error.column, hint: error.help } },
     );
   }
 }
@@ -214,25 +226,25 @@ export function unsafeError(
 
 /**
  * For `sluice lint`: gives the linter the statements a `.ts`/`.js` migration sends (its typed
- * operations compiled, its `db.sql` calls), recorded without a database.
+ * operations compiled by `dialect`, its `db.sql` calls), recorded without a database.
  *
  * @example
- * await lintPaths(['migrations'], { loadStatements: scriptStatementsLoader(150000) });
+ * await lintPaths(['migrations'], { loadStatements: scriptStatementsLoader(dialectForTarget(config.target), { major: 15, minor: 0 }) });
  */
-export function scriptStatementsLoader(serverVersion: number) {
+export function scriptStatementsLoader(dialect: Dialect, server: ServerVersion) {
   return async (path: string) => {
     const { readMigrationText } = await import('../migrations/read.js');
     const { loadMigration } = await import('../migrations/load.js');
-    const { postgresDialect } = await import('../dialects/postgres/dialect.js');
     const { recordStep } = await import('./prepare.js');
     const text = readMigrationText(path, path);
     const kind = /\.m?ts$/.test(path) ? 'ts' : 'js';
     const file = { version: '', name: path, path, kind, checksum: '', text } as const;
     const loaded = await loadMigration(file);
-    const env = { dialect: postgresDialect, serverVersion, onEvent: () => {} };
+    const env = { dialect, server, onEvent: () => {} };
     const up = await recordStep(env, file, loaded.up);
     if (!up) return null;
-    const transaction = loaded.up.transaction && !up.some((s) => s.meta && !s.meta.transactional);
+    const transaction =
+      loaded.up.transaction && !up.some((statement) => statement.meta && !statement.meta.transactional);
     return { up: { statements: up, transaction } };
   };
 }

@@ -86,7 +86,7 @@ export class DryRunSink implements StatementSink {
   }
 
   async batch(statements: readonly string[]): Promise<void> {
-    for (const s of statements) await this.exec(s);
+    for (const statement of statements) await this.exec(statement);
   }
 
   comment(text: string): void {

@@ -24,9 +24,6 @@ export interface TransactionalUnit {
   finish: (record: OperationsRecord | null) => SqlFragment | null;
 }
 
-/** SQLSTATE 22012, division_by_zero: what a revert's claim raises when the row was already gone. */
-const DIVISION_BY_ZERO = '22012';
-
 /** Turns a failed claim into what it means: another runner got there first. */
 export function claimError(
   ctx: ExecContext,
@@ -52,7 +49,8 @@ export function claimError(
       { hint },
     );
   }
-  if (unit.direction === 'down' && info.code === DIVISION_BY_ZERO) {
+  // A revert's claim divides by the number of rows it deleted: zero when the row was already gone.
+  if (unit.direction === 'down' && info.divisionByZero) {
     return new RefusedError(
       'already-reverted',
       `Migration ${version}_${name} was reverted by another run; it was not reverted again.`,

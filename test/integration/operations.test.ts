@@ -4,14 +4,14 @@
  * capture goes through JSON as it would through the history table.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Connection, Driver } from '../../src/dialects/dialect.js';
+import type { Connection, Driver, OperationStatement, ServerVersion } from '../../src/dialects/dialect.js';
 import { captureDefinition } from '../../src/dialects/postgres/capture.js';
 import {
   advanceContext,
   type CompileContext,
-  type CompiledStatement,
   compileOperation,
 } from '../../src/dialects/postgres/compiler.js';
+import { postgresDialect } from '../../src/dialects/postgres/dialect.js';
 import { settleInterrupted } from '../../src/dialects/postgres/interrupted.js';
 import { PgDriver } from '../../src/dialects/postgres/pg-driver.js';
 import { PgliteDriver } from '../../src/dialects/postgres/pglite-driver.js';
@@ -21,6 +21,8 @@ import type { Captured } from '../../src/operations/captured.js';
 import { definitionOf, deriveDown } from '../../src/operations/registry.js';
 import type { Operation } from '../../src/operations/types.js';
 import { createPgDatabase, type TestDatabase } from '../helpers/databases.js';
+
+const MAX_NAME_BYTES = postgresDialect.maxIdentifierLength;
 
 interface Target {
   label: string;
@@ -40,10 +42,10 @@ const TARGETS: Target[] = [
 ];
 
 let conn: Connection;
-let pgVersion = 0;
+let server: ServerVersion = { major: 0, minor: 0 };
 
 /** Runs statements respecting `transactional`: consecutive transactional ones share a transaction. */
-async function execute(statements: CompiledStatement[]): Promise<unknown[]> {
+async function execute(statements: OperationStatement[]): Promise<unknown[]> {
   let inTx = false;
   let rows: unknown[] = [];
   try {
@@ -67,7 +69,7 @@ async function apply(
   ops: readonly Operation[],
   captured: (Captured | null | undefined)[] = [],
 ): Promise<unknown[]> {
-  let ctx: CompileContext = { newTables: new Set(), pgVersion };
+  let ctx: CompileContext = { newTables: new Set(), server };
   let rows: unknown[] = [];
   for (const op of ops) {
     const def = definitionOf(op);
@@ -116,7 +118,7 @@ async function roundTrip(setup: string, fn: (db: OperationMethods) => Promise<un
   const before = await catalog();
   const captured: (Captured | null | undefined)[] = [];
   // One operation at a time, as the runner does: the recorder calls back as `up` runs.
-  const rec = createOperationRecorder((op) => apply([op], captured));
+  const rec = createOperationRecorder(MAX_NAME_BYTES, (op) => apply([op], captured));
   await fn(rec.db);
   const up = await catalog();
   expect(up, 'the operations changed nothing').not.toEqual(before);
@@ -136,8 +138,7 @@ describe.each(TARGETS)('$label', (target) => {
   beforeAll(async () => {
     opened = await target.open();
     conn = await opened.driver.connect();
-    const res = await conn.query<{ v: string }>('SHOW server_version_num');
-    pgVersion = Number(res.rows[0]?.v);
+    server = (await postgresDialect.serverVersion(conn))!;
   });
 
   afterAll(async () => {
@@ -280,9 +281,9 @@ describe.each(TARGETS)('$label', (target) => {
     it('a failed concurrent build leaves an invalid index; settling drops it so a retry succeeds', async () => {
       await conn.query(`${USERS} UPDATE app.users SET email = 'same' WHERE id <= 2`);
       const users = { schema: 'app', name: 'users' };
-      const [build] = compileOperation(addIndex(users, ['email'], { unique: true }), {
+      const [build] = compileOperation(addIndex(users, ['email'], { unique: true }, MAX_NAME_BYTES), {
         newTables: new Set(),
-        pgVersion,
+        server,
       });
       const valid = async () =>
         (
@@ -364,7 +365,7 @@ describe.each(TARGETS)('$label', (target) => {
 
     it('addEnumValue applies and refuses an automatic down', async () => {
       await conn.query("CREATE TYPE app.mood AS ENUM ('sad', 'happy')");
-      const rec = createOperationRecorder((op) => apply([op]));
+      const rec = createOperationRecorder(MAX_NAME_BYTES, (op) => apply([op]));
       await rec.db.addEnumValue('app.mood', 'ok', { before: 'happy' });
       const res = await conn.query<{ l: string }>('SELECT unnest(enum_range(NULL::app.mood))::text AS l');
       expect(res.rows.map((r) => r.l)).toEqual(['sad', 'ok', 'happy']);
@@ -394,7 +395,7 @@ describe.each(TARGETS)('$label', (target) => {
     });
 
     it('tagged sql binds values, returns rows, and makes the automatic down refuse', async () => {
-      const rec = createOperationRecorder((op) => apply([op]));
+      const rec = createOperationRecorder(MAX_NAME_BYTES, (op) => apply([op]));
       const rows = await rec.db.sql<{ n: number }>`SELECT ${41}::int + 1 AS n`;
       expect(rows).toEqual([{ n: 42 }]);
       const down = deriveDown(rec.operations, []);

@@ -20,7 +20,6 @@ export function register(program: Command): void {
             'no-version-schema',
             'No version schema exists: no online migration has run.',
             {
-              exitCode: 1,
               details: {
                 hint: 'Run an online migration with `sluice up` first, or leave the version schema out of the search_path.',
               },

@@ -13,8 +13,9 @@ import { MigrationFileError } from '../../errors.js';
 import { formatName } from '../../operations/names.js';
 import type { Operation, OperationKind, OperationOf, QualifiedName } from '../../operations/types.js';
 import { join, literal, postgresQuoting, raw, render, type SqlFragment, sql } from '../../sql/tag.js';
+import type { OperationStatement, ServerVersion } from '../dialect.js';
 import {
-  AE,
+  ACCESS_EXCLUSIVE,
   addColumnStatements,
   addConstraintStatements,
   alterColumnStatements,
@@ -23,41 +24,21 @@ import {
   comment,
   constraintSql,
   createIndex,
-  id,
-  ids,
   inSchema,
   isNew,
   lock,
-  q,
+  qualified,
+  quoted,
+  quotedList,
   referencesSql,
-  SRE,
-  SUE,
-  st,
+  SHARE_ROW_EXCLUSIVE,
+  SHARE_UPDATE_EXCLUSIVE,
+  statement,
   uniqueViaIndex,
 } from './compiler-parts.js';
 
-/** One statement to run, with what it does to the table. */
-export interface CompiledStatement {
-  /** Rendered with `postgresQuoting`; identifiers always quoted. */
-  sql: string;
-  /** Bound parameters (only raw `sql` operations written with values have them). */
-  values?: unknown[];
-  /**
-   * False: run it on its own, outside any transaction, after everything before it has committed
-   * (`CONCURRENTLY` requires it; a separate `VALIDATE` needs it to not hold the earlier lock).
-   */
-  transactional: boolean;
-  /** Table-level locks it takes: `{ mode: 'ACCESS EXCLUSIVE', table: 'app.users' }`. */
-  locks: { mode: LockMode; table: string }[];
-  /** Rewrites the table (and its indexes). */
-  rewrites: boolean;
-  /** Reads every row (validation, index build). */
-  scans: boolean;
-  /** Why it is done this way, for plan output. */
-  note?: string;
-  /** The user's own SQL (a `sql` operation), passed through as written rather than generated. */
-  written?: boolean;
-}
+/** A compiled PostgreSQL statement: SQL with the locks (in PostgreSQL's modes) it takes. */
+type Statement = OperationStatement<LockMode>;
 
 /** PostgreSQL table lock modes sluice statements take. */
 export type LockMode =
@@ -71,33 +52,44 @@ export type LockMode =
 export interface CompileContext {
   /** Tables created earlier in this migration (`formatName` keys): they are empty, so no safe dance. */
   newTables: ReadonlySet<string>;
-  /** `server_version_num`, e.g. 150004. */
-  pgVersion: number;
+  /** The target server's version (15.4: `{ major: 15, minor: 4 }`). */
+  server: ServerVersion;
 }
 
-type Compile<O> = (op: O, ctx: CompileContext) => CompiledStatement[];
+type Compile<O> = (op: O, ctx: CompileContext) => Statement[];
 
 const compilers: { readonly [K in OperationKind]: Compile<OperationOf<K>> } = {
   createTable(op) {
-    const parts = [...op.columns.map((c) => columnSql(c)), ...(op.constraints ?? []).map(constraintSql)];
+    const parts = [
+      ...op.columns.map((column) => columnSql(column)),
+      ...(op.constraints ?? []).map(constraintSql),
+    ];
     const refs = new Map<string, QualifiedName>();
-    for (const c of op.columns)
-      if (c.references) refs.set(formatName(c.references.table), c.references.table);
-    for (const c of op.constraints ?? []) {
-      const r = c.type === 'foreignKey' ? c.references.table : c.type === 'raw' ? c.references : undefined;
-      if (r !== undefined) refs.set(formatName(r), r);
+    for (const column of op.columns)
+      if (column.references) refs.set(formatName(column.references.table), column.references.table);
+    for (const constraint of op.constraints ?? []) {
+      const target =
+        constraint.type === 'foreignKey'
+          ? constraint.references.table
+          : constraint.type === 'raw'
+            ? constraint.references
+            : undefined;
+      if (target !== undefined) refs.set(formatName(target), target);
     }
     refs.delete(formatName(op.table));
-    const locks = [lock(AE, op.table), ...[...refs.values()].map((r) => lock(SRE, r))];
-    const out = [st(sql`CREATE TABLE ${q(op.table)} (${join(parts)})`, locks)];
-    if (op.comment !== undefined) out.push(comment('TABLE', q(op.table), op.comment, op.table));
-    for (const c of op.columns) {
-      if (c.comment === undefined) continue;
+    const locks = [
+      lock(ACCESS_EXCLUSIVE, op.table),
+      ...[...refs.values()].map((target) => lock(SHARE_ROW_EXCLUSIVE, target)),
+    ];
+    const out = [statement(sql`CREATE TABLE ${qualified(op.table)} (${join(parts)})`, locks)];
+    if (op.comment !== undefined) out.push(comment('TABLE', qualified(op.table), op.comment, op.table));
+    for (const column of op.columns) {
+      if (column.comment === undefined) continue;
       out.push(
         comment(
           'COLUMN',
-          id(...(op.table.schema ? [op.table.schema] : []), op.table.name, c.name),
-          c.comment,
+          quoted(...(op.table.schema ? [op.table.schema] : []), op.table.name, column.name),
+          column.comment,
           op.table,
         ),
       );
@@ -105,29 +97,38 @@ const compilers: { readonly [K in OperationKind]: Compile<OperationOf<K>> } = {
     return out;
   },
   dropTable: (op) => [
-    st(
-      sql`DROP TABLE ${raw(op.ifExists ? 'IF EXISTS ' : '')}${q(op.table)}${raw(op.cascade ? ' CASCADE' : '')}`,
-      [lock(AE, op.table)],
+    statement(
+      sql`DROP TABLE ${raw(op.ifExists ? 'IF EXISTS ' : '')}${qualified(op.table)}${raw(op.cascade ? ' CASCADE' : '')}`,
+      [lock(ACCESS_EXCLUSIVE, op.table)],
     ),
   ],
-  renameTable: (op) => [st(sql`ALTER TABLE ${q(op.table)} RENAME TO ${id(op.to)}`, [lock(AE, op.table)])],
+  renameTable: (op) => [
+    statement(sql`ALTER TABLE ${qualified(op.table)} RENAME TO ${quoted(op.to)}`, [
+      lock(ACCESS_EXCLUSIVE, op.table),
+    ]),
+  ],
   addColumn: addColumnStatements,
   dropColumn: (op) => [
-    st(sql`ALTER TABLE ${q(op.table)} DROP COLUMN ${id(op.column)}`, [lock(AE, op.table)]),
+    statement(sql`ALTER TABLE ${qualified(op.table)} DROP COLUMN ${quoted(op.column)}`, [
+      lock(ACCESS_EXCLUSIVE, op.table),
+    ]),
   ],
   renameColumn: (op) => [
-    st(sql`ALTER TABLE ${q(op.table)} RENAME COLUMN ${id(op.column)} TO ${id(op.to)}`, [lock(AE, op.table)]),
+    statement(
+      sql`ALTER TABLE ${qualified(op.table)} RENAME COLUMN ${quoted(op.column)} TO ${quoted(op.to)}`,
+      [lock(ACCESS_EXCLUSIVE, op.table)],
+    ),
   ],
   alterColumn: alterColumnStatements,
   addIndex(op, ctx) {
     let tail: SqlFragment;
     if (op.definition !== undefined) tail = raw(op.definition);
     else {
-      const keys = (op.columns ?? []).map((k) =>
-        typeof k === 'string' ? id(k) : sql`(${raw(k.expression)})`,
+      const keys = (op.columns ?? []).map((key) =>
+        typeof key === 'string' ? quoted(key) : sql`(${raw(key.expression)})`,
       );
       tail = sql`${op.method ? sql`USING ${raw(op.method)} ` : raw('')}(${join(keys)})`;
-      if (op.include !== undefined) tail = sql`${tail} INCLUDE (${ids(op.include)})`;
+      if (op.include !== undefined) tail = sql`${tail} INCLUDE (${quotedList(op.include)})`;
       if (op.where !== undefined) tail = sql`${tail} WHERE ${raw(op.where)}`;
     }
     const out = [createIndex(op.table, op.name, op.unique === true, tail, op.concurrently, ctx)];
@@ -136,27 +137,30 @@ const compilers: { readonly [K in OperationKind]: Compile<OperationOf<K>> } = {
     return out;
   },
   dropIndex(op, ctx) {
-    const conc = !isNew(ctx, op.table) && op.concurrently !== false;
-    const f = sql`DROP INDEX ${raw(conc ? 'CONCURRENTLY ' : '')}${raw(op.ifExists ? 'IF EXISTS ' : '')}${inSchema(op.table, op.name)}`;
-    if (!conc) return [st(f, [lock(AE, op.table)])];
+    const concurrent = !isNew(ctx, op.table) && op.concurrently !== false;
+    const fragment = sql`DROP INDEX ${raw(concurrent ? 'CONCURRENTLY ' : '')}${raw(op.ifExists ? 'IF EXISTS ' : '')}${inSchema(op.table, op.name)}`;
+    if (!concurrent) return [statement(fragment, [lock(ACCESS_EXCLUSIVE, op.table)])];
     return [
-      st(f, [lock(SUE, op.table)], {
+      statement(fragment, [lock(SHARE_UPDATE_EXCLUSIVE, op.table)], {
         transactional: false,
         note: 'dropped CONCURRENTLY outside a transaction',
       }),
     ];
   },
   addForeignKey(op, ctx) {
-    const r = op.references;
-    const body = sql`FOREIGN KEY (${ids(op.columns)}) ${referencesSql(r)}`;
+    const references = op.references;
+    const body = sql`FOREIGN KEY (${quotedList(op.columns)}) ${referencesSql(references)}`;
     const locks = {
-      add: [lock(SRE, op.table), lock(SRE, r.table)],
-      validate: [lock(SUE, op.table), lock('ROW SHARE', r.table)],
+      add: [lock(SHARE_ROW_EXCLUSIVE, op.table), lock(SHARE_ROW_EXCLUSIVE, references.table)],
+      validate: [lock(SHARE_UPDATE_EXCLUSIVE, op.table), lock('ROW SHARE', references.table)],
     };
     return checked(op.table, op.name, body, op.validate ?? 'separate', locks, ctx);
   },
   addCheck(op, ctx) {
-    const locks = { add: [lock(AE, op.table)], validate: [lock(SUE, op.table)] };
+    const locks = {
+      add: [lock(ACCESS_EXCLUSIVE, op.table)],
+      validate: [lock(SHARE_UPDATE_EXCLUSIVE, op.table)],
+    };
     return checked(
       op.table,
       op.name,
@@ -168,45 +172,52 @@ const compilers: { readonly [K in OperationKind]: Compile<OperationOf<K>> } = {
   },
   addUnique(op, ctx) {
     if (isNew(ctx, op.table) || op.concurrently === false) {
-      const f = sql`ALTER TABLE ${q(op.table)} ADD CONSTRAINT ${id(op.name)} UNIQUE (${ids(op.columns)})`;
-      return [st(f, [lock(AE, op.table)], { scans: !isNew(ctx, op.table) })];
+      const fragment = sql`ALTER TABLE ${qualified(op.table)} ADD CONSTRAINT ${quoted(op.name)} UNIQUE (${quotedList(op.columns)})`;
+      return [statement(fragment, [lock(ACCESS_EXCLUSIVE, op.table)], { scans: !isNew(ctx, op.table) })];
     }
-    return uniqueViaIndex(op.table, op.name, 'UNIQUE', sql`(${ids(op.columns)})`, ctx);
+    return uniqueViaIndex(op.table, op.name, 'UNIQUE', sql`(${quotedList(op.columns)})`, ctx);
   },
   addConstraint: addConstraintStatements,
   dropConstraint: (op) => [
-    st(
-      sql`ALTER TABLE ${q(op.table)} DROP CONSTRAINT ${raw(op.ifExists ? 'IF EXISTS ' : '')}${id(op.name)}`,
-      [lock(AE, op.table)],
+    statement(
+      sql`ALTER TABLE ${qualified(op.table)} DROP CONSTRAINT ${raw(op.ifExists ? 'IF EXISTS ' : '')}${quoted(op.name)}`,
+      [lock(ACCESS_EXCLUSIVE, op.table)],
     ),
   ],
   createEnum: (op) => [
-    st(sql`CREATE TYPE ${q(op.type)} AS ENUM (${join(op.values.map((v) => literal(v)))})`, []),
+    statement(
+      sql`CREATE TYPE ${qualified(op.type)} AS ENUM (${join(op.values.map((value) => literal(value)))})`,
+      [],
+    ),
   ],
-  dropEnum: (op) => [st(sql`DROP TYPE ${raw(op.ifExists ? 'IF EXISTS ' : '')}${q(op.type)}`, [])],
+  dropEnum: (op) => [
+    statement(sql`DROP TYPE ${raw(op.ifExists ? 'IF EXISTS ' : '')}${qualified(op.type)}`, []),
+  ],
   addEnumValue(op, ctx) {
-    let f = sql`ALTER TYPE ${q(op.type)} ADD VALUE ${raw(op.ifNotExists ? 'IF NOT EXISTS ' : '')}${literal(op.value)}`;
-    if (op.before !== undefined) f = sql`${f} BEFORE ${literal(op.before)}`;
-    if (op.after !== undefined) f = sql`${f} AFTER ${literal(op.after)}`;
-    const inTx = ctx.pgVersion >= 120000;
+    let fragment = sql`ALTER TYPE ${qualified(op.type)} ADD VALUE ${raw(op.ifNotExists ? 'IF NOT EXISTS ' : '')}${literal(op.value)}`;
+    if (op.before !== undefined) fragment = sql`${fragment} BEFORE ${literal(op.before)}`;
+    if (op.after !== undefined) fragment = sql`${fragment} AFTER ${literal(op.after)}`;
+    const inTx = ctx.server.major >= 12;
     const note = inTx
       ? 'the new value cannot be used before the transaction commits'
       : 'cannot run in a transaction before PostgreSQL 12';
-    return [st(f, [], { transactional: inTx, note })];
+    return [statement(fragment, [], { transactional: inTx, note })];
   },
   createView(op) {
-    let f = sql`CREATE ${raw(op.orReplace ? 'OR REPLACE ' : '')}VIEW ${q(op.view)}`;
-    if (op.columns !== undefined) f = sql`${f} (${ids(op.columns)})`;
-    const options = Object.entries(op.options ?? {}).map(([k, v]) => sql`${id(k)} = ${literal(v)}`);
-    if (options.length > 0) f = sql`${f} WITH (${join(options)})`;
-    const out = [st(sql`${f} AS ${raw(op.query)}`, [lock(AE, op.view)])];
-    if (op.comment !== undefined) out.push(comment('VIEW', q(op.view), op.comment, op.view));
+    let fragment = sql`CREATE ${raw(op.orReplace ? 'OR REPLACE ' : '')}VIEW ${qualified(op.view)}`;
+    if (op.columns !== undefined) fragment = sql`${fragment} (${quotedList(op.columns)})`;
+    const options = Object.entries(op.options ?? {}).map(
+      ([key, value]) => sql`${quoted(key)} = ${literal(value)}`,
+    );
+    if (options.length > 0) fragment = sql`${fragment} WITH (${join(options)})`;
+    const out = [statement(sql`${fragment} AS ${raw(op.query)}`, [lock(ACCESS_EXCLUSIVE, op.view)])];
+    if (op.comment !== undefined) out.push(comment('VIEW', qualified(op.view), op.comment, op.view));
     return out;
   },
   dropView: (op) => [
-    st(
-      sql`DROP VIEW ${raw(op.ifExists ? 'IF EXISTS ' : '')}${q(op.view)}${raw(op.cascade ? ' CASCADE' : '')}`,
-      [lock(AE, op.view)],
+    statement(
+      sql`DROP VIEW ${raw(op.ifExists ? 'IF EXISTS ' : '')}${qualified(op.view)}${raw(op.cascade ? ' CASCADE' : '')}`,
+      [lock(ACCESS_EXCLUSIVE, op.view)],
     ),
   ],
   sql(op) {
@@ -230,10 +241,10 @@ const compilers: { readonly [K in OperationKind]: Compile<OperationOf<K>> } = {
  * Compiles one operation to the statements that apply it, in order.
  *
  * @example
- * compileOperation(addIndex('users', ['email']), { newTables: new Set(), pgVersion: 150000 })
+ * compileOperation(addIndex('users', ['email']), { newTables: new Set(), server: { major: 15, minor: 0 } })
  * // [{ sql: 'CREATE INDEX CONCURRENTLY "users_email_idx" ON "users" ("email")', transactional: false, … }]
  */
-export function compileOperation(op: Operation, ctx: CompileContext): CompiledStatement[] {
+export function compileOperation(op: Operation, ctx: CompileContext): Statement[] {
   const compile = compilers[op.kind] as Compile<Operation> | undefined;
   if (compile === undefined)
     throw new MigrationFileError(`Unknown operation kind ${JSON.stringify(op.kind)}`);
@@ -249,7 +260,7 @@ export function compileOperation(op: Operation, ctx: CompileContext): CompiledSt
  * one no longer does.
  *
  * @example
- * let ctx = { newTables: new Set<string>(), pgVersion };
+ * let ctx = { newTables: new Set<string>(), server };
  * for (const op of ops) { run(compileOperation(op, ctx)); ctx = advanceContext(ctx, op); }
  */
 export function advanceContext(ctx: CompileContext, op: Operation): CompileContext {
@@ -265,10 +276,10 @@ export function advanceContext(ctx: CompileContext, op: Operation): CompileConte
  * Compiles a list of operations, tracking the tables they create.
  *
  * @example
- * compileOperations(deriveDown(ops, captured).operations, { newTables: new Set(), pgVersion })
+ * compileOperations(deriveDown(ops, captured).operations, { newTables: new Set(), server })
  */
-export function compileOperations(ops: readonly Operation[], ctx: CompileContext): CompiledStatement[] {
-  const out: CompiledStatement[] = [];
+export function compileOperations(ops: readonly Operation[], ctx: CompileContext): Statement[] {
+  const out: Statement[] = [];
   let current = ctx;
   for (const op of ops) {
     out.push(...compileOperation(op, current));

@@ -3,10 +3,25 @@
  * (embedded), which speak the same SQL.
  */
 import { postgresQuoting, type SqlFragment, sql } from '../../sql/tag.js';
-import type { DatabaseErrorInfo, Dialect, SessionSettings, TransactionControl } from '../dialect.js';
+import type {
+  Connection,
+  DatabaseErrorInfo,
+  Dialect,
+  ServerVersion,
+  SessionSettings,
+  TransactionControl,
+} from '../dialect.js';
 
 /** SQLSTATE 55P03: lock_not_available (what `lock_timeout` raises). */
 const LOCK_NOT_AVAILABLE = '55P03';
+/** SQLSTATE 40P01: deadlock_detected. */
+const DEADLOCK_DETECTED = '40P01';
+/** SQLSTATE 40001: serialization_failure. */
+const SERIALIZATION_FAILURE = '40001';
+/** SQLSTATEs 42P07 duplicate_table (also an index), 42P06 duplicate_schema, 42710 duplicate_object. */
+const ALREADY_EXISTS = new Set(['42P07', '42P06', '42710']);
+/** SQLSTATE 22012: division_by_zero. */
+const DIVISION_BY_ZERO = '22012';
 /** SQLSTATE 25001: active_sql_transaction ("… cannot run inside a transaction block"). */
 const ACTIVE_SQL_TRANSACTION = '25001';
 /** SQLSTATE 23505: unique_violation. */
@@ -33,9 +48,26 @@ function field(error: unknown, name: string): unknown {
   return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[name] : undefined;
 }
 
-function str(x: unknown): string | undefined {
-  return typeof x === 'string' && x.length > 0 ? x : undefined;
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
+
+/**
+ * A version from `server_version_num`: 150004 is 15.4; before PostgreSQL 10 the first two numbers
+ * made the release, so 90624 (9.6.24) is major 9, minor 6. Null for anything else.
+ *
+ * @example
+ * parseServerVersionNum('150004') // { major: 15, minor: 4 }
+ */
+export function parseServerVersionNum(text: unknown): ServerVersion | null {
+  const num = Number(text);
+  if (!Number.isInteger(num) || num < 10000) return null;
+  const major = Math.floor(num / 10000);
+  return { major, minor: major >= 10 ? num % 10000 : Math.floor(num / 100) % 100 };
+}
+
+/** PostgreSQL keeps the first 63 bytes of a name (NAMEDATALEN - 1). */
+export const POSTGRES_MAX_IDENTIFIER_BYTES = 63;
 
 /**
  * The PostgreSQL dialect.
@@ -47,11 +79,12 @@ function str(x: unknown): string | undefined {
 export const postgresDialect: Dialect = {
   name: 'postgres',
   quoting: postgresQuoting,
-  capabilities: { transactionalDdl: true, lockTimeout: true, concurrentIndexes: true },
+  capabilities: { transactionalDdl: true, onlineMigrations: true },
+  maxIdentifierLength: POSTGRES_MAX_IDENTIFIER_BYTES,
 
   sessionSettings(settings: SessionSettings, scope: { local: boolean }): string[] {
     const set = scope.local ? 'SET LOCAL' : 'SET';
-    const ms = (n: number) => `'${Math.max(0, Math.floor(n))}ms'`;
+    const ms = (millis: number) => `'${Math.max(0, Math.floor(millis))}ms'`;
     return [
       `${set} lock_timeout = ${ms(settings.lockTimeoutMs)}`,
       `${set} statement_timeout = ${ms(settings.statementTimeoutMs)}`,
@@ -70,16 +103,22 @@ export const postgresDialect: Dialect = {
       (code !== undefined &&
         (CONNECTION_CODES.has(code) || code.startsWith('08') || code === '28P01' || code === '28000')) ||
       /Connection terminated|connection is closed/i.test(message);
+    const lockTimeout = code === LOCK_NOT_AVAILABLE;
+    const deadlock = code === DEADLOCK_DETECTED;
     return {
       message,
       code,
       position: Number.isFinite(position) && position > 0 ? position : undefined,
       detail: str(field(error, 'detail')),
       hint: str(field(error, 'hint')),
-      lockTimeout: code === LOCK_NOT_AVAILABLE,
+      lockTimeout,
       connection,
       needsNoTransaction: code === ACTIVE_SQL_TRANSACTION,
       uniqueViolation: code === UNIQUE_VIOLATION,
+      deadlock,
+      retryable: lockTimeout || deadlock || code === SERIALIZATION_FAILURE,
+      alreadyExists: code !== undefined && ALREADY_EXISTS.has(code),
+      divisionByZero: code === DIVISION_BY_ZERO,
     };
   },
 
@@ -105,12 +144,18 @@ export const postgresDialect: Dialect = {
     return ddl;
   },
 
-  serverVersionQuery: 'SHOW server_version_num',
+  async serverVersion(conn: Connection): Promise<ServerVersion | null> {
+    const rows = (await conn.query<Record<string, unknown>>('SHOW server_version_num')).rows;
+    return parseServerVersionNum(Object.values(rows[0] ?? {})[0]);
+  },
 
   operations: () => import('./operations.js').then((m) => m.postgresOperations),
 
   introspect: (conn, options) =>
     import('./introspect/index.js').then((m) => m.introspectPostgres(conn, options)),
+  catalog: () => import('./catalog.js').then((m) => m.postgresCatalog),
+
+  linter: () => import('./linter.js').then((m) => m.postgresLinter),
 
   transactionControl(statement: string): TransactionControl {
     const word = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*([a-z]+)(?:\s+([a-z]+))?/i.exec(statement);

@@ -12,7 +12,7 @@ import { advanceContext, type CompileContext, compileOperation } from './compile
 
 /** The PostgreSQL implementation of {@link OperationSupport}. */
 export const postgresOperations: OperationSupport = {
-  initial: (pgVersion) => ({ newTables: new Set<string>(), pgVersion }) satisfies CompileContext,
+  initial: (server) => ({ newTables: new Set<string>(), server }) satisfies CompileContext,
   compile(op, state) {
     const ctx = state as CompileContext;
     return { statements: compileOperation(op, ctx), state: advanceContext(ctx, op) };
@@ -27,5 +27,5 @@ export const postgresOperations: OperationSupport = {
       : [];
     return { ok: true, operations: down.operations, notes };
   },
-  recorder: (execute) => createOperationRecorder(execute),
+  recorder: (maxIdentifierLength, execute) => createOperationRecorder(maxIdentifierLength, execute),
 };

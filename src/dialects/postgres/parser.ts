@@ -88,7 +88,8 @@ function skipSpace(text: string, index: number): number {
 
 /** Maps UTF-8 byte offsets to UTF-16 indexes; the identity for ASCII text (the common case). */
 export function byteToIndexMapper(text: string): (byteOffset: number) => number {
-  if (Buffer.byteLength(text, 'utf8') === text.length) return (b) => Math.min(b, text.length);
+  if (Buffer.byteLength(text, 'utf8') === text.length)
+    return (byteOffset) => Math.min(byteOffset, text.length);
   const byteAt: number[] = [];
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
@@ -101,12 +102,12 @@ export function byteToIndexMapper(text: string): (byteOffset: number) => number 
     } else bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : 3;
   }
   byteAt.push(bytes);
-  return (b) => {
+  return (byteOffset) => {
     let lo = 0;
     let hi = byteAt.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if ((byteAt[mid] ?? 0) <= b) lo = mid;
+      if ((byteAt[mid] ?? 0) <= byteOffset) lo = mid;
       else hi = mid - 1;
     }
     return lo;

@@ -63,7 +63,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class PgDriver implements Driver {
   readonly dialect = postgresDialect;
   readonly description: string;
-  readonly separateSessions = true;
   private readonly open = new Set<pg.Client>();
 
   constructor(private readonly url: string) {

@@ -59,7 +59,6 @@ function processAlive(pid: number): boolean {
 export class PgliteDriver implements Driver {
   readonly dialect = postgresDialect;
   readonly description: string;
-  readonly separateSessions = false;
   private instance: Promise<PGlite> | null = null;
   private readonly dataDir: string | null;
 

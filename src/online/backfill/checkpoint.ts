@@ -21,12 +21,11 @@ function run<R = unknown>(table: CheckpointTable, fragment: SqlFragment): Promis
   return queryRows<R>(table.conn, table.dialect.quoting, fragment);
 }
 
-function sqlState(error: unknown): unknown {
-  return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+/** Two sessions racing through `CREATE … IF NOT EXISTS`: the loser hits the catalog's unique indexes. */
+function isCreateRace(table: CheckpointTable, error: unknown): boolean {
+  const info = table.dialect.errorInfo(error);
+  return info.uniqueViolation || info.alreadyExists;
 }
-
-/** SQLSTATEs of two sessions racing through `CREATE … IF NOT EXISTS` (the catalog's unique indexes). */
-const CREATE_RACE = new Set(['23505', '42P07', '42P06']);
 
 /**
  * Creates the checkpoint table if it is missing, tolerating another session creating it at the same time.
@@ -41,7 +40,7 @@ export async function ensureCheckpointTable(table: CheckpointTable): Promise<voi
     } catch (error) {
       // Two runners bootstrapping at once: the loser's IF NOT EXISTS can still hit the catalog's
       // unique index. The winner created the object, which is all we wanted.
-      if (!CREATE_RACE.has(sqlState(error) as string)) throw error;
+      if (!isCreateRace(table, error)) throw error;
     }
   }
 }
@@ -66,11 +65,6 @@ function toStatus(row: CheckpointRow): BackfillStatus {
   };
 }
 
-function isUndefinedTable(error: unknown): boolean {
-  const code = sqlState(error);
-  return code === '42P01' || code === '3F000';
-}
-
 /**
  * Reads checkpoints (all, or one id); none when the table does not exist yet.
  *
@@ -82,7 +76,7 @@ export async function readCheckpoints(table: CheckpointTable, id?: string): Prom
     const rows = await run<CheckpointRow>(table, table.dialect.checkpoint.select(table.stateSchema, id));
     return rows.map(toStatus);
   } catch (error) {
-    if (isUndefinedTable(error)) return [];
+    if (table.dialect.isUndefinedTable(error)) return [];
     throw error;
   }
 }
@@ -133,7 +127,7 @@ export async function deleteCheckpoint(table: CheckpointTable, id: string): Prom
   try {
     return (await run(table, table.dialect.checkpoint.delete(table.stateSchema, id))).length > 0;
   } catch (error) {
-    if (isUndefinedTable(error)) return false;
+    if (table.dialect.isUndefinedTable(error)) return false;
     throw error;
   }
 }

@@ -5,7 +5,7 @@
  * `postgres/`, the only folder of the engine that reads `pg_catalog`. Keyset batches over a primary
  * key work on MySQL and SQLite too: a new database is a new folder implementing this interface.
  */
-import type { Connection } from '../../dialects/dialect.js';
+import type { Connection, Dialect } from '../../dialects/dialect.js';
 import type { OnStatement } from '../../dialects/query.js';
 import type { Quoting, SqlFragment } from '../../sql/tag.js';
 import type { BackfillSpec, BackfillStatus, ResolvedSpec, TableRef } from './types.js';
@@ -137,6 +137,10 @@ export interface CheckpointStatements {
 export interface BackfillDialect {
   /** How the checkpoint statements are rendered. */
   readonly quoting: Quoting;
+  /** What a database error means (the dialect's own reading: retryable, already exists, …). */
+  errorInfo: Dialect['errorInfo'];
+  /** Whether an error says a table (or its schema) does not exist. */
+  isUndefinedTable: Dialect['isUndefinedTable'];
   readonly checkpoint: CheckpointStatements;
   /** Catalog facts of a table; null when there is no such table (or it is a view). */
   describeTable(conn: Connection, table: TableRef): Promise<TableFacts | null>;

@@ -2,7 +2,7 @@
  * The one error class of the backfill engine. `code` tells callers (the runner, the CLI) what
  * happened without parsing messages.
  */
-import { type ErrorDetails, type ExitCode, SluiceError } from '../../errors.js';
+import { type ErrorDetails, SluiceError } from '../../errors.js';
 
 /** Stable codes of {@link BackfillError}. */
 export type BackfillErrorCode =
@@ -19,15 +19,6 @@ export type BackfillErrorCode =
   /** A batch failed (after retries when the failure was transient). Exit 1. */
   | 'backfill-failed';
 
-const EXIT: Record<BackfillErrorCode, ExitCode> = {
-  'backfill-invalid-spec': 2,
-  'backfill-no-primary-key': 2,
-  'backfill-spec-mismatch': 2,
-  'backfill-in-transaction': 2,
-  'backfill-aborted': 1,
-  'backfill-failed': 1,
-};
-
 /**
  * A backfill could not start, was stopped, or failed. `details.backfill` is the backfill id.
  *
@@ -42,6 +33,6 @@ export class BackfillError extends SluiceError {
     message: string,
     options: { cause?: unknown; details?: ErrorDetails } = {},
   ) {
-    super(code, message, { exitCode: EXIT[code], ...options });
+    super(code, message, options);
   }
 }

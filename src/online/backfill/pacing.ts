@@ -2,6 +2,7 @@
  * Pure pacing logic: how big the next batch is, how long to back off, which errors are worth a
  * retry. Kept apart from the loop so unit tests can pin the numbers.
  */
+import { dialectNamed } from '../../dialects/index.js';
 
 /** Limits of the adaptive batch size. */
 export interface BatchLimits {
@@ -87,22 +88,15 @@ export function pauseAfterBatch(
   return Math.max(s.pauseMs, busy ? s.yieldRatio * Math.max(0, batch.elapsedMs) : 0);
 }
 
-/** SQLSTATEs of failures that a retry of the same batch can get past. */
-const RETRYABLE = new Set([
-  '55P03', // lock_not_available: lock_timeout expired
-  '40P01', // deadlock_detected
-  '40001', // serialization_failure
-]);
-
 /**
- * True when a batch that failed with this error should be retried.
+ * True when a batch that failed with this error should be retried: a lock timeout, a deadlock or a
+ * serialization failure (the dialect's `errorInfo(error).retryable`).
  *
  * @example
  * isRetryable({ code: '55P03' }) // true
  */
 export function isRetryable(error: unknown): boolean {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && RETRYABLE.has(code);
+  return dialectNamed('postgres').errorInfo(error).retryable;
 }
 
 /**

@@ -3,6 +3,7 @@
  * column is indexed once), dropped CONCURRENTLY on `abort`. Columns are named as the new version
  * sees them; a crash mid-build leaves an invalid index that the next run drops and rebuilds.
  */
+import { POSTGRES_MAX_IDENTIFIER_BYTES } from '../../dialects/postgres/dialect.js';
 import { MigrationFileError } from '../../errors.js';
 import { type AddIndexOptions, addIndex as typedAddIndex } from '../../operations/add-index.js';
 import { formatName } from '../../operations/names.js';
@@ -42,7 +43,7 @@ export function addIndex(
   options: OnlineAddIndexOptions = {},
 ): OnlineAddIndex {
   refuseOldIndexCall('addIndex', columns);
-  return typedAddIndex(table, columns, options) as OnlineAddIndex;
+  return typedAddIndex(table, columns, options, POSTGRES_MAX_IDENTIFIER_BYTES) as OnlineAddIndex;
 }
 
 /** Resolves index columns to physical columns and claims the index name. */

@@ -3,6 +3,7 @@
  * versions from then on), attached as a constraint at `complete` (`ADD CONSTRAINT … USING INDEX`,
  * catalog-only).
  */
+import { POSTGRES_MAX_IDENTIFIER_BYTES } from '../../dialects/postgres/dialect.js';
 import { addUnique as typedAddUnique } from '../../operations/add-unique.js';
 import { formatName } from '../../operations/names.js';
 import { operationDefinitions } from '../../operations/registry.js';
@@ -26,7 +27,7 @@ export function addUnique(
   options: { name?: string } = {},
 ): OnlineAddUnique {
   refuseOldIndexCall('addUnique', columns);
-  return typedAddUnique(table, columns, options);
+  return typedAddUnique(table, columns, options, POSTGRES_MAX_IDENTIFIER_BYTES);
 }
 
 /** The online `addUnique`: its checks, its planning and its phase hooks (see the file's comment). */

@@ -3,6 +3,7 @@
  * constraint, a foreign key): the authored forms turned into named data, their checks, the names
  * planning claims, and the foreign key's DDL.
  */
+import { POSTGRES_MAX_IDENTIFIER_BYTES } from '../../dialects/postgres/dialect.js';
 import { defaultName, toName } from '../../operations/names.js';
 import type { QualifiedName } from '../../operations/types.js';
 import {
@@ -33,7 +34,9 @@ export function nameConstraints(
   spec: ColumnConstraintSpecs,
 ): ColumnConstraints {
   const named = (suffix: string, name: unknown) =>
-    typeof name === 'string' ? name : defaultName(table.name, [column], suffix);
+    typeof name === 'string'
+      ? name
+      : defaultName(table.name, [column], suffix, POSTGRES_MAX_IDENTIFIER_BYTES);
   const out: ColumnConstraints = {};
   const { check, unique, references } = spec;
   if (typeof check === 'string') out.check = { name: named('check', undefined), expression: check };

@@ -65,10 +65,7 @@ export async function completeOnline(
   await ensureStateTable(ctx.conn);
   const state = given ?? (await readState(ctx.conn, ctx.version));
   const label = `${ctx.version}_${ctx.name}`;
-  if (!state)
-    throw new SluiceError('online-not-started', `Online migration ${label} has not been started.`, {
-      exitCode: 2,
-    });
+  if (!state) throw new SluiceError('online-not-started', `Online migration ${label} has not been started.`);
   if (state.phase === 'completed' || state.phase === 'swapped') {
     // complete --drop-old after the swap (or again after a crash between its two transactions).
     if (ctx.dropOld) await finishSwapped(ctx, state);
@@ -76,7 +73,6 @@ export async function completeOnline(
   }
   if (state.phase !== 'active') {
     throw new SluiceError('online-not-active', `Online migration ${label} is ${state.phase}, not active.`, {
-      exitCode: 3,
       details: {
         hint:
           state.phase === 'expanding'

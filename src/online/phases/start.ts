@@ -8,7 +8,7 @@
  * 4. indexes CONCURRENTLY;
  * 5. one short-lock transaction: both version schemas, phase `active`.
  */
-import { postgresDialect } from '../../dialects/postgres/dialect.js';
+import { dialectNamed } from '../../dialects/index.js';
 import { loadParser } from '../../dialects/postgres/parser.js';
 import { MigrationFailedError, RefusedError, SluiceError } from '../../errors.js';
 import { ident, sql } from '../../sql/tag.js';
@@ -129,7 +129,7 @@ export async function startOnline(ctx: OnlineContext): Promise<StateRow | null> 
     return state;
   } catch (error) {
     if (error instanceof SluiceError) throw error;
-    const info = postgresDialect.errorInfo(error);
+    const info = dialectNamed('postgres').errorInfo(error);
     throw new MigrationFailedError(
       `Online migration ${ctx.version}_${ctx.name} failed to start: ${info.message}`,
       {

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
+import { postgresDialect } from '../../../src/dialects/postgres/dialect.js';
 import { lintPaths } from '../../../src/lint/lint-files.js';
 import { scriptStatementsLoader } from '../../../src/runner/safety.js';
 
@@ -33,7 +34,9 @@ export default defineMigration({
 });
 `,
   );
-  const report = await lintPaths([file], { loadStatements: scriptStatementsLoader(150000) });
+  const report = await lintPaths([file], {
+    loadStatements: scriptStatementsLoader(postgresDialect, { major: 15, minor: 0 }),
+  });
   const robust = report.findings.filter((f) => f.rule === 'prefer-robust-stmts');
   expect(report.statements).toBeGreaterThan(8);
   expect(robust.map((f) => f.message.split(' fails')[0])).toEqual(['CREATE TABLE without IF NOT EXISTS']);

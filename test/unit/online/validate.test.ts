@@ -70,8 +70,8 @@ describe('validateOnlineMigration', () => {
       renameColumn('app.users', 'email', 'mail'),
       renameTable('teams', 'squads'),
       dropColumn('users', 'legacy'),
-      addIndex('users', ['email']),
-      addUnique('users', 'email'),
+      addIndex('users', ['email'], {}, 63),
+      addUnique('users', 'email', {}, 63),
     ]);
     expect(ops.slice(3).map((o) => (o as { name: string }).name)).toEqual([
       'users_email_idx',

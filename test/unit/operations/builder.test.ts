@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { postgresDialect } from '../../../src/dialects/postgres/dialect.js';
 import { MigrationFileError } from '../../../src/errors.js';
 import { createOperationRecorder } from '../../../src/operations/builder.js';
 import { defaultName, toName } from '../../../src/operations/names.js';
@@ -10,10 +11,12 @@ import {
 } from '../../../src/operations/registry.js';
 import type { Operation } from '../../../src/operations/types.js';
 
+const MAX_NAME_BYTES = postgresDialect.maxIdentifierLength;
+
 describe('createOperationRecorder', () => {
   it('executes operations in call order, even without await, and records those that succeeded', async () => {
     const seen: string[] = [];
-    const rec = createOperationRecorder(async (op) => {
+    const rec = createOperationRecorder(MAX_NAME_BYTES, async (op) => {
       await new Promise((r) => setTimeout(r, op.kind === 'createTable' ? 20 : 0));
       seen.push(op.kind);
       if (op.kind === 'dropTable') throw new Error('boom');
@@ -31,13 +34,15 @@ describe('createOperationRecorder', () => {
   });
 
   it('the tagged sql form resolves to what the executor returned', async () => {
-    const rec = createOperationRecorder(async (op) => (op.kind === 'sql' ? [{ n: 1 }] : undefined));
+    const rec = createOperationRecorder(MAX_NAME_BYTES, async (op) =>
+      op.kind === 'sql' ? [{ n: 1 }] : undefined,
+    );
     await expect(rec.db.sql`SELECT ${1} AS n`).resolves.toEqual([{ n: 1 }]);
     await expect(rec.db.sql('SELECT 1')).resolves.toBeUndefined();
   });
 
   it('a bad call rejects with a MigrationFileError and records nothing', async () => {
-    const rec = createOperationRecorder();
+    const rec = createOperationRecorder(MAX_NAME_BYTES);
     const call = rec.db.addColumn('users', '', { type: 'text' });
     await expect(call).rejects.toBeInstanceOf(MigrationFileError);
     await expect(call).rejects.toThrowErrorMatchingInlineSnapshot(
@@ -77,8 +82,10 @@ describe('names', () => {
   });
 
   it('chooses default names like PostgreSQL', () => {
-    expect(defaultName('orders', ['user_id'], 'fkey')).toBe('orders_user_id_fkey');
-    expect(defaultName('t'.repeat(70), [], 'key')).toBe(`${'t'.repeat(59)}_key`);
-    expect(Buffer.byteLength(defaultName('é'.repeat(40), ['ü'.repeat(40)], 'idx'))).toBeLessThanOrEqual(63);
+    expect(defaultName('orders', ['user_id'], 'fkey', MAX_NAME_BYTES)).toBe('orders_user_id_fkey');
+    expect(defaultName('t'.repeat(70), [], 'key', MAX_NAME_BYTES)).toBe(`${'t'.repeat(59)}_key`);
+    expect(
+      Buffer.byteLength(defaultName('é'.repeat(40), ['ü'.repeat(40)], 'idx', MAX_NAME_BYTES)),
+    ).toBeLessThanOrEqual(63);
   });
 });

@@ -82,7 +82,7 @@ describe('addColumn', () => {
 
   it('before PostgreSQL 11 any default is split', async () => {
     const op = await one((db) => db.addColumn('users', 'n', { type: 'int', default: 0 }));
-    expect(show(op, { newTables: new Set(), pgVersion: 100000 })).toMatchInlineSnapshot(`
+    expect(show(op, { newTables: new Set(), server: { major: 10, minor: 0 } })).toMatchInlineSnapshot(`
       "ALTER TABLE "users" ADD COLUMN "n" int
         [tx] locks: ACCESS EXCLUSIVE users
         note: added without its default: existing rows get NULL; backfill them
@@ -194,7 +194,7 @@ describe('alterColumn', () => {
         [tx scans] locks: ACCESS EXCLUSIVE users
         note: SET NOT NULL scans the table under ACCESS EXCLUSIVE"
     `);
-    expect(show(op, { newTables: new Set(), pgVersion: 110000 })).toBe(show(direct));
+    expect(show(op, { newTables: new Set(), server: { major: 11, minor: 0 } })).toBe(show(direct));
   });
 
   it('dropping a default; a default change alone never rewrites', async () => {

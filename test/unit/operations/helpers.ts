@@ -1,19 +1,22 @@
 /** Shared helpers: record operations through the real builder and print compiled statements compactly. */
 import { type CompileContext, compileOperation } from '../../../src/dialects/postgres/compiler.js';
+import { postgresDialect } from '../../../src/dialects/postgres/dialect.js';
 import { createOperationRecorder, type OperationMethods } from '../../../src/operations/builder.js';
 import type { Operation } from '../../../src/operations/types.js';
 
+const MAX_NAME_BYTES = postgresDialect.maxIdentifierLength;
+
 /** A context where every table already exists (the safe-by-default paths). */
-export const existing: CompileContext = { newTables: new Set(), pgVersion: 150000 };
+export const existing: CompileContext = { newTables: new Set(), server: { major: 15, minor: 0 } };
 
 /** A context where `tables` were created earlier in the same migration. */
 export function fresh(...tables: string[]): CompileContext {
-  return { newTables: new Set(tables), pgVersion: 150000 };
+  return { newTables: new Set(tables), server: { major: 15, minor: 0 } };
 }
 
 /** Records the operations `fn` calls on `db` (validated, not executed). */
 export async function record(fn: (db: OperationMethods) => Promise<unknown>): Promise<Operation[]> {
-  const rec = createOperationRecorder();
+  const rec = createOperationRecorder(MAX_NAME_BYTES);
   await fn(rec.db);
   return [...rec.operations];
 }

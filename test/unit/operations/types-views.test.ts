@@ -23,7 +23,7 @@ describe('enums', () => {
         [tx] locks: none
         note: the new value cannot be used before the transaction commits"
     `);
-    expect(show(add, { newTables: new Set(), pgVersion: 110000 })).toMatchInlineSnapshot(`
+    expect(show(add, { newTables: new Set(), server: { major: 11, minor: 0 } })).toMatchInlineSnapshot(`
       "ALTER TYPE "app"."mood" ADD VALUE IF NOT EXISTS 'ecstatic' AFTER 'ok'
         [no-tx] locks: none
         note: cannot run in a transaction before PostgreSQL 12"

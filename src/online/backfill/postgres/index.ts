@@ -5,6 +5,7 @@
  * @example
  * await runBackfill(conn, spec, { dialect: postgresBackfill }); // the default
  */
+import { postgresDialect } from '../../../dialects/postgres/dialect.js';
 import { postgresQuoting } from '../../../sql/tag.js';
 import type { BackfillDialect } from '../dialect.js';
 import { readMaxKey, writeBatch } from './batch.js';
@@ -17,6 +18,8 @@ import { autocommit, withBatchSettings } from './session.js';
 /** The backfill engine's PostgreSQL (and PGlite) implementation. */
 export const postgresBackfill: BackfillDialect = {
   quoting: postgresQuoting,
+  errorInfo: (error) => postgresDialect.errorInfo(error),
+  isUndefinedTable: (error) => postgresDialect.isUndefinedTable(error),
   checkpoint: postgresCheckpoints,
   describeTable,
   maxKey: readMaxKey,

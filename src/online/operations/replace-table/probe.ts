@@ -5,6 +5,7 @@
  * over a column whose type changed, an expression index a new type has no operator for…) is refused
  * here, naming the object, with exit 2 — never half-way through `start`.
  */
+import { dialectNamed } from '../../../dialects/index.js';
 import { LockTimeoutError, MigrationFileError } from '../../../errors.js';
 import { ident, raw, sql } from '../../../sql/tag.js';
 import { run, type Session } from '../../db.js';
@@ -63,7 +64,7 @@ export async function probeNewTable(session: Session, p: ProbeSpec, file: string
       try {
         await run(session.conn, l.stmt);
       } catch (cause) {
-        if ((cause as { code?: string }).code === '55P03') {
+        if (dialectNamed('postgres').errorInfo(cause).lockTimeout) {
           throw new LockTimeoutError(
             `replaceTable ${p.table}: trying ${l.what} needs a brief lock (a foreign key's referenced table) that was not had within ${session.lockTimeoutMs} ms.`,
             {
