@@ -241,7 +241,9 @@ describe.each(POSTGRES_TARGETS)('backfill on $label', ({ create }) => {
     const ac = new AbortController();
     const error = await catchError(
       runBackfill(conn, users('abort'), {
+        // Fixed 100-row batches: a slow machine would otherwise shrink them and move the stop.
         initialBatchSize: 100,
+        minBatchSize: 100,
         maxBatchSize: 100,
         onProgress: (p) => {
           if (p.batches === 4) ac.abort(new Error('operator pressed ^C'));
