@@ -49,7 +49,10 @@ function tracing(conn: Connection) {
   ) as unknown as BackfillDialect['checkpoint'];
   const methods = Object.fromEntries(
     Object.entries(postgresBackfill)
-      .filter(([, value]) => typeof value === 'function')
+      // The async methods, which may query; errorInfo and isUndefinedTable only read an error.
+      .filter(
+        ([name, value]) => typeof value === 'function' && !['errorInfo', 'isUndefinedTable'].includes(name),
+      )
       .map(([name, method]) => [
         name,
         async (...args: unknown[]) => {

@@ -8,13 +8,13 @@ import { validateSpec } from '../../src/online/backfill/catalog.js';
 import { sameSpec } from '../../src/online/backfill/checkpoint.js';
 import {
   backoffMs,
-  isRetryable,
   nextBatchSize,
   nextTargetMs,
   pauseAfterBatch,
   rate,
   sleep,
 } from '../../src/online/backfill/pacing.js';
+import { postgresBackfill } from '../../src/online/backfill/postgres/index.js';
 import { summarizePlan } from '../../src/online/backfill/postgres/plan.js';
 import {
   batchStatement,
@@ -184,6 +184,7 @@ describe('backfill pacing', () => {
     expect(backoffMs(1, () => 0.999)).toBe(75);
   });
   it('retries lock timeouts, deadlocks and serialization failures only', () => {
+    const isRetryable = (error: unknown) => postgresBackfill.errorInfo(error).retryable;
     expect(['55P03', '40P01', '40001'].map((code) => isRetryable({ code }))).toEqual([true, true, true]);
     expect([{ code: '23505' }, new Error('x'), null, 'x'].map(isRetryable)).toEqual([
       false,

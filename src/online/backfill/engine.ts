@@ -12,7 +12,7 @@ import { ensureCheckpointTable, markDone, markStopped, readCheckpoints } from '.
 import type { BackfillDialect, BatchOutcome, BatchRange } from './dialect.js';
 import { BackfillError } from './errors.js';
 import { type BackfillRun, openCheckpoint, sameKey } from './open.js';
-import { isRetryable, rate, sleep } from './pacing.js';
+import { rate, sleep } from './pacing.js';
 import { waitForReplicas } from './replication.js';
 import { clampSize, cleanSpec, settings } from './settings.js';
 import type {
@@ -56,7 +56,10 @@ async function assertOutsideTransaction(conn: Connection, dialect: BackfillDiale
   }
 }
 
-/** Runs one batch, retrying transient failures (lock timeout, deadlock) as the pacer says. */
+/**
+ * Runs one batch, retrying what the dialect calls retryable (a lock timeout, a deadlock, a
+ * serialization failure) as the pacer says.
+ */
 async function runBatch(run: BackfillRun, range: BatchRange, pacer: BatchPacer) {
   const { config, resolved } = run;
   let size = range.size;
@@ -75,7 +78,8 @@ async function runBatch(run: BackfillRun, range: BatchRange, pacer: BatchPacer) 
       );
       return { outcome, size, retries: attempt - 1, elapsedMs: performance.now() - started };
     } catch (error) {
-      if (!isRetryable(error) || attempt > config.maxRetries || config.signal?.aborted) {
+      const retryable = run.dialect.errorInfo(error).retryable;
+      if (!retryable || attempt > config.maxRetries || config.signal?.aborted) {
         const info = error as { message?: string; code?: string };
         throw new BackfillError(
           'backfill-failed',

@@ -1,8 +1,8 @@
 /**
- * Pure pacing logic: how big the next batch is, how long to back off, which errors are worth a
- * retry. Kept apart from the loop so unit tests can pin the numbers.
+ * Pure pacing logic: how big the next batch is, how long to back off. Kept apart from the loop so
+ * unit tests can pin the numbers. (Which errors are worth a retry is the dialect's word:
+ * `errorInfo(error).retryable`.)
  */
-import { dialectNamed } from '../../dialects/index.js';
 
 /** Limits of the adaptive batch size. */
 export interface BatchLimits {
@@ -86,17 +86,6 @@ export function pauseAfterBatch(
 ): number {
   const busy = batch.busyAgoMs !== null && batch.busyAgoMs < YIELD_WINDOW_MS;
   return Math.max(s.pauseMs, busy ? s.yieldRatio * Math.max(0, batch.elapsedMs) : 0);
-}
-
-/**
- * True when a batch that failed with this error should be retried: a lock timeout, a deadlock or a
- * serialization failure (the dialect's `errorInfo(error).retryable`).
- *
- * @example
- * isRetryable({ code: '55P03' }) // true
- */
-export function isRetryable(error: unknown): boolean {
-  return dialectNamed('postgres').errorInfo(error).retryable;
 }
 
 /**
