@@ -4,8 +4,9 @@
  * nobody for long), the planner's row estimates for `plan`, and which of some table names exist on
  * the search path (other tools' history tables). Reads only. Loaded lazily by the dialect.
  */
-import { ident, join, postgresQuoting, render, sql } from '../../sql/tag.js';
+import { ident, join, postgresQuoting, sql } from '../../sql/tag.js';
 import type { CatalogReader, Connection, FoundTable, LiveColumn } from '../dialect.js';
+import { queryFragment, queryRows } from '../query.js';
 
 async function liveColumns(conn: Connection): Promise<LiveColumn[]> {
   const res = await conn.query<LiveColumn>(
@@ -45,15 +46,12 @@ async function emptyRelations(
       );
       const table = found.rows[0];
       if (!table) continue;
-      const { text, values } = render(
-        sql`SELECT EXISTS (SELECT 1 FROM ${ident(table.schema, table.name)}) AS "any"`,
-        postgresQuoting,
-      );
+      const probe = sql`SELECT EXISTS (SELECT 1 FROM ${ident(table.schema, table.name)}) AS "any"`;
       // Bounded like sluice's DDL: behind another session's ACCESS EXCLUSIVE it gives up, not waits.
       await conn.query('BEGIN READ ONLY');
       try {
         await conn.query(`SELECT set_config('lock_timeout', $1, true)`, [`${lockTimeoutMs}ms`]);
-        const res = await conn.query<{ any: boolean }>(text, values);
+        const res = await queryFragment<{ any: boolean }>(conn, postgresQuoting, probe);
         if (res.rows[0]?.any === false) empty.add(name);
       } finally {
         await conn.query('ROLLBACK');
@@ -79,15 +77,15 @@ async function estimatedRows(conn: Connection, relation: string): Promise<number
 }
 
 async function tablesOnSearchPath(conn: Connection, names: readonly string[]): Promise<FoundTable[]> {
-  const { text, values } = render(
+  return queryRows<FoundTable>(
+    conn,
+    postgresQuoting,
     sql`SELECT n.nspname AS schema, c.relname AS name,
   ARRAY(SELECT a.attname::text FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND c.relname IN (${join(names.map((name) => sql`${name}`))}) AND n.nspname = ANY (current_schemas(false))
 ORDER BY array_position(current_schemas(false), n.nspname)`,
-    postgresQuoting,
   );
-  return (await conn.query<FoundTable>(text, values)).rows;
 }
 
 /**
