@@ -8,14 +8,7 @@
 import { MigrationFileError } from '../../errors.js';
 import { formatName, toName } from '../../operations/names.js';
 import type { ColumnDefinition, TableRef } from '../../operations/types.js';
-import {
-  checkBoolean,
-  checkDefault,
-  checkName,
-  checkQualified,
-  checkSql,
-  subject,
-} from '../../operations/validate.js';
+import { checkBoolean, checkName, checkQualified, checkSql, subject } from '../../operations/validate.js';
 import { ident, raw, sql } from '../../sql/tag.js';
 import { renameInExpression } from '../expr.js';
 import { tempName } from '../names.js';
@@ -30,6 +23,7 @@ import {
 } from './column-constraints.js';
 import {
   addConstraintNotValid,
+  checkOnlineDefault,
   checkOptions,
   columnDdl,
   defaultSql,
@@ -92,7 +86,7 @@ export const addColumnHandler: OperationHandler<OnlineAddColumn, AddColumnResolv
     checkName(s, 'column.name', c.name);
     checkSql(s, 'column.type', c.type, "'text' or 'varchar(255)'");
     checkBoolean(s, 'column.nullable', c.nullable);
-    checkDefault(s, 'column.default', c.default);
+    checkOnlineDefault(s, 'column.default', c.default, false);
     checkExpression(s, 'column.up', c.up);
     checkColumnConstraints(s, 'column', c);
     if (c.default !== undefined && isVolatileDefault(c.default)) {

@@ -14,7 +14,6 @@ import { formatName, toName } from '../../operations/names.js';
 import type { TableRef } from '../../operations/types.js';
 import {
   checkBoolean,
-  checkDefault,
   checkName,
   checkQualified,
   checkSql,
@@ -37,6 +36,7 @@ import {
 } from './column-constraints.js';
 import {
   addConstraintNotValid,
+  checkOnlineDefault,
   checkOptions,
   columnDdl,
   defaultSql,
@@ -160,7 +160,7 @@ export const alterColumnHandler: OperationHandler<OnlineAlterColumn, AlterColumn
     checkName(s, 'column', op.column);
     if (op.type !== undefined) checkSql(s, 'type', op.type, "'bigint'");
     checkBoolean(s, 'nullable', op.nullable);
-    if (op.default !== null) checkDefault(s, 'default', op.default);
+    checkOnlineDefault(s, 'default', op.default, true);
     if (op.to !== undefined) checkName(s, 'to', op.to);
     if (op.to === op.column) invalid(s, 'to', 'is the current name');
     checkExpression(s, 'up', op.up);

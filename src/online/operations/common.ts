@@ -1,7 +1,7 @@
 /** Helpers shared by operation files: option checks, defaults as SQL, constraint steps. */
 import { MigrationFileError } from '../../errors.js';
 import type { DefaultValue } from '../../operations/types.js';
-import { invalid, type Subject } from '../../operations/validate.js';
+import { checkDefault, invalid, type Subject } from '../../operations/validate.js';
 import { ident, literal, postgresQuoting, raw, renderInline, type SqlFragment, sql } from '../../sql/tag.js';
 import { hasVolatileCall } from '../expr.js';
 import type { PhaseContext } from '../operation.js';
@@ -56,6 +56,31 @@ export function checkOptions(
  */
 export function defaultSql(value: DefaultValue): string {
   return typeof value === 'object' ? value.sql : renderInline(literal(value), postgresQuoting);
+}
+
+// SQL text where a literal goes: what online defaults were before they took db.addColumn's form.
+const LOOKS_LIKE_SQL = /^'[\s\S]*'$|^[A-Za-z_][\w.]*\([\s\S]*\)$/;
+
+/**
+ * Checks a default (`null`, which drops one, only where `nullable` allows it). A string is a
+ * literal, as in `db.addColumn`; one that reads as SQL (`"'none'"`, `'now()'`), which is what
+ * online defaults were before, is refused with the two ways to write it.
+ *
+ * @example
+ * checkOnlineDefault(s, 'default', "'none'", false) // throws: write 'none', or { sql: "'none'" }
+ */
+export function checkOnlineDefault(s: Subject, option: string, value: unknown, nullable: boolean): void {
+  if (value === null && nullable) return;
+  checkDefault(s, option, value);
+  if (typeof value === 'string' && LOOKS_LIKE_SQL.test(value.trim())) {
+    const literal = /^'[\s\S]*'$/.test(value.trim()) ? value.trim().slice(1, -1).replace(/''/g, "'") : null;
+    invalid(
+      s,
+      option,
+      `is a literal value, as in db.addColumn, and ${JSON.stringify(value)} reads as SQL`,
+      `Write ${literal === null ? '' : `${JSON.stringify(literal)} for the value, or `}{ sql: ${JSON.stringify(value)} } for the expression.`,
+    );
+  }
 }
 
 /** True for a `{ sql }` default marked volatile or calling a well-known volatile function. */

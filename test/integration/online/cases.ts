@@ -242,7 +242,7 @@ export const CASES: Case[] = [
     },
   },
   {
-    name: 'setNotNull with up',
+    name: 'alterColumn nullable: false with up',
     ops: (op) => [op.alterColumn('users', 'phone', { nullable: false, up: "coalesce(phone, 'none')" })],
     async afterStart({ old, next }) {
       expect(await next.one('SELECT phone FROM users WHERE id = 2')).toEqual({ phone: 'none' });
@@ -334,7 +334,7 @@ export const CASES: Case[] = [
     },
   },
   {
-    name: 'createIndex and addUnique',
+    name: 'addIndex and addUnique',
     ops: (op) => [
       op.addIndex('users', ['last_name', 'first_name'], { name: 'users_names_idx' }),
       op.addUnique('users', ['first_name', 'last_name'], { name: 'users_names_key' }),

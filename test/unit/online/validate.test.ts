@@ -235,6 +235,16 @@ describe('validateOnlineMigration', () => {
       /option `from` is an old word: write `column` \(the current name\)/,
     ],
     [
+      'a default written as SQL text',
+      mig((op) => [op.alterColumn('users', 'email', { default: "'none'" })]),
+      /option `default` is a literal value, as in db.addColumn, and "'none'" reads as SQL \| Write "none" for the value, or \{ sql: "'none'" \} for the expression/,
+    ],
+    [
+      'a default written as a call',
+      mig((op) => [op.addColumn('users', 'at', { type: 'timestamptz', default: 'now()' })]),
+      /option `column.default` .* "now\(\)" reads as SQL \| Write \{ sql: "now\(\)" \} for the expression/,
+    ],
+    [
       'a stored createIndex',
       mig(() => [{ kind: 'createIndex', table: 'users', name: 'i', columns: ['a'] }]),
       /not an online operation \("createIndex"\)\. \| It is called addIndex now/,

@@ -6,7 +6,6 @@ import { formatName, toName } from '../../../operations/names.js';
 import type { TableRef } from '../../../operations/types.js';
 import {
   checkBoolean,
-  checkDefault,
   checkName,
   checkNames,
   checkOneOf,
@@ -17,7 +16,7 @@ import {
 } from '../../../operations/validate.js';
 import type { ReplaceColumn, ReplaceTableOperation } from '../../types.js';
 import { checkExpression } from '../column-constraints.js';
-import { checkOptions } from '../common.js';
+import { checkOnlineDefault, checkOptions } from '../common.js';
 
 /** A column of the new table: its type, or a definition (unset `nullable`/`default` carry the old column's). */
 export type ReplaceColumnSpec = string | Omit<ReplaceColumn, 'name'>;
@@ -64,7 +63,7 @@ export function checkReplaceTable(op: ReplaceTableOperation): void {
     checkName(s, `${at}.name`, c.name);
     checkSql(s, `${at}.type`, c.type, "'bigint'");
     checkBoolean(s, `${at}.nullable`, c.nullable);
-    if (c.default !== null) checkDefault(s, `${at}.default`, c.default);
+    checkOnlineDefault(s, `${at}.default`, c.default, true);
     checkOneOf(s, `${at}.identity`, c.identity, ['always', 'by default']);
   });
   const names = op.columns.map((c) => c.name);
