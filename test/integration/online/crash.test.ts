@@ -4,12 +4,16 @@
  * builds and swaps), while this process keeps writing through the old version. Re-running must
  * converge, with every row intact and every derived value right.
  */
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { activeOnlineMigrations } from '../../../src/online/index.js';
 import { runWorkerKilledAtLine } from '../../helpers/kill-at-line.js';
 import { seededRandom } from '../../helpers/seeded.js';
 import { fingerprint, type Harness, harness } from './harness.js';
 import { tableFingerprint } from './table-fingerprint.js';
+
+// Each test kills and re-runs workers that load sluice through jiti, many times: on a loaded
+// 2-core host one test takes 66-129 s (60 s is the suite's default). A harness limit, not a figure.
+vi.setConfig({ testTimeout: 300_000 });
 
 const ROWS = 20_000;
 const SEEDS = [11, 23, 42];
