@@ -194,6 +194,14 @@ line(
   `${sluice.statusMs.toFixed(0)} ms`,
   '<= 120 ms',
 );
+// The issue's 120 ms was set where Node itself started in about 50 ms; a host whose Node starts in
+// twice that cannot meet it as an absolute figure, so the same target is also printed against the
+// anchor measured in this run.
+line(
+  `  sluice status / node -e 0 (${nodeStart.toFixed(0)} ms, this run)`,
+  `${(sluice.statusMs / nodeStart).toFixed(2)}x`,
+  '<= 2.40x (120 ms over a 50 ms Node start)',
+);
 line('sluice up, CLI (whole process)', `${sluice.upMs.toFixed(3)} ms/mig`);
 for (const r of results.slice(1)) {
   const what = r.name === 'node-pg-migrate' ? 'up, nothing pending' : 'status';

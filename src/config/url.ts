@@ -61,9 +61,15 @@ const URL_IN_TEXT = new RegExp(
  * maskSecrets('cannot reach postgres://u:pw@h/db') // 'cannot reach postgres://u:***@h/db'
  */
 export function maskSecrets(text: string): string {
+  // Every line sluice prints passes here; most hold neither a URL start nor `=`, and the URL
+  // pattern is costly to try at every position of a long line (a profile of `up` showed it).
+  if (!MAY_HOLD_SECRET.test(text)) return text;
   // `password=` values first: in free text one may run past a quote the URL pattern stops at.
   return maskParams(text).replace(URL_IN_TEXT, (m) => maskUrl(m));
 }
+
+/** What every match of {@link maskParams} or {@link URL_IN_TEXT} contains. */
+const MAY_HOLD_SECRET = /=|:\/\/|postgres(?:ql)?:/i;
 
 // Not written as a URL: the output would mask its password part.
 const FORM_HINT =
