@@ -10,8 +10,12 @@ interface TableModel {
   columns: Map<string, TypeInfo>;
   /** CHECK constraints of the form `col IS NOT NULL`, by constraint name. */
   notNullChecks: Map<string, { column: string; validated: boolean }>;
-  /** Created by a migration the model has read (not seeded from a live database). */
-  created?: boolean;
+}
+
+/** While a table created by a migration existed under one name: from one event to another. */
+interface CreatedSpan {
+  from: number;
+  to?: number;
 }
 
 /**
@@ -22,6 +26,13 @@ interface TableModel {
  */
 export class SchemaModel {
   private readonly tables = new Map<string, TableModel>();
+  /**
+   * Tables a migration the model has read created (not seeded from a live database), by key: the
+   * spans of events during which each existed under that key. A rename ends one span and starts
+   * another; a drop ends it. {@link createdAt} asks about any earlier moment in constant time.
+   */
+  private readonly created = new Map<string, CreatedSpan[]>();
+  private events = 0;
 
   private table(name: string, create = false): TableModel | undefined {
     const key = tableKey(name);
@@ -40,15 +51,37 @@ export class SchemaModel {
 
   /** Records that a migration created the table (a rename keeps the mark, a drop removes it). */
   markCreated(table: string): void {
-    const t = this.table(table, true);
-    if (t) t.created = true;
+    this.table(table, true);
+    this.openSpan(tableKey(table), ++this.events);
   }
 
-  /** Keys ({@link tableKey}) of the tables a migration read into this model created. */
-  createdTables(): Set<string> {
-    const out = new Set<string>();
-    for (const [key, t] of this.tables) if (t.created) out.add(key);
-    return out;
+  /** The moment the model has reached, for {@link createdAt}. */
+  moment(): number {
+    return this.events;
+  }
+
+  /**
+   * True when, at `moment`, the table (by {@link tableKey}) existed and a migration read into this
+   * model had created it. `up` asks this of every unit about the moment before it; listing the
+   * created tables anew for each unit made a long run quadratic.
+   */
+  createdAt(key: string, moment: number): boolean {
+    return (this.created.get(key) ?? []).some(
+      (s) => s.from <= moment && (s.to === undefined || s.to > moment),
+    );
+  }
+
+  private openSpan(key: string, at: number): void {
+    const spans = this.created.get(key);
+    if (spans) spans.push({ from: at });
+    else this.created.set(key, [{ from: at }]);
+  }
+
+  /** Ends the key's open span; true when there was one (the table had been created by a migration). */
+  private closeSpan(key: string, at: number): boolean {
+    const open = this.created.get(key)?.find((s) => s.to === undefined);
+    if (open) open.to = at;
+    return open !== undefined;
   }
 
   setColumn(table: string, column: string, type: TypeInfo): void {
@@ -75,6 +108,7 @@ export class SchemaModel {
 
   dropTable(table: string): void {
     this.tables.delete(tableKey(table));
+    this.closeSpan(tableKey(table), ++this.events);
   }
 
   renameTable(from: string, to: string): void {
@@ -82,6 +116,8 @@ export class SchemaModel {
     if (!t) return;
     this.tables.delete(tableKey(from));
     this.tables.set(tableKey(to), t);
+    const at = ++this.events;
+    if (this.closeSpan(tableKey(from), at)) this.openSpan(tableKey(to), at);
   }
 
   addNotNullCheck(table: string, name: string, column: string, validated: boolean): void {

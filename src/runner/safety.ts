@@ -74,10 +74,10 @@ export async function inspectUnits(units: Unit[], settings: LintSettings): Promi
       reports.push({ unit, findings: [], class: 'unknown', analyses: null });
       continue;
     }
-    const created = schema.createdTables(); // by the earlier migrations of this run
+    const before = schema.moment(); // tables created by the earlier migrations of this run
     const harmless: Harmless = async (relations, hazard) => {
       if (relations.length === 0) return null;
-      const fresh = relations.filter((relation) => !created.has(lint.tableKey(relation)));
+      const fresh = relations.filter((relation) => !schema.createdAt(lint.tableKey(relation), before));
       if (fresh.length === 0) return 'table created in this run';
       if (hazard !== 'lock' || fresh.some((relation) => written.has(lint.tableKey(relation)))) return null;
       return (await isEmpty(fresh)) ? 'table is empty' : null;
