@@ -51,21 +51,24 @@ function misnamed(entry: string, at: Dir, what: string, hint: string): Migration
 /** `sluice new`'s versions: `YYYYMMDDHHMMSS`. Any other number of digits is a sequence number. */
 export const TIMESTAMP_DIGITS = 14;
 
-/** Whether a 14-digit version is a real UTC date and time (month 13 or 25 o'clock is a typo). */
-function isTimestamp(version: string): boolean {
-  const [y, mo, d, h, mi, s] = [0, 4, 6, 8, 10, 12].map((i, k) =>
-    Number(version.slice(i, k === 0 ? 4 : i + 2)),
-  );
-  const date = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
-  return (
-    date.getUTCFullYear() === y &&
-    date.getUTCMonth() === mo! - 1 &&
-    date.getUTCDate() === d &&
-    date.getUTCHours() === h &&
-    date.getUTCMinutes() === mi &&
-    date.getUTCSeconds() === s
-  );
+/**
+ * Whether a 14-digit version is a real UTC date and time (month 13 or 25 o'clock is a typo).
+ *
+ * @example
+ * isTimestamp('20240229120000') // true
+ * isTimestamp('20230229120000') // false: 2023 is not a leap year
+ */
+export function isTimestamp(version: string): boolean {
+  const at = (from: number, digits: number) => Number(version.slice(from, from + digits));
+  const [y, mo, d, h, mi, s] = [at(0, 4), at(4, 2), at(6, 2), at(8, 2), at(10, 2), at(12, 2)];
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const days = mo === 2 && leap ? 29 : (DAYS_IN_MONTH[mo - 1] ?? 0);
+  // Arithmetic, not `Date` (whose first use showed in a cold `status`); years below 100 stay
+  // refused, as `Date.UTC` (which reads them as 19xx) refused them.
+  return y >= 100 && d >= 1 && d <= days && h < 24 && mi < 60 && s < 60;
 }
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function sluiceCandidates(names: string[], at: Dir): MigrationCandidate[] {
   const out: MigrationCandidate[] = [];

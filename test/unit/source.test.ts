@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MigrationFileError } from '../../src/errors.js';
 import { checksum } from '../../src/migrations/checksum.js';
+import { isTimestamp } from '../../src/migrations/layouts.js';
 import { firstInvalidUtf8 } from '../../src/migrations/read.js';
 import {
   compareVersions,
@@ -288,5 +289,36 @@ describe('firstInvalidUtf8', () => {
       }),
       { seed: 7, numRuns: 2000 },
     );
+  });
+});
+
+describe('isTimestamp', () => {
+  // The oracle: the calendar as JavaScript's Date knows it (what the check used before it became arithmetic).
+  const byDate = (v: string) => {
+    const [y, mo, d, h, mi, s] = [0, 4, 6, 8, 10, 12].map((i, k) => Number(v.slice(i, k === 0 ? 4 : i + 2)));
+    const date = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
+    return (
+      date.getUTCFullYear() === y &&
+      date.getUTCMonth() === mo! - 1 &&
+      date.getUTCDate() === d &&
+      date.getUTCHours() === h &&
+      date.getUTCMinutes() === mi &&
+      date.getUTCSeconds() === s
+    );
+  };
+  const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+  it('agrees with the calendar on 14-digit versions, leap days and typos included (fast-check seed 20261203)', () => {
+    const version = fc
+      .tuple(fc.integer({ min: 0, max: 9999 }), two(14), two(32), two(25), two(61), two(61))
+      .map(([y, ...rest]) => String(y).padStart(4, '0') + rest.join(''));
+    fc.assert(
+      fc.property(version, (v) => isTimestamp(v) === byDate(v)),
+      { seed: 20261203, numRuns: 20000 },
+    );
+    expect([
+      isTimestamp('20240229120000'),
+      isTimestamp('20230229120000'),
+      isTimestamp('21000229000000'),
+    ]).toEqual([true, false, false]);
   });
 });
