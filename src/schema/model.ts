@@ -24,10 +24,90 @@ export interface ObjectName {
 
 /** Everything an introspection read. */
 export interface SchemaModel {
+  /** User schemas (`public` included when read), by name. */
+  schemas: Schema[];
+  /** Installed extensions, by name (their own objects are not listed elsewhere). */
+  extensions: Extension[];
   tables: Table[];
   views: View[];
   sequences: Sequence[];
   enums: EnumType[];
+  domains: Domain[];
+  /** Free-standing composite types (`CREATE TYPE t AS (…)`), not tables' row types. */
+  composites: CompositeType[];
+  /** Functions and procedures (aggregates and window functions too), by schema, name, arguments. */
+  routines: Routine[];
+  /** Privileges granted on the objects above; read only when asked for (`IntrospectOptions.grants`). */
+  grants: Grant[];
+}
+
+/** A schema (namespace). */
+export interface Schema {
+  name: string;
+  owner: string;
+  comment: string | null;
+}
+
+/** An installed extension. */
+export interface Extension {
+  name: string;
+  /** The schema its objects live in. */
+  schema: string;
+  version: string;
+  comment: string | null;
+}
+
+/** A domain: a base type with a default, NOT NULL and checks. */
+export interface Domain extends ObjectName {
+  /** The base type as printed (`text`, `numeric(10,2)`). */
+  type: string;
+  nullable: boolean;
+  default: string | null;
+  collation: ObjectName | null;
+  /** Check constraints by name, as printed (`CHECK ((VALUE > 0))`). */
+  checks: { name: string; definition: string; validated: boolean }[];
+  comment: string | null;
+}
+
+/** A composite type's attribute. */
+export interface CompositeAttribute {
+  name: string;
+  type: string;
+  collation: ObjectName | null;
+}
+
+/** A free-standing composite type. */
+export interface CompositeType extends ObjectName {
+  attributes: CompositeAttribute[];
+  comment: string | null;
+}
+
+/** A function, procedure or aggregate. Overloads are told apart by {@link identityArguments}. */
+export interface Routine extends ObjectName {
+  kind: 'function' | 'procedure' | 'aggregate' | 'window';
+  /** The arguments that identify it, as printed (`a integer, b text`): what `DROP FUNCTION` needs. */
+  identityArguments: string;
+  /** The result type as printed; null for a procedure. */
+  returns: string | null;
+  language: string;
+  /**
+   * The whole `CREATE OR REPLACE …` as printed by the server (`pg_get_functiondef`), which recreates
+   * it; for an aggregate, the `CREATE AGGREGATE` that does.
+   */
+  definition: string;
+  comment: string | null;
+}
+
+/** One privilege granted on one object (`GRANT SELECT ON app.users TO reader`). */
+export interface Grant {
+  on: { kind: 'schema' | 'table' | 'view' | 'sequence' | 'routine' | 'type'; name: ObjectName; arguments?: string };
+  /** A role name, or `public`. */
+  grantee: string;
+  /** `SELECT`, `INSERT`, `USAGE`, `EXECUTE`, … */
+  privilege: string;
+  grantable: boolean;
+  /** The column, for a column privilege. */
+  column?: string;
 }
 
 /** An ordinary or partitioned table (a partition is a table too). */
@@ -244,6 +324,8 @@ export interface IntrospectOptions {
   };
   /** Also read what depends on each table from outside it ({@link Table.dependents}). */
   dependents?: boolean;
+  /** Also read privileges ({@link SchemaModel.grants}). Default false. */
+  grants?: boolean;
   /**
    * `false`: leave out what only the server's printers give beyond columns and constraints. Printing
    * an object takes a share lock on its table, so such a read does not queue behind another
@@ -253,4 +335,20 @@ export interface IntrospectOptions {
    * reads this way: its checks need nothing more. Default true.
    */
   printed?: boolean;
+}
+
+/** A model with nothing in it, to build on: `{ ...emptySchemaModel(), tables: [users] }`. */
+export function emptySchemaModel(): SchemaModel {
+  return {
+    schemas: [],
+    extensions: [],
+    tables: [],
+    views: [],
+    sequences: [],
+    enums: [],
+    domains: [],
+    composites: [],
+    routines: [],
+    grants: [],
+  };
 }

@@ -4,7 +4,7 @@
  * own printers (`format_type`, `pg_get_expr`, `pg_get_constraintdef`, `pg_get_indexdef`,
  * `pg_get_triggerdef`, `pg_get_viewdef`), so they round-trip whatever the server supports. Reads only.
  */
-import type { IntrospectOptions, SchemaModel } from '../../../schema/model.js';
+import { emptySchemaModel, type IntrospectOptions, type SchemaModel } from '../../../schema/model.js';
 import type { Connection } from '../../dialect.js';
 import { readEnums } from './enums.js';
 import { resolveScope } from './scope.js';
@@ -26,6 +26,8 @@ export async function introspectPostgres(
   const scope = await resolveScope(conn, options);
   const printed = options.printed !== false;
   return {
+    // Contract only (branch s12/contract): the readers of these kinds arrive with s12/introspect.
+    ...emptySchemaModel(),
     tables: await readTables(conn, scope.tables, { dependents: options.dependents === true, printed }),
     views: printed ? await readViews(conn, scope.views) : [],
     sequences: await readSequences(conn, scope.sequences),
