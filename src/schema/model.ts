@@ -100,7 +100,11 @@ export interface Routine extends ObjectName {
 
 /** One privilege granted on one object (`GRANT SELECT ON app.users TO reader`). */
 export interface Grant {
-  on: { kind: 'schema' | 'table' | 'view' | 'sequence' | 'routine' | 'type'; name: ObjectName; arguments?: string };
+  on: {
+    kind: 'schema' | 'table' | 'view' | 'sequence' | 'routine' | 'type';
+    name: ObjectName;
+    arguments?: string;
+  };
   /** A role name, or `public`. */
   grantee: string;
   /** `SELECT`, `INSERT`, `USAGE`, `EXECUTE`, … */
