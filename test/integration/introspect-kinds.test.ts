@@ -182,6 +182,37 @@ describe.each(POSTGRES_TARGETS)('introspection of schema-as-code kinds on $label
     ]);
   });
 
+  it('reads named domains, composite types and routines (every overload), unqualified ones through the path', async () => {
+    const only = {
+      domains: [{ name: 'positive' }, { schema: 'kinds', name: 'address' }],
+      composites: [{ name: 'address' }, { name: 'positive' }],
+      routines: [{ name: 'double' }, { schema: 'public', name: 'total' }, { name: 'nowhere' }],
+    };
+    await onPath.conn.query('SET search_path = kinds, public');
+    const model = await postgresDialect.introspect(onPath.conn, { only });
+    expect(model.domains.map((d) => d.name)).toEqual(['positive']);
+    expect(model.composites.map((c) => c.name)).toEqual(['address']);
+    expect(model.routines.map((r) => [r.schema, r.name, r.identityArguments])).toEqual([
+      ['kinds', 'double', 'x integer'],
+      ['kinds', 'double', 'x positive'],
+    ]);
+    expect([model.tables, model.schemas, model.extensions]).toEqual([[], [], []]);
+    // With a `double` in both schemas, the first on the path wins, with all its overloads.
+    await onPath.conn.query('BEGIN');
+    try {
+      await onPath.conn.query(
+        'CREATE FUNCTION public.double(x text) RETURNS text LANGUAGE sql RETURN x || x',
+      );
+      await onPath.conn.query('SET LOCAL search_path = public, kinds');
+      const first = await postgresDialect.introspect(onPath.conn, { only });
+      expect(first.routines.map((r) => [r.schema, r.name, r.identityArguments])).toEqual([
+        ['public', 'double', 'x text'],
+      ]);
+    } finally {
+      await onPath.conn.query('ROLLBACK');
+    }
+  });
+
   it('recreates an aggregate from its text', async () => {
     const { routines } = await postgresDialect.introspect(plain.conn, {
       only: { routines: [{ schema: 'kinds', name: 'total' }] },
