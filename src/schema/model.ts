@@ -275,7 +275,7 @@ export interface Policy {
   name: string;
   permissive: boolean;
   command: 'all' | 'select' | 'insert' | 'update' | 'delete';
-  /** Role names; `public` for every role. */
+  /** Role names, sorted; `public` for every role. */
   roles: string[];
   using: string | null;
   check: string | null;

@@ -27,6 +27,7 @@ CREATE TABLE kinds.items (
   email kinds.citext,
   tags text[] NOT NULL DEFAULT '{}'
 );
+CREATE UNIQUE INDEX items_first_tag ON kinds.items ((tags[1]) text_pattern_ops) NULLS NOT DISTINCT;
 CREATE FUNCTION kinds.double(x integer) RETURNS integer LANGUAGE sql IMMUTABLE RETURN x * 2;
 COMMENT ON FUNCTION kinds.double(integer) IS 'twice';
 CREATE FUNCTION kinds.double(x kinds.positive) RETURNS numeric LANGUAGE plpgsql AS $$ BEGIN RETURN x * 2; END $$;

@@ -10,6 +10,7 @@ import { parseDatabaseUrl } from '../../src/config/url.js';
 import type { Connection, Driver } from '../../src/dialects/dialect.js';
 import { createDriver } from '../../src/dialects/index.js';
 import { postgresDialect } from '../../src/dialects/postgres/dialect.js';
+import { introspect } from '../../src/index.js';
 import type { Routine } from '../../src/schema/model.js';
 import { POSTGRES_TARGETS, type TestDatabase } from '../helpers/databases.js';
 import { KINDS, KINDS_SETUP } from './introspect-kinds-fixture.js';
@@ -55,7 +56,7 @@ const routine = (
   ...r,
 });
 
-describe.each(POSTGRES_TARGETS)('introspection of schema-as-code kinds on $label', ({ create }) => {
+describe.each(POSTGRES_TARGETS)('introspection of schema-as-code kinds on $label', ({ label, create }) => {
   const dbs: TestDatabase[] = [];
   let plain: Built;
   let onPath: Built;
@@ -126,6 +127,10 @@ describe.each(POSTGRES_TARGETS)('introspection of schema-as-code kinds on $label
     expect(model.tables.map((t) => t.name)).toEqual(['items']);
     expect(model.tables[0]?.columns.find((c) => c.name === 'email')?.type).toBe('kinds.citext');
     expect(model.routines.map((r) => r.name)).toEqual(['add_up', 'double', 'double', 'reset', 'total']);
+    // Operator classes and NULLS NOT DISTINCT are in the printed definition.
+    expect(model.tables[0]?.indexes.find((i) => i.name === 'items_first_tag')?.definition).toBe(
+      'USING btree ((tags[1]) text_pattern_ops) NULLS NOT DISTINCT',
+    );
     const byName = await postgresDialect.introspect(plain.conn, {
       only: {
         routines: [{ schema: 'kinds', name: 'citext' }],
@@ -298,6 +303,23 @@ describe.each(POSTGRES_TARGETS)('introspection of schema-as-code kinds on $label
       type: 'mood',
       default: "'ok'::mood",
     });
+  });
+
+  it("reads through the library's introspect: qualified by default, from a connection or a driver", async () => {
+    const expected = await postgresDialect.introspect(plain.conn, { qualified: true });
+    await onPath.conn.query('SET search_path = kinds, public');
+    expect(await introspect(onPath.conn)).toEqual(expected);
+    expect((await introspect(onPath.conn, { qualified: false })).tables[0]?.columns[2]?.type).toBe('mood');
+    // A second PGlite instance on an open data directory is not safe: URL and driver on the server only.
+    if (label !== 'postgres') return;
+    const kinds = await postgresDialect.introspect(plain.conn, { schemas: ['kinds'], qualified: true });
+    expect(await introspect(dbs[0]!.url, { schemas: ['kinds'] })).toEqual(kinds);
+    const driver = await createDriver(parseDatabaseUrl(dbs[0]!.url));
+    try {
+      expect(await introspect(driver, { schemas: ['kinds'] })).toEqual(kinds);
+    } finally {
+      await driver.close();
+    }
   });
 
   it('leaves the path as it was after a read inside a transaction', async () => {
