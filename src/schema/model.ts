@@ -324,6 +324,8 @@ export interface View extends ObjectName {
   columns: ViewColumn[];
   /** A materialized view's indexes, by name (always empty for a plain view). */
   indexes: Index[];
+  /** A view's `INSTEAD OF` (and statement-level) triggers, by name. */
+  triggers: Trigger[];
 }
 
 /** A sequence, those behind serial and identity columns included. */

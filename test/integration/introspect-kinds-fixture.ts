@@ -38,6 +38,8 @@ CREATE AGGREGATE kinds.total(integer) (SFUNC = kinds.add_up, STYPE = integer, IN
 COMMENT ON AGGREGATE kinds.total(integer) IS 'sum';
 CREATE VIEW kinds.cheap AS SELECT id, mood FROM kinds.items WHERE price < 10;
 COMMENT ON COLUMN kinds.cheap.mood IS 'feeling';
+CREATE FUNCTION kinds.cheap_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER cheap_insert INSTEAD OF INSERT ON kinds.cheap FOR EACH ROW EXECUTE FUNCTION kinds.cheap_insert();
 CREATE MATERIALIZED VIEW kinds.moods AS SELECT mood, count(*) AS n FROM kinds.items GROUP BY mood;
 CREATE UNIQUE INDEX moods_mood ON kinds.moods (mood);
 GRANT USAGE ON SCHEMA kinds TO PUBLIC;

@@ -126,7 +126,14 @@ describe.each(POSTGRES_TARGETS)('introspection of schema-as-code kinds on $label
     // The extension's own type and functions (citext, citext_eq, …) are in `kinds` but not listed.
     expect(model.tables.map((t) => t.name)).toEqual(['items']);
     expect(model.tables[0]?.columns.find((c) => c.name === 'email')?.type).toBe('kinds.citext');
-    expect(model.routines.map((r) => r.name)).toEqual(['add_up', 'double', 'double', 'reset', 'total']);
+    expect(model.routines.map((r) => r.name)).toEqual([
+      'add_up',
+      'cheap_insert',
+      'double',
+      'double',
+      'reset',
+      'total',
+    ]);
     // Operator classes and NULLS NOT DISTINCT are in the printed definition.
     expect(model.tables[0]?.indexes.find((i) => i.name === 'items_first_tag')?.definition).toBe(
       'USING btree ((tags[1]) text_pattern_ops) NULLS NOT DISTINCT',
@@ -151,6 +158,14 @@ describe.each(POSTGRES_TARGETS)('introspection of schema-as-code kinds on $label
         identityArguments: 'acc integer, x integer',
         definition:
           'CREATE OR REPLACE FUNCTION kinds.add_up(acc integer, x integer)\n RETURNS integer\n LANGUAGE sql\n IMMUTABLE STRICT\nRETURN (acc + x)',
+      }),
+      routine({
+        name: 'cheap_insert',
+        identityArguments: '',
+        returns: 'trigger',
+        language: 'plpgsql',
+        definition:
+          'CREATE OR REPLACE FUNCTION kinds.cheap_insert()\n RETURNS trigger\n LANGUAGE plpgsql\nAS $function$ BEGIN RETURN NEW; END $function$',
       }),
       routine({
         name: 'double',
@@ -236,10 +251,15 @@ describe.each(POSTGRES_TARGETS)('introspection of schema-as-code kinds on $label
     }
   });
 
-  it("reads views' columns and materialized views' indexes", async () => {
+  it("reads views' columns and triggers, and materialized views' indexes", async () => {
     const { views } = await postgresDialect.introspect(plain.conn, { schemas: ['kinds'], qualified: true });
     expect(
-      views.map((v) => [v.name, v.columns, v.indexes.map((i) => [i.name, i.unique, i.definition])]),
+      views.map((v) => [
+        v.name,
+        v.columns,
+        v.indexes.map((i) => [i.name, i.unique, i.definition]),
+        v.triggers.map((t) => [t.name, t.timing, t.fires, t.action]),
+      ]),
     ).toEqual([
       [
         'cheap',
@@ -248,6 +268,14 @@ describe.each(POSTGRES_TARGETS)('introspection of schema-as-code kinds on $label
           { name: 'mood', type: 'kinds.mood', comment: 'feeling' },
         ],
         [],
+        [
+          [
+            'cheap_insert',
+            'instead of',
+            'INSTEAD OF INSERT',
+            'FOR EACH ROW EXECUTE FUNCTION kinds.cheap_insert()',
+          ],
+        ],
       ],
       [
         'moods',
@@ -256,6 +284,7 @@ describe.each(POSTGRES_TARGETS)('introspection of schema-as-code kinds on $label
           { name: 'n', type: 'bigint', comment: null },
         ],
         [['moods_mood', true, 'USING btree (mood)']],
+        [],
       ],
     ]);
   });
@@ -275,6 +304,7 @@ describe.each(POSTGRES_TARGETS)('introspection of schema-as-code kinds on $label
     // double(integer) had EXECUTE and mood had USAGE revoked from PUBLIC: no row for them.
     expect(grants).toEqual([
       { ...on('routine', 'add_up', { arguments: 'acc integer, x integer' }), privilege: 'EXECUTE' },
+      { ...on('routine', 'cheap_insert', { arguments: '' }), privilege: 'EXECUTE' },
       { ...on('routine', 'double', { arguments: 'x kinds.positive' }), privilege: 'EXECUTE' },
       { ...on('routine', 'reset', { arguments: 'IN m kinds.mood' }), privilege: 'EXECUTE' },
       { ...on('routine', 'total', { arguments: 'integer' }), privilege: 'EXECUTE' },

@@ -324,6 +324,7 @@ describe.each(POSTGRES_TARGETS)('introspection on $label', ({ create }) => {
           { name: 'email', type: 'character varying(255)', comment: null },
         ],
         indexes: [],
+        triggers: [],
       },
       {
         schema: 'app',
@@ -339,6 +340,7 @@ describe.each(POSTGRES_TARGETS)('introspection on $label', ({ create }) => {
           { name: 'n', type: 'bigint', comment: null },
         ],
         indexes: [],
+        triggers: [],
       },
     ]);
   });

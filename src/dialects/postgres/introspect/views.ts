@@ -1,8 +1,9 @@
-/** Views and materialized views, with their columns and (materialized views') indexes. */
+/** Views and materialized views, with their columns, triggers and (materialized views') indexes. */
 import type { View, ViewColumn } from '../../../schema/model.js';
 import type { Connection } from '../../dialect.js';
 import { readIndexes } from './indexes.js';
 import { perTable, rows } from './query.js';
+import { readTriggers } from './triggers.js';
 
 interface Row {
   oid: string;
@@ -51,6 +52,7 @@ export async function readViews(conn: Connection, oids: readonly string[]): Prom
     found.filter((r) => r.materialized).map((r) => r.oid),
     true,
   );
+  const triggers = await readTriggers(conn, oids);
   return found.map((r) => {
     const options: Record<string, string> = {};
     for (const o of r.options ?? []) {
@@ -68,6 +70,7 @@ export async function readViews(conn: Connection, oids: readonly string[]): Prom
       comment: r.comment,
       columns: columns.get(r.oid) ?? [],
       indexes: indexes.get(r.oid) ?? [],
+      triggers: triggers.get(r.oid) ?? [],
     };
   });
 }
