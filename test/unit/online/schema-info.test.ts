@@ -1,6 +1,7 @@
 /** The planner's view of the schema model: what it keeps, leaves out and renames. */
 import { expect, test } from 'vitest';
 import { schemaInfo } from '../../../src/online/introspect.js';
+import { emptySchemaModel } from '../../../src/schema/model.js';
 import { column, constraint, index, table } from '../../helpers/schema-model.js';
 
 test('tables become the planner view: not partitions, not sluice temporaries', () => {
@@ -25,15 +26,13 @@ test('tables become the planner view: not partitions, not sluice temporaries', (
     ],
   });
   const info = schemaInfo({
+    ...emptySchemaModel(),
     tables: [
       users,
       table('_sluice_users'),
       table('events_2024', { partitionOf: { table: { schema: 'public', name: 'events' }, bound: '' } }),
       table('events', { partitioned: true }),
     ],
-    views: [],
-    sequences: [],
-    enums: [],
   });
   expect([...info.keys()]).toEqual(['users', 'events']);
   expect(info.get('users')).toEqual({
