@@ -1,0 +1,52 @@
+/** Enums, domains, composite types and sequences as printed DDL. */
+import type { CompositeType, Domain, EnumType, Sequence } from '../model.js';
+import { collate, lit, q, qn } from './quote.js';
+
+/** `CREATE TYPE "s"."mood" AS ENUM ('sad', 'ok')`. */
+export const createEnumSql = (e: EnumType): string =>
+  `CREATE TYPE ${qn(e)} AS ENUM (${e.values.map(lit).join(', ')})`;
+
+/**
+ * `CREATE DOMAIN "s"."d" AS <type> [COLLATE …] [DEFAULT …] [NOT NULL] [CONSTRAINT "c" CHECK …]`.
+ *
+ * @example
+ * createDomainSql(positive) // CREATE DOMAIN "app"."positive" AS integer CONSTRAINT "positive_check" CHECK ((VALUE > 0))
+ */
+export function createDomainSql(d: Domain): string {
+  let out = `CREATE DOMAIN ${qn(d)} AS ${d.type}${collate(d.collation)}`;
+  if (d.default !== null) out += ` DEFAULT ${d.default}`;
+  if (!d.nullable) out += ' NOT NULL';
+  for (const c of d.checks) out += ` CONSTRAINT ${q(c.name)} ${c.definition}`;
+  return out;
+}
+
+/** `CREATE TYPE "s"."t" AS ("a" integer, …)`. */
+export const createCompositeSql = (c: CompositeType): string =>
+  `CREATE TYPE ${qn(c)} AS (${c.attributes.map((a) => `${q(a.name)} ${a.type}${collate(a.collation)}`).join(', ')})`;
+
+/** `DROP TYPE "s"."t"` (enums and composites). */
+export const dropTypeSql = (name: { schema: string; name: string }): string => `DROP TYPE ${qn(name)}`;
+
+/** `DROP DOMAIN "s"."d"`. */
+export const dropDomainSql = (name: { schema: string; name: string }): string => `DROP DOMAIN ${qn(name)}`;
+
+/** The options of a sequence, as `CREATE SEQUENCE` and `ALTER SEQUENCE` take them. */
+export const sequenceOptions = (s: Sequence): string =>
+  `AS ${s.type} INCREMENT BY ${s.increment} MINVALUE ${s.min} MAXVALUE ${s.max} START WITH ${s.start} CACHE ${s.cache}${s.cycle ? ' CYCLE' : ' NO CYCLE'}`;
+
+/**
+ * `CREATE SEQUENCE "s"."n" AS integer INCREMENT BY 1 …`. Ownership is set separately
+ * ({@link sequenceOwnedBySql}) once the owning table exists.
+ */
+export const createSequenceSql = (s: Sequence): string => `CREATE SEQUENCE ${qn(s)} ${sequenceOptions(s)}`;
+
+/** `ALTER SEQUENCE … <options>`: every option, so the result does not depend on the old ones. */
+export const alterSequenceSql = (s: Sequence): string => `ALTER SEQUENCE ${qn(s)} ${sequenceOptions(s)}`;
+
+/** `ALTER SEQUENCE … OWNED BY "s"."t"."c"` (or `NONE`). */
+export const sequenceOwnedBySql = (s: Sequence): string =>
+  `ALTER SEQUENCE ${qn(s)} OWNED BY ${s.ownedBy === null ? 'NONE' : `${qn(s.ownedBy.table)}.${q(s.ownedBy.column)}`}`;
+
+/** `DROP SEQUENCE "s"."n"`. */
+export const dropSequenceSql = (name: { schema: string; name: string }): string =>
+  `DROP SEQUENCE ${qn(name)}`;
