@@ -43,9 +43,9 @@ export function generatedSql(table: ObjectName, column: Column): string {
 export const collationSql = (table: ObjectName, c: Column): string =>
   `${alter(table, c.name)} TYPE ${c.type}${c.collation === null ? ' COLLATE "default"' : collate(c.collation)}`;
 
-/** `… SET STORAGE …`, back to the type's default when null. */
-export const storageSql = (table: ObjectName, c: Column, typeDefault = 'extended'): string =>
-  `${alter(table, c.name)} SET STORAGE ${(c.storage ?? typeDefault).toUpperCase()}`;
+/** `… SET STORAGE …`; `DEFAULT` (PostgreSQL 16+) goes back to the type's own. */
+export const storageSql = (table: ObjectName, c: Column): string =>
+  `${alter(table, c.name)} SET STORAGE ${(c.storage ?? 'default').toUpperCase()}`;
 
 /** `… SET STATISTICS n` (-1: the default target). */
 export const statisticsSql = (table: ObjectName, c: Column): string =>

@@ -76,6 +76,10 @@ function hangingSql(t: Table): string[] {
   return out;
 }
 
+/** A schema name as a file name: what a path cannot hold (`/`, `\\`, NUL, `%`) is %-escaped. */
+const fileName = (schema: string) =>
+  schema.replace(/[/\\\0%]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
 const bySchema = <T>(items: readonly T[], schemaOf: (i: T) => string): Map<string, T[]> => {
   const out = new Map<string, T[]>();
   for (const i of items) out.set(schemaOf(i), [...(out.get(schemaOf(i)) ?? []), i]);
@@ -102,7 +106,7 @@ export function modelToSql(model: SchemaModel): SqlFile[] {
     preamble = '',
   ) => {
     for (const [schema, list] of bySchema(items, schemaOf))
-      add(`${dir}/${schema}.sql`, list.flatMap(print), preamble);
+      add(`${dir}/${fileName(schema)}.sql`, list.flatMap(print), preamble);
   };
   // `public` exists in every new database.
   add(

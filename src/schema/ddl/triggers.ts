@@ -11,13 +11,17 @@ import { q, qn } from './quote.js';
 export const createTriggerSql = (table: ObjectName, t: Trigger): string =>
   `CREATE ${t.constraint ? 'CONSTRAINT ' : ''}TRIGGER ${q(t.name)} ${t.fires} ON ${qn(table)} ${t.action}`;
 
-/** `ALTER TABLE … ENABLE|DISABLE … TRIGGER`, or null for the default (`origin`). */
-export function triggerEnabledSql(table: ObjectName, t: Trigger): string | null {
+/** `ALTER TABLE … ENABLE|DISABLE|ENABLE REPLICA|ENABLE ALWAYS TRIGGER "t"`: the trigger's state. */
+export function setTriggerEnabledSql(table: ObjectName, t: Pick<Trigger, 'name' | 'enabled'>): string {
   const how = { origin: 'ENABLE', disabled: 'DISABLE', replica: 'ENABLE REPLICA', always: 'ENABLE ALWAYS' }[
     t.enabled
   ];
-  return t.enabled === 'origin' ? null : `ALTER TABLE ${qn(table)} ${how} TRIGGER ${q(t.name)}`;
+  return `ALTER TABLE ${qn(table)} ${how} TRIGGER ${q(t.name)}`;
 }
+
+/** {@link setTriggerEnabledSql}, or null for the state a new trigger has (`origin`). */
+export const triggerEnabledSql = (table: ObjectName, t: Trigger): string | null =>
+  t.enabled === 'origin' ? null : setTriggerEnabledSql(table, t);
 
 /** `DROP TRIGGER "t" ON "s"."t"`. */
 export const dropTriggerSql = (table: ObjectName, name: string): string =>

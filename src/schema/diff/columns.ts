@@ -60,8 +60,11 @@ export function alterColumnChanges(table: ObjectName, from: Column, to: Column):
   const op: AlterColumnOperation = { kind: 'alterColumn', table: nameOf(table), column: to.name };
   const hazards = [];
   if (from.type !== to.type) {
-    Object.assign(op, { type: to.type, usingCast: true });
-    if (rewrites(from.type, to.type))
+    op.type = to.type;
+    // No USING where the server changes the type without a rewrite; an explicit cast where it
+    // rewrites anyway (it also covers types with no assignment cast, text → integer).
+    if (rewrites(from.type, to.type)) {
+      op.usingCast = true;
       hazards.push(
         {
           kind: 'rewritesTable' as const,
@@ -71,6 +74,7 @@ export function alterColumnChanges(table: ObjectName, from: Column, to: Column):
           `values are cast with "${to.name}"::${to.type}; write a USING expression if that cast is not what you mean`,
         ),
       );
+    }
   }
   if (from.nullable !== to.nullable) op.nullable = to.nullable;
   // A generated column's default is its expression's business; an identity has none.
@@ -106,8 +110,16 @@ export function alterColumnChanges(table: ObjectName, from: Column, to: Column):
         hazards: [review('a collation change rebuilds the indexes on the column')],
       }),
     );
-  if (from.storage !== to.storage)
-    out.push(sqlChange('alterTables', object, storageSql(table, to), { down: storageSql(table, from) }));
+  if (from.storage !== to.storage) {
+    const back = (c: Column) =>
+      c.storage === null ? [review('SET STORAGE DEFAULT needs PostgreSQL 16')] : [];
+    out.push(
+      sqlChange('alterTables', object, storageSql(table, to), {
+        down: storageSql(table, from),
+        hazards: back(to),
+      }),
+    );
+  }
   if (from.statistics !== to.statistics)
     out.push(
       sqlChange('alterTables', object, statisticsSql(table, to), { down: statisticsSql(table, from) }),

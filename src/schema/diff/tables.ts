@@ -29,6 +29,7 @@ import { collationApart, columnDefinition, diffColumns } from './columns.js';
 import { commentChange } from './comments.js';
 import { diffConstraints } from './constraints.js';
 import { diffIndexes } from './indexes.js';
+import { dependencyOrder } from './order.js';
 import { diffPolicies } from './policies.js';
 import { diffTriggers } from './triggers.js';
 
@@ -152,6 +153,42 @@ function memberChanges(
   };
 }
 
+/** Tables that must go before `t`: its partitions and children, and tables whose foreign keys point at it. */
+const dependentsAmong = (tables: readonly Table[]) => (t: Table) =>
+  tables.filter(
+    (o) =>
+      o !== t &&
+      ((o.partitionOf !== null && keyOf(o.partitionOf.table) === keyOf(t)) ||
+        o.inherits.some((i) => keyOf(i) === keyOf(t)) ||
+        o.constraints.some((c) => c.references !== null && keyOf(c.references.table) === keyOf(t))),
+  );
+
+/** Dropped tables, each after the dropped tables that depend on it. */
+const dropOrder = (dropped: readonly Table[]) => dependencyOrder(dropped, dependentsAmong(dropped));
+
+/**
+ * Foreign keys between dropped tables that the order cannot satisfy (a cycle): dropped first, on
+ * their own.
+ */
+function cycleBreakers(ordered: readonly Table[]): SchemaChange[] {
+  const out: SchemaChange[] = [];
+  ordered.forEach((t, i) => {
+    for (const c of t.constraints) {
+      if (c.references === null || keyOf(c.references.table) === keyOf(t)) continue;
+      const target = ordered.findIndex((o) => keyOf(o) === keyOf(c.references!.table));
+      if (target !== -1 && target < i)
+        out.push(
+          change(
+            'dropForeignKeys',
+            { kind: 'constraint', name: nameOf(t), member: c.name },
+            { kind: 'dropConstraint', table: nameOf(t), name: c.name },
+          ),
+        );
+    }
+  });
+  return out;
+}
+
 const signature = (t: Table) => t.columns.map((c) => `${c.name} ${c.type}`).join(', ');
 
 /**
@@ -207,13 +244,7 @@ export function diffTables(from: SchemaModel, to: SchemaModel, renames: Renames)
       if (!now.columns.some((n) => n.name === (renamedColumns.get(c.name) ?? c.name)))
         result.droppedColumns.add(`${keyOf(now)}.${c.name}`);
   }
-  // Partitions and children before their parents.
-  dropped.sort(
-    (a, b) =>
-      Number(b.partitionOf !== null || b.inherits.length > 0) -
-      Number(a.partitionOf !== null || a.inherits.length > 0),
-  );
-  for (const t of dropped) {
+  for (const t of dropOrder(dropped)) {
     result.dropped.add(keyOf(t));
     result.changes.push(
       change('dropTables', { kind: 'table', name: nameOf(t) }, { kind: 'dropTable', table: nameOf(t) }, [
@@ -221,6 +252,7 @@ export function diffTables(from: SchemaModel, to: SchemaModel, renames: Renames)
       ]),
     );
   }
+  result.changes.push(...cycleBreakers(dropOrder(dropped)));
   const added = to.tables.filter((t) => !paired.has(keyOf(t)));
   for (const t of added) result.changes.push(...createChanges(t));
   for (const d of dropped)

@@ -11,6 +11,7 @@ import {
   dropRuleSql,
   dropStatisticsSql,
   dropTriggerSql,
+  setTriggerEnabledSql,
   triggerEnabledSql,
 } from '../ddl/triggers.js';
 import type { ObjectName, Rule, Statistics, Table, Trigger } from '../model.js';
@@ -68,14 +69,29 @@ export function diffTriggers(table: ObjectName, from: Table, to: Table): SchemaC
     {
       create: triggerCreate(table),
       drop: (t) => dropTriggerSql(table, t.name),
-      definition: (t) => [t.constraint, t.fires, t.action, t.enabled],
+      definition: (t) => [t.constraint, t.fires, t.action],
     },
-    (before, after) =>
-      commentChange('TRIGGER', `${q(after.name)} ON ${qn(table)}`, before.comment, after.comment, {
-        kind: 'trigger',
-        name: nameOf(table),
-        member: after.name,
-      }),
+    (before, after) => {
+      const object = { kind: 'trigger' as const, name: nameOf(table), member: after.name };
+      const state =
+        before.enabled === after.enabled
+          ? []
+          : [
+              sqlChange('createTriggers', object, setTriggerEnabledSql(table, after), {
+                down: setTriggerEnabledSql(table, before),
+              }),
+            ];
+      return [
+        ...state,
+        ...commentChange(
+          'TRIGGER',
+          `${q(after.name)} ON ${qn(table)}`,
+          before.comment,
+          after.comment,
+          object,
+        ),
+      ];
+    },
   );
   const rules = diffMembers<Rule>(from.rules, to.rules, 'rule', table, {
     create: (r) => [createRuleSql(r)],

@@ -64,8 +64,8 @@ function derivedDown(changes: readonly SchemaChange[]): {
   for (const c of [...changes].reverse()) {
     const def = definitionOf(c.operation);
     const back = def.isReversible(c.operation) ? def.reverse(c.operation, undefined) : null;
-    if (back === null)
-      notes.push(`-- REVIEW: not undone here: ${def.describe(c.operation)} needs its old definition\n`);
+    const why = def.isReversible(c.operation) ? 'needs its old definition' : 'cannot be undone';
+    if (back === null) notes.push(`-- REVIEW: not undone here: ${def.describe(c.operation)} ${why}\n`);
     else for (const operation of back) operations.push({ operation });
   }
   return { operations, notes };
