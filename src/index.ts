@@ -1,7 +1,7 @@
 /**
  * sluice's library API. Every CLI command is available here: as a method of the {@link Migrator}
  * when it needs the database, as a function (`initProject`, `newMigration`, `lintMigrations`) when
- * it needs only the project's files.
+ * it needs only the project's files. `introspect` reads a live schema into the {@link SchemaModel}.
  *
  * @example
  * import { createMigrator } from 'sluice';
@@ -66,5 +66,33 @@ export { createMigrator, Migrator } from './runner/migrator.js';
 export type { HistoryRow, MigrationState, Status, StatusEntry } from './runner/plan.js';
 export type { PlannedMigration, PlannedStatement } from './runner/plan-report.js';
 export type { MigrationClasses } from './runner/status-classes.js';
+export type { IntrospectSource, LibraryIntrospectOptions } from './schema/introspect.js';
+export { introspect } from './schema/introspect.js';
+export type {
+  Column,
+  CompositeAttribute,
+  CompositeType,
+  Constraint,
+  Dependent,
+  Domain,
+  EnumType,
+  Extension,
+  Grant,
+  Index,
+  IntrospectOptions,
+  ObjectName,
+  Policy,
+  Routine,
+  Rule,
+  Schema,
+  SchemaModel,
+  Sequence,
+  Statistics,
+  Table,
+  Trigger,
+  View,
+  ViewColumn,
+} from './schema/model.js';
+export { emptySchemaModel } from './schema/model.js';
 export type { SqlFragment } from './sql/tag.js';
 export { ident, join, literal, raw, sql } from './sql/tag.js';

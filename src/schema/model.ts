@@ -11,9 +11,17 @@
  * - expressions and definitions are the server's own printed text (`pg_get_expr`, `pg_get_indexdef`…),
  *   cut so that they name neither the object nor its table (a rename does not change them); other
  *   objects in them are named as the server prints them for the reading session's search path
- *   (`mood` rather than `app.mood` when `app` is on it);
- * - lists are in the server's order: tables, views, types by schema then name; columns by position;
- *   constraints, indexes, triggers, policies, rules by name.
+ *   (`mood` rather than `app.mood` when `app` is on it), or always schema-qualified with
+ *   {@link IntrospectOptions.qualified} (what a comparison of two databases wants);
+ * - lists are sorted by names compared bytewise (the `name` type's "C" collation, the same on every
+ *   server): tables, views, types, routines by schema then name (routines then by arguments);
+ *   columns by position; constraints, indexes, triggers, policies, rules by name;
+ * - no oids, nothing that depends on the server instance, except the fields marked "not compared"
+ *   (owners, tablespaces): a scratch database and production differ there by nature, so a diff
+ *   ignores them.
+ *
+ * Not read (yet): collations, casts, operators, text search objects, foreign tables and servers,
+ * event triggers, publications, default privileges.
  */
 
 /** A schema-qualified name, the schema always resolved. */
@@ -26,7 +34,10 @@ export interface ObjectName {
 export interface SchemaModel {
   /** User schemas (`public` included when read), by name. */
   schemas: Schema[];
-  /** Installed extensions, by name (their own objects are not listed elsewhere). */
+  /**
+   * Installed extensions whose schema is read, by name; their own objects (`pg_depend` deptype `e`)
+   * are listed nowhere else. `plpgsql` (in `pg_catalog`) is not listed.
+   */
   extensions: Extension[];
   tables: Table[];
   views: View[];
@@ -44,6 +55,7 @@ export interface SchemaModel {
 /** A schema (namespace). */
 export interface Schema {
   name: string;
+  /** Not compared: the role that owns it differs between a scratch database and production. */
   owner: string;
   comment: string | null;
 }
@@ -64,7 +76,10 @@ export interface Domain extends ObjectName {
   nullable: boolean;
   default: string | null;
   collation: ObjectName | null;
-  /** Check constraints by name, as printed (`CHECK ((VALUE > 0))`). */
+  /**
+   * Check constraints by name, as printed without a trailing `NOT VALID` (`CHECK ((VALUE > 0))`);
+   * `validated` is false for one added `NOT VALID` and not validated since.
+   */
   checks: { name: string; definition: string; validated: boolean }[];
   comment: string | null;
 }
@@ -91,18 +106,28 @@ export interface Routine extends ObjectName {
   returns: string | null;
   language: string;
   /**
-   * The whole `CREATE OR REPLACE …` as printed by the server (`pg_get_functiondef`), which recreates
-   * it; for an aggregate, the `CREATE AGGREGATE` that does.
+   * The whole `CREATE OR REPLACE FUNCTION|PROCEDURE …` as printed by the server
+   * (`pg_get_functiondef`), without a trailing newline or semicolon; for an aggregate, a
+   * `CREATE OR REPLACE AGGREGATE …` built from `pg_aggregate` (every option the catalog records).
+   * The name in it is always schema-qualified.
    */
   definition: string;
   comment: string | null;
 }
 
-/** One privilege granted on one object (`GRANT SELECT ON app.users TO reader`). */
+/**
+ * One privilege granted on one object (`GRANT SELECT ON app.users TO reader`). An object's default
+ * privileges count as granted (`EXECUTE` on a routine and `USAGE` on a type to `public`, unless
+ * revoked), and what its owner holds on it is left out (the owner differs between databases).
+ * Sorted by kind, schema, name, arguments, column, grantee, privilege.
+ */
 export interface Grant {
   on: {
+    /** `view` covers materialized views; `type` covers enums, domains and composite types. */
     kind: 'schema' | 'table' | 'view' | 'sequence' | 'routine' | 'type';
+    /** For a schema, `schema` and `name` are both its name. */
     name: ObjectName;
+    /** A routine's {@link Routine.identityArguments}. */
     arguments?: string;
   };
   /** A role name, or `public`. */
@@ -124,8 +149,9 @@ export interface Table extends ObjectName {
   inherits: ObjectName[];
   /** The composite type of a typed table (`CREATE TABLE t OF type`). */
   ofType: string | null;
-  /** Tablespace, when not the database's default. */
+  /** Tablespace, when not the database's default. Not compared (a server-instance fact). */
   tablespace: string | null;
+  /** Not compared: the role that owns it differs between a scratch database and production. */
   owner: string;
   /** Storage parameters as `name=value` (`fillfactor=70`). */
   options: string[];
@@ -249,7 +275,7 @@ export interface Policy {
   name: string;
   permissive: boolean;
   command: 'all' | 'select' | 'insert' | 'update' | 'delete';
-  /** Role names; `public` for every role. */
+  /** Role names, sorted; `public` for every role. */
   roles: string[];
   using: string | null;
   check: string | null;
@@ -278,6 +304,14 @@ export type Dependent =
   | { kind: 'child'; table: ObjectName }
   | { kind: 'publication'; name: string };
 
+/** A column of a view, as its query makes it. */
+export interface ViewColumn {
+  name: string;
+  /** The type as printed (`bigint`, `character varying(255)`). */
+  type: string;
+  comment: string | null;
+}
+
 /** A view or materialized view. */
 export interface View extends ObjectName {
   materialized: boolean;
@@ -286,6 +320,10 @@ export interface View extends ObjectName {
   /** Options (`security_barrier`, `check_option`, …) by name. */
   options: Record<string, string>;
   comment: string | null;
+  /** Its columns by position (names and types follow from the query; comments do not). */
+  columns: ViewColumn[];
+  /** A materialized view's indexes, by name (always empty for a plain view). */
+  indexes: Index[];
 }
 
 /** A sequence, those behind serial and identity columns included. */
@@ -325,17 +363,29 @@ export interface IntrospectOptions {
     tables?: readonly { schema?: string; name: string }[];
     views?: readonly { schema?: string; name: string }[];
     enums?: readonly { schema?: string; name: string }[];
+    domains?: readonly { schema?: string; name: string }[];
+    composites?: readonly { schema?: string; name: string }[];
+    /** Every overload of each name; without a schema, of the first schema on the path that has one. */
+    routines?: readonly { schema?: string; name: string }[];
   };
   /** Also read what depends on each table from outside it ({@link Table.dependents}). */
   dependents?: boolean;
   /** Also read privileges ({@link SchemaModel.grants}). Default false. */
   grants?: boolean;
   /**
+   * Print every user object in expressions, types and definitions schema-qualified (`app.mood`,
+   * `'ok'::app.mood`, `nextval('public.t_id_seq'::regclass)`), whatever the session's search path:
+   * the read pins it to empty for its duration (as `pg_dump` does) and restores it after. Two
+   * databases built from the same DDL then read to deep-equal models. Names in `only` are still
+   * found through the session's own path. Default false: printed as for the session's path.
+   */
+  qualified?: boolean;
+  /**
    * `false`: leave out what only the server's printers give beyond columns and constraints. Printing
    * an object takes a share lock on its table, so such a read does not queue behind another
    * session's lock on a table it merely lists: index definitions and predicates are then empty
-   * (`''`, null), partition bounds `''`, and triggers, policies, rules, statistics and views are not
-   * read. Column defaults and constraint definitions are printed regardless. The online planner
+   * (`''`, null), partition bounds `''`, and triggers, policies, rules, statistics, views and routines
+   * are not read. Column defaults and constraint definitions are printed regardless. The online planner
    * reads this way: its checks need nothing more. Default true.
    */
   printed?: boolean;

@@ -9,7 +9,7 @@ import { parseDatabaseUrl } from '../../src/config/url.js';
 import type { Connection, Driver } from '../../src/dialects/dialect.js';
 import { createDriver } from '../../src/dialects/index.js';
 import { postgresDialect } from '../../src/dialects/postgres/dialect.js';
-import type { Table } from '../../src/schema/model.js';
+import { emptySchemaModel, type Table } from '../../src/schema/model.js';
 import { POSTGRES_TARGETS, type TestDatabase } from '../helpers/databases.js';
 import { column, table, trigger } from '../helpers/schema-model.js';
 import { EVERY_KIND } from './introspect-fixture.js';
@@ -319,6 +319,11 @@ describe.each(POSTGRES_TARGETS)('introspection on $label', ({ create }) => {
         ),
         options: { security_barrier: 'true' },
         comment: 'grown-ups only',
+        columns: [
+          { name: 'id', type: 'bigint', comment: null },
+          { name: 'email', type: 'character varying(255)', comment: null },
+        ],
+        indexes: [],
       },
       {
         schema: 'app',
@@ -329,6 +334,11 @@ describe.each(POSTGRES_TARGETS)('introspection on $label', ({ create }) => {
         ),
         options: {},
         comment: null,
+        columns: [
+          { name: 'org_id', type: 'integer', comment: null },
+          { name: 'n', type: 'bigint', comment: null },
+        ],
+        indexes: [],
       },
     ]);
   });
@@ -360,12 +370,7 @@ describe.each(POSTGRES_TARGETS)('introspection on $label', ({ create }) => {
     expect(model.sequences).toEqual([SEQUENCES.id, SEQUENCES.n]);
     expect(model.views.map((v) => v.name)).toEqual(['adults']);
     expect(model.enums.map((e) => e.name)).toEqual(['mood']);
-    expect(await postgresDialect.introspect(conn, { only: {} })).toEqual({
-      tables: [],
-      views: [],
-      sequences: [],
-      enums: [],
-    });
+    expect(await postgresDialect.introspect(conn, { only: {} })).toEqual(emptySchemaModel());
   });
 
   it('finds unqualified names through the search path, and prints for it as the server does', async () => {

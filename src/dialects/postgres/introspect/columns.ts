@@ -1,7 +1,7 @@
 /** Columns of tables: type, nullability, default or generated expression, identity, collation, storage. */
 import type { Column } from '../../../schema/model.js';
 import type { Connection } from '../../dialect.js';
-import { perTable } from './query.js';
+import { collationName, perTable } from './query.js';
 
 interface Row {
   table: string;
@@ -60,8 +60,7 @@ export async function readColumns(conn: Connection, oids: readonly string[]): Pr
       default: r.default,
       generated: r.generated,
       identity: IDENTITY[r.identity] ?? null,
-      collation:
-        r.collation_name === null ? null : { schema: r.collation_schema ?? '', name: r.collation_name },
+      collation: collationName(r.collation_schema, r.collation_name),
       storage: r.storage === null ? null : (STORAGE[r.storage] ?? null),
       statistics: r.statistics,
       comment: r.comment,

@@ -1,7 +1,7 @@
 /** Table constraints: primary key, unique, check, foreign key, exclusion. */
 import type { Constraint } from '../../../schema/model.js';
 import type { Connection } from '../../dialect.js';
-import { columnNames, dependsOn, perTable } from './query.js';
+import { columnNames, dependsOn, perTable, withoutNotValid } from './query.js';
 
 interface Row {
   table: string;
@@ -27,8 +27,6 @@ const TYPES: Record<string, Constraint['type']> = {
   f: 'foreignKey',
   x: 'exclusion',
 };
-
-const NOT_VALID = ' NOT VALID';
 
 /**
  * Reads the constraints of the tables `oids`, by table, by name.
@@ -60,11 +58,7 @@ export async function readConstraints(
       name: r.name,
       type: TYPES[r.type]!,
       columns: r.columns,
-      // Validity is its own field; the printer appends the marker to the definition.
-      definition:
-        !r.validated && r.definition.endsWith(NOT_VALID)
-          ? r.definition.slice(0, -NOT_VALID.length)
-          : r.definition,
+      definition: withoutNotValid(r.definition, r.validated),
       validated: r.validated,
       deferrable: r.deferrable,
       initiallyDeferred: r.deferred,

@@ -31,8 +31,9 @@ export async function readPolicies(
     conn,
     oids,
     `SELECT p.polrelid::text AS table, p.polname AS name, p.polpermissive AS permissive, p.polcmd::text AS cmd,
-            ARRAY(SELECT CASE WHEN u.r = 0 THEN 'public' ELSE pg_get_userbyid(u.r)::text END
-                    FROM unnest(p.polroles) WITH ORDINALITY u(r, ord) ORDER BY u.ord)::text[] AS roles,
+            ARRAY(SELECT x.role FROM (SELECT CASE WHEN u.r = 0 THEN 'public' ELSE pg_get_userbyid(u.r)::text END AS role
+                                        FROM unnest(p.polroles) u(r)) x
+                   ORDER BY x.role COLLATE "C")::text[] AS roles,
             pg_get_expr(p.polqual, p.polrelid) AS using, pg_get_expr(p.polwithcheck, p.polrelid) AS check,
             obj_description(p.oid, 'pg_policy') AS comment,
             ${dependsOn('pg_policy', 'p.oid', 'p.polrelid')} AS depends_on

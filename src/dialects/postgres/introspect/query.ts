@@ -3,6 +3,7 @@
  * the server's printed definitions around the names they contain.
  */
 import { DatabaseError } from '../../../errors.js';
+import type { ObjectName } from '../../../schema/model.js';
 import type { Connection } from '../../dialect.js';
 
 /** Runs one catalog query with bound values and returns its rows. */
@@ -78,4 +79,19 @@ export function dependsOn(
                         WHERE d.classid = '${classid}'::regclass AND d.objid = ${objid}
                           AND d.refclassid = 'pg_class'::regclass AND d.refobjid = ${rel}${kind})${keys})
                  ORDER BY a.attnum)::text[]`;
+}
+
+const NOT_VALID = ' NOT VALID';
+
+/**
+ * A printed constraint without the ` NOT VALID` the server appends to one not validated: validity is
+ * a field of its own in the model.
+ */
+export function withoutNotValid(definition: string, validated: boolean): string {
+  return !validated && definition.endsWith(NOT_VALID) ? definition.slice(0, -NOT_VALID.length) : definition;
+}
+
+/** A collation as the model holds it, from its schema and name columns (null: none, the type's own). */
+export function collationName(schema: string | null, name: string | null): ObjectName | null {
+  return name === null ? null : { schema: schema ?? '', name };
 }
