@@ -16,15 +16,22 @@ import type { SchemaModel } from '../../src/schema/model.js';
 import { renderSqlMigration } from '../../src/schema/render/sql.js';
 import { POSTGRES_TARGETS, type TestDatabase } from '../helpers/databases.js';
 
-/** What both sides share and the differ does not manage yet (schemas and functions are read from s12/introspect on). */
+/** What both sides share. */
 const COMMON = `
 CREATE SCHEMA app;
 CREATE FUNCTION app.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
 `;
 
 const A = `${COMMON}
+CREATE SCHEMA old_stuff;
+COMMENT ON SCHEMA app IS 'the app';
 CREATE TYPE app.mood AS ENUM ('sad', 'happy');
 CREATE TYPE app.gone AS ENUM ('x');
+CREATE DOMAIN app.positive AS integer CHECK (VALUE > 0);
+CREATE TYPE app.pair AS (a integer, b text);
+CREATE SEQUENCE app.counter INCREMENT 1;
+CREATE FUNCTION app.double(x integer) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT x * 2 $$;
+CREATE FUNCTION app.obsolete() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$;
 CREATE TABLE app.orgs (id int PRIMARY KEY, name text NOT NULL);
 CREATE TABLE app.users (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -40,14 +47,25 @@ CREATE INDEX users_legacy_idx ON app.users (legacy);
 CREATE TABLE app.obsolete (id int PRIMARY KEY);
 CREATE VIEW app.adults AS SELECT id, email, age FROM app.users WHERE age >= 18;
 CREATE VIEW app.adult_emails AS SELECT email FROM app.adults;
+CREATE MATERIALIZED VIEW app.org_sizes AS SELECT org_id, count(*) AS n FROM app.users GROUP BY org_id;
 COMMENT ON TABLE app.users IS 'people';
 CREATE POLICY users_own ON app.users FOR SELECT USING (age > 1);
+CREATE TRIGGER users_touch BEFORE UPDATE ON app.users FOR EACH ROW EXECUTE FUNCTION app.touch();
+REVOKE EXECUTE ON FUNCTION app.double(integer) FROM PUBLIC;
 `;
 
 const B = `${COMMON}
+CREATE SCHEMA extra;
+COMMENT ON SCHEMA app IS 'the application';
 CREATE TYPE app.mood AS ENUM ('sad', 'ok', 'happy', 'ecstatic');
 CREATE TYPE app.tier AS ENUM ('free', 'paid');
-CREATE TABLE app.orgs (id int PRIMARY KEY, name text NOT NULL, tier app.tier NOT NULL DEFAULT 'free');
+CREATE DOMAIN app.positive AS integer NOT NULL DEFAULT 1 CHECK (VALUE > 0);
+CREATE TYPE app.pair AS (a integer, c date);
+CREATE TYPE extra.point3 AS (x float8, y float8, z float8);
+CREATE SEQUENCE app.counter INCREMENT 5 CYCLE;
+COMMENT ON SEQUENCE app.counter IS 'numbers';
+CREATE FUNCTION app.double(x integer) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT x + x $$;
+CREATE TABLE app.orgs (id int PRIMARY KEY, name text NOT NULL, tier app.tier NOT NULL DEFAULT 'free', size app.positive);
 CREATE TABLE app.users (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   email varchar(200) NOT NULL,
@@ -58,7 +76,7 @@ CREATE TABLE app.users (
   CONSTRAINT users_age_check CHECK (age >= 0),
   CONSTRAINT users_email_key UNIQUE (email),
   CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES app.orgs (id) ON DELETE SET NULL
-);
+) WITH (fillfactor = 80);
 CREATE INDEX users_email_idx ON app.users (lower(email));
 CREATE INDEX users_org_partial ON app.users USING hash (org_id) WHERE (org_id IS NOT NULL);
 CREATE TABLE app.events (
@@ -67,13 +85,21 @@ CREATE TABLE app.events (
   kind text NOT NULL COLLATE "C",
   at timestamptz NOT NULL DEFAULT now()
 );
+CREATE FUNCTION app.event_count() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM app.events $$;
 CREATE TRIGGER events_touch BEFORE INSERT ON app.events FOR EACH ROW EXECUTE FUNCTION app.touch();
 CREATE VIEW app.adults AS SELECT id, email, age FROM app.users WHERE age >= 21;
 CREATE VIEW app.adult_emails AS SELECT email FROM app.adults;
+COMMENT ON COLUMN app.adult_emails.email IS 'adult login';
+CREATE MATERIALIZED VIEW app.org_sizes AS SELECT org_id, count(*) AS n FROM app.users GROUP BY org_id;
+CREATE UNIQUE INDEX org_sizes_org ON app.org_sizes (org_id);
 COMMENT ON TABLE app.users IS 'people who sign in';
 COMMENT ON COLUMN app.users.email IS 'login';
 ALTER TABLE app.users ENABLE ROW LEVEL SECURITY;
 CREATE POLICY users_own ON app.users FOR SELECT USING (age > 2);
+CREATE TRIGGER users_touch BEFORE UPDATE ON app.users FOR EACH ROW EXECUTE FUNCTION app.touch();
+ALTER TABLE app.users DISABLE TRIGGER users_touch;
+GRANT SELECT ON app.adults TO PUBLIC;
+GRANT USAGE ON SCHEMA app TO PUBLIC;
 `;
 
 describe.each(POSTGRES_TARGETS)('schema diff on $label', ({ create }) => {
@@ -81,7 +107,8 @@ describe.each(POSTGRES_TARGETS)('schema diff on $label', ({ create }) => {
   const drivers: Driver[] = [];
   let a: Connection;
   let b: Connection;
-  const read = (conn: Connection): Promise<SchemaModel> => introspectPostgres(conn, { schemas: ['app'] });
+  const read = (conn: Connection): Promise<SchemaModel> =>
+    introspectPostgres(conn, { schemas: ['app', 'extra', 'old_stuff'], qualified: true, grants: true });
   const apply = async (conn: Connection, text: string, direction: 'up' | 'down') => {
     const parsed = parseSqlMigration(text, 'generated.sql');
     const section = direction === 'up' ? parsed.up : parsed.down;
@@ -126,7 +153,7 @@ describe.each(POSTGRES_TARGETS)('schema diff on $label', ({ create }) => {
 
   it('dumps B as files that build B again in an empty database', async () => {
     const target = await read(b);
-    const conn = await open(COMMON);
+    const conn = await open('SELECT 1');
     for (const file of modelToSql(target)) await conn.query(file.sql);
     expect(diffSchemas(await read(conn), target).changes).toEqual([]);
   });

@@ -188,7 +188,10 @@ export function modelToSql(model: SchemaModel): SqlFile[] {
     '09-views.sql',
     views.flatMap((v) => [
       createViewSql(v),
+      ...v.indexes.map((i) => createIndexSql(v, i)),
       ...comment(v.materialized ? 'MATERIALIZED VIEW' : 'VIEW', qn(v), v.comment),
+      ...v.columns.flatMap((c) => comment('COLUMN', `${qn(v)}.${q(c.name)}`, c.comment)),
+      ...v.indexes.flatMap((i) => comment('INDEX', qn({ schema: v.schema, name: i.name }), i.comment)),
     ]),
   );
   perSchema('10-triggers', model.tables, (t) => t.schema, hangingSql);

@@ -31,7 +31,6 @@ export function createTableSql(t: Table): string {
   }
   if (t.partitioned) out += ' PARTITION BY /* partition key: not read by the introspector */';
   if (t.options.length > 0) out += ` WITH (${t.options.join(', ')})`;
-  if (t.tablespace !== null) out += ` TABLESPACE ${q(t.tablespace)}`;
   return out;
 }
 

@@ -4,11 +4,11 @@
  * reads nothing but its arguments. One file per kind of object (after Alembic's compare split);
  * `order.ts` puts the kinds' changes in dependency order.
  */
-import type { ObjectName, SchemaModel } from '../model.js';
+import type { SchemaModel } from '../model.js';
 import type { DiffOptions, Renames, SchemaDiff } from './change.js';
 import { diffEnums } from './enums.js';
 import { diffExtensions } from './extensions.js';
-import { diffGrants } from './grants.js';
+import { diffGrants, recreatedObjects } from './grants.js';
 import { orderChanges } from './order.js';
 import { diffRoutines } from './routines.js';
 import { diffSchemaList } from './schemas.js';
@@ -39,17 +39,9 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
     ...diffRoutines(from, to),
     ...tables.changes,
     ...diffViews(from, to, tables.reshaped),
-    ...diffGrants(from, to),
   ];
-  const renamed = (name: ObjectName | string) => JSON.stringify(name);
-  const asked = new Set([
-    ...(renames.tables ?? []).map((r) => renamed(r.from)),
-    ...(renames.columns ?? []).map((r) => `${renamed(r.table)}.${r.from}`),
-  ]);
-  const renameCandidates = tables.candidates.filter(
-    (c) => !asked.has(c.kind === 'table' ? renamed(c.from) : `${renamed(c.table!)}.${String(c.from)}`),
-  );
-  return { changes: orderChanges(changes), renameCandidates };
+  changes.push(...diffGrants(from, to, recreatedObjects(changes, to)));
+  return { changes: orderChanges(changes), renameCandidates: tables.candidates };
 }
 
 /**

@@ -6,9 +6,10 @@
  */
 import type { AddIndexOperation } from '../../operations/add-index.js';
 import { qn } from '../ddl/quote.js';
-import type { Index, ObjectName, Table } from '../model.js';
+import type { Index, ObjectName } from '../model.js';
 import { byMember, change, nameOf, type SchemaChange } from './change.js';
 import { commentChange } from './comments.js';
+import type { Phase } from './order.js';
 
 const IDENT = /^(?:[a-z_][a-z0-9_$]*|"(?:[^"]|"")+")$/;
 const unquote = (k: string) => (k.startsWith('"') ? k.slice(1, -1).replace(/""/g, '"') : k);
@@ -53,17 +54,25 @@ export function addIndexOperation(table: ObjectName, i: Index): AddIndexOperatio
   return op;
 }
 
-const standalone = (t: Table) => t.indexes.filter((i) => i.constraint === null);
+const standalone = (indexes: readonly Index[]) => indexes.filter((i) => i.constraint === null);
 
-/** Indexes of a table on both sides (`table` named as in `to`). */
-export function diffIndexes(table: ObjectName, from: Table, to: Table): SchemaChange[] {
+/**
+ * Indexes of a table (or a materialized view) on both sides (`table` named as in `to`); those
+ * backing a constraint are the constraint's business.
+ */
+export function diffIndexes(
+  table: ObjectName,
+  from: readonly Index[],
+  to: readonly Index[],
+  createPhase: Phase = 'createIndexes',
+): SchemaChange[] {
   const out: SchemaChange[] = [];
   const old = byMember(standalone(from));
   const now = byMember(standalone(to));
   const object = (name: string) => ({ kind: 'index' as const, name: nameOf(table), member: name });
   const drop = (i: Index) =>
     change('dropIndexes', object(i.name), { kind: 'dropIndex', table: nameOf(table), name: i.name });
-  const add = (i: Index) => change('createIndexes', object(i.name), addIndexOperation(table, i));
+  const add = (i: Index) => change(createPhase, object(i.name), addIndexOperation(table, i));
   for (const i of old.values()) if (!now.has(i.name)) out.push(drop(i));
   for (const i of now.values()) {
     const before = old.get(i.name);

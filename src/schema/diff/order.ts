@@ -38,6 +38,8 @@ export const PHASES = [
   'createIndexes',
   'createForeignKeys',
   'createViews',
+  'createViewIndexes',
+  'createLateRoutines',
   'createTriggers',
   'comments',
   'grants',

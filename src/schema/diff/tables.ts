@@ -142,7 +142,7 @@ function memberChanges(
     changes: [
       ...columns.changes,
       ...diffConstraints(table, from, to),
-      ...diffIndexes(table, from, to),
+      ...diffIndexes(table, from.indexes, to.indexes),
       ...diffTriggers(table, from, to),
       ...diffPolicies(table, from, to),
       ...settings,

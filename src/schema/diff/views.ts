@@ -7,11 +7,12 @@
  */
 import type { CreateViewOperation } from '../../operations/create-view.js';
 import { commentSql } from '../ddl/comments.js';
-import { keyOf, qn } from '../ddl/quote.js';
+import { keyOf, q, qn } from '../ddl/quote.js';
 import { createViewSql, dropViewSql } from '../ddl/views.js';
 import type { SchemaModel, View } from '../model.js';
 import { byName, change, nameOf, type SchemaChange, same, sqlChange } from './change.js';
 import { commentChange } from './comments.js';
+import { diffIndexes } from './indexes.js';
 import { dependencyOrder } from './order.js';
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -56,6 +57,30 @@ function drop(v: View): SchemaChange {
 }
 
 /**
+ * What a view holds beside its query: a materialized view's indexes, column comments, and (for a
+ * view kept as it is) its own comment. `before` is null for a view just created.
+ */
+function members(v: View, before: View | null): SchemaChange[] {
+  const object = { kind: 'view' as const, name: nameOf(v) };
+  const out = diffIndexes(v, before?.indexes ?? [], v.indexes, 'createViewIndexes');
+  for (const c of v.columns) {
+    const old = before?.columns.find((o) => o.name === c.name)?.comment ?? null;
+    out.push(...commentChange('COLUMN', `${qn(v)}.${q(c.name)}`, old, c.comment, object));
+  }
+  if (before !== null)
+    out.push(
+      ...commentChange(
+        v.materialized ? 'MATERIALIZED VIEW' : 'VIEW',
+        qn(v),
+        before.comment,
+        v.comment,
+        object,
+      ),
+    );
+  return out;
+}
+
+/**
  * Every view change between two models; `reshaped` holds the tables (`schema.name`, old and new
  * names) whose columns change, whose views must be re-created.
  */
@@ -95,9 +120,8 @@ export function diffViews(from: SchemaModel, to: SchemaModel, reshaped: Readonly
   for (const v of dependencyOrder(created, readsOf(to.views))) out.push(...create(v));
   for (const v of to.views) {
     const before = old.get(keyOf(v));
-    if (before === undefined || rebuilt.has(keyOf(v))) continue;
-    const word = v.materialized ? 'MATERIALIZED VIEW' : 'VIEW';
-    out.push(...commentChange(word, qn(v), before.comment, v.comment, { kind: 'view', name: nameOf(v) }));
+    const fresh = before === undefined || rebuilt.has(keyOf(v));
+    out.push(...members(v, fresh ? null : before));
   }
   return out;
 }

@@ -30,6 +30,8 @@ export const view = (name: string, query: string, extra: Partial<View> = {}): Vi
   query,
   options: {},
   comment: null,
+  columns: [],
+  indexes: [],
   ...extra,
 });
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { diffSchemas } from '../../../src/schema/diff/index.js';
 import type { Domain, Grant } from '../../../src/schema/model.js';
-import { column, model, pub, routine, sequence, show, table, trigger } from './builders.js';
+import { column, model, pub, routine, sequence, show, table, trigger, view } from './builders.js';
 
 describe('schemas and extensions', () => {
   it('creates, drops, updates and moves them', () => {
@@ -219,22 +219,27 @@ describe('triggers and policies', () => {
 });
 
 describe('grants', () => {
+  const select: Grant = {
+    on: { kind: 'table', name: pub('t') },
+    grantee: 'reader',
+    privilege: 'SELECT',
+    grantable: false,
+  };
+  const execute: Grant = {
+    on: { kind: 'routine', name: pub('f'), arguments: 'integer' },
+    grantee: 'public',
+    privilege: 'EXECUTE',
+    grantable: false,
+  };
+  const f = routine('f', 'SELECT 1', { identityArguments: 'integer' });
+  const t = table('t', { columns: [column('name', 'text')] });
+
   it('revokes first, grants last, and re-grants a changed grant option', () => {
-    const select: Grant = {
-      on: { kind: 'table', name: pub('t') },
-      grantee: 'reader',
-      privilege: 'SELECT',
-      grantable: false,
-    };
-    const execute: Grant = {
-      on: { kind: 'routine', name: pub('f'), arguments: 'integer' },
-      grantee: 'public',
-      privilege: 'EXECUTE',
-      grantable: false,
-    };
     const diff = diffSchemas(
-      model({ grants: [select, execute] }),
+      model({ tables: [t], routines: [f], grants: [select, execute] }),
       model({
+        tables: [t],
+        routines: [f],
         grants: [
           { ...select, grantable: true },
           { ...select, privilege: 'UPDATE', column: 'name' },
@@ -247,6 +252,30 @@ describe('grants', () => {
         "revokeGrants: REVOKE EXECUTE ON ROUTINE "public"."f"(integer) FROM PUBLIC ⟲ GRANT EXECUTE ON ROUTINE "public"."f"(integer) TO PUBLIC",
         "grants: GRANT SELECT ON TABLE "public"."t" TO "reader" WITH GRANT OPTION ⟲ REVOKE SELECT ON TABLE "public"."t" FROM "reader"",
         "grants: GRANT UPDATE ("name") ON TABLE "public"."t" TO "reader" ⟲ REVOKE UPDATE ("name") ON TABLE "public"."t" FROM "reader"",
+      ]
+    `);
+  });
+
+  it('leaves the privileges of a dropped object and the defaults of a new one to PostgreSQL', () => {
+    const diff = diffSchemas(
+      model({ tables: [t], grants: [select] }),
+      model({ routines: [f], grants: [execute] }),
+    );
+    expect(diff.changes.filter((c) => c.object.kind === 'grant')).toEqual([]);
+  });
+
+  it('grants again on a view that is dropped and created again', () => {
+    const v = view('v', 'SELECT 1 AS one');
+    const onView: Grant = { ...select, on: { kind: 'view', name: pub('v') } };
+    const diff = diffSchemas(
+      model({ views: [v], grants: [onView] }),
+      model({ views: [{ ...v, query: 'SELECT 2 AS one' }], grants: [onView] }),
+    );
+    expect(show(diff.changes)).toMatchInlineSnapshot(`
+      [
+        "dropViews: drop view public.v",
+        "createViews: create view public.v",
+        "grants: GRANT SELECT ON TABLE "public"."v" TO "reader" ⟲ REVOKE SELECT ON TABLE "public"."v" FROM "reader"",
       ]
     `);
   });
