@@ -151,6 +151,41 @@ describe.each(POSTGRES_TARGETS)('schema diff on $label', ({ create }) => {
     expect(diffSchemas(await read(a), before).changes).toEqual([]);
   });
 
+  it('renames a table and a column when told to, keeping their rows, and names the keys after the table', async () => {
+    const people = await open(`CREATE TABLE people (id int PRIMARY KEY, mail text UNIQUE);
+      CREATE INDEX people_mail_idx ON people (lower(mail));
+      INSERT INTO people VALUES (1, 'a@example.com');`);
+    const users = await open(`CREATE TABLE users (id int PRIMARY KEY, email text UNIQUE);
+      CREATE INDEX users_mail_idx ON users (lower(email));`);
+    const from = await introspectPostgres(people, { schemas: ['public'], qualified: true });
+    const to = await introspectPostgres(users, { schemas: ['public'], qualified: true });
+    expect(diffSchemas(from, to).renameCandidates).toEqual([
+      expect.objectContaining({ kind: 'table', from: { schema: 'public', name: 'people' } }),
+    ]);
+    const renames = {
+      tables: [{ from: { schema: 'public', name: 'people' }, to: { schema: 'public', name: 'users' } }],
+      columns: [{ table: { schema: 'public', name: 'users' }, from: 'mail', to: 'email' }],
+    };
+    const diff = diffSchemas(from, to, { renames });
+    // The unique key is named after the column, so it is the one object built again.
+    expect(diff.changes.map((c) => c.operation.kind)).toEqual([
+      'renameTable',
+      'sql', // people_pkey → users_pkey
+      'sql', // people_mail_idx → users_mail_idx
+      'renameColumn',
+      'dropConstraint', // people_mail_key, named after the column: built again as users_email_key
+      'addConstraint',
+    ]);
+    if (process.env.SHOW_MIGRATION) console.log(renderSqlMigration(diff.changes));
+    await apply(people, renderSqlMigration(diff.changes), 'up');
+    expect(
+      diffSchemas(await introspectPostgres(people, { schemas: ['public'], qualified: true }), to).changes,
+    ).toEqual([]);
+    expect((await people.query('SELECT id, email FROM users')).rows).toEqual([
+      { id: 1, email: 'a@example.com' },
+    ]);
+  });
+
   it('dumps B as files that build B again in an empty database', async () => {
     const target = await read(b);
     const conn = await open('SELECT 1');

@@ -1,5 +1,6 @@
 /**
- * Dependency order of a diff's changes, as phases: what depends on an object is dropped before it
+ * Dependency order of a diff's changes, as phases: renames first (so that every other change names
+ * the renamed object by its new name); then what depends on an object is dropped before it
  * and created after it. Drops run first, in the reverse order of creation: triggers, policies and
  * views go before the columns and functions they read; foreign keys before the keys they point
  * at; tables before their types and sequences; schemas last. Creations run schemas and extensions
@@ -11,6 +12,8 @@ import type { SchemaChange } from './change.js';
 
 /** Every phase, in the order they run. */
 export const PHASES = [
+  // First: every later change names a renamed table or column by its new name.
+  'renameTables',
   'revokeGrants',
   'dropTriggers',
   'dropViews',
@@ -30,7 +33,6 @@ export const PHASES = [
   'alterTypes',
   'createSequences',
   'createRoutines',
-  'renameTables',
   'createTables',
   'alterTables',
   'ownSequences',

@@ -31,6 +31,7 @@ import { diffConstraints } from './constraints.js';
 import { diffIndexes } from './indexes.js';
 import { dependencyOrder } from './order.js';
 import { diffPolicies } from './policies.js';
+import { followColumnRenames, followTableRename } from './renames.js';
 import { diffTriggers } from './triggers.js';
 
 /** What {@link diffTables} found. */
@@ -192,6 +193,20 @@ function cycleBreakers(ordered: readonly Table[]): SchemaChange[] {
 const signature = (t: Table) => t.columns.map((c) => `${c.name} ${c.type}`).join(', ');
 
 /**
+ * Why a dropped and an added table may be one renamed, or null: the same column types in the same
+ * order, and at least half the column names kept (a column may have been renamed with it).
+ */
+function lookAlike(d: Table, a: Table): string | null {
+  if (d.columns.length !== a.columns.length || d.columns.some((c, i) => c.type !== a.columns[i]?.type))
+    return null;
+  if (signature(d) === signature(a)) return `same columns (${signature(a)})`;
+  const kept = d.columns.filter((c) => a.columns.some((n) => n.name === c.name)).length;
+  return kept * 2 >= d.columns.length
+    ? `same column types, ${kept} of ${d.columns.length} names kept (${signature(a)})`
+    : null;
+}
+
+/**
  * Every table change between two models.
  *
  * @example
@@ -225,19 +240,23 @@ export function diffTables(from: SchemaModel, to: SchemaModel, renames: Renames)
         }),
       );
     }
+    // Renames run first: one onto the name of a table dropped in the same diff cannot.
+    const taken = from.tables.some((t) => keyOf(t) === keyOf(now) && !target.has(keyOf(t)));
     if (old.name !== now.name)
       result.changes.push(
-        change('renameTables', object, {
-          kind: 'renameTable',
-          table: { schema: now.schema, name: old.name },
-          to: now.name,
-        }),
+        change(
+          'renameTables',
+          object,
+          { kind: 'renameTable', table: { schema: now.schema, name: old.name }, to: now.name },
+          taken ? [review(`${keyOf(now)} still exists when this rename runs: drop or rename it first`)] : [],
+        ),
       );
     const renamedColumns = new Map(
       (renames.columns ?? []).filter((r) => keyOf(r.table) === keyOf(now)).map((r) => [r.from, r.to]),
     );
-    const members = memberChanges(nameOf(now), old, now, renamedColumns);
-    result.changes.push(...members.changes);
+    const followed = followTableRename(nameOf(now), followColumnRenames(old, renamedColumns), now);
+    const members = memberChanges(nameOf(now), followed.renamed, now, renamedColumns);
+    result.changes.push(...followed.changes, ...members.changes);
     result.candidates.push(...members.candidates);
     if (members.reshaped || keyOf(old) !== keyOf(now)) result.reshaped.add(keyOf(old)).add(keyOf(now));
     for (const c of old.columns)
@@ -256,13 +275,9 @@ export function diffTables(from: SchemaModel, to: SchemaModel, renames: Renames)
   const added = to.tables.filter((t) => !paired.has(keyOf(t)));
   for (const t of added) result.changes.push(...createChanges(t));
   for (const d of dropped)
-    for (const a of added)
-      if (signature(d) === signature(a))
-        result.candidates.push({
-          kind: 'table',
-          from: nameOf(d),
-          to: nameOf(a),
-          reason: `same columns (${signature(a)})`,
-        });
+    for (const a of added) {
+      const reason = lookAlike(d, a);
+      if (reason !== null) result.candidates.push({ kind: 'table', from: nameOf(d), to: nameOf(a), reason });
+    }
   return result;
 }

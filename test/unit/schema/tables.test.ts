@@ -1,6 +1,7 @@
 /** Tables: created with their members, dropped, renamed only when asked, candidates otherwise. */
 import { describe, expect, it } from 'vitest';
 import { diffSchemas } from '../../../src/schema/diff/index.js';
+import { renameInText } from '../../../src/schema/diff/renames.js';
 import { column, constraint, index, model, pub, show, table, trigger } from './builders.js';
 
 const users = table('users', {
@@ -142,5 +143,48 @@ describe('tables', () => {
         "comments: COMMENT ON TABLE "public"."t" IS 'now documented' ⟲ COMMENT ON TABLE "public"."t" IS NULL",
       ]
     `);
+  });
+
+  it('renames the keys and indexes named after a renamed table, and reads texts after column renames', () => {
+    const people = table('people', {
+      columns: [column('id', 'integer', { nullable: false }), column('mail', 'text')],
+      constraints: [
+        constraint('people_pkey', 'primaryKey', ['id'], 'PRIMARY KEY (id)', { index: 'people_pkey' }),
+      ],
+      indexes: [
+        index('people_pkey', ['id'], { unique: true, primary: true, constraint: 'people_pkey' }),
+        index('people_mail_idx', [], { definition: 'USING btree (lower(mail))', dependsOn: ['mail'] }),
+      ],
+    });
+    const users = table('users', {
+      columns: [column('id', 'integer', { nullable: false }), column('email', 'text')],
+      constraints: [
+        constraint('users_pkey', 'primaryKey', ['id'], 'PRIMARY KEY (id)', { index: 'users_pkey' }),
+      ],
+      indexes: [
+        index('users_pkey', ['id'], { unique: true, primary: true, constraint: 'users_pkey' }),
+        index('users_mail_idx', [], { definition: 'USING btree (lower(email))', dependsOn: ['email'] }),
+      ],
+    });
+    const diff = diffSchemas(model({ tables: [people] }), model({ tables: [users] }), {
+      renames: {
+        tables: [{ from: pub('people'), to: pub('users') }],
+        columns: [{ table: pub('users'), from: 'mail', to: 'email' }],
+      },
+    });
+    expect(show(diff.changes)).toMatchInlineSnapshot(`
+      [
+        "renameTables: rename table public.people to users",
+        "renameTables: ALTER TABLE "public"."users" RENAME CONSTRAINT "people_pkey" TO "users_pkey" ⟲ ALTER TABLE "public"."users" RENAME CONSTRAINT "users_pkey" TO "people_pkey"",
+        "renameTables: ALTER INDEX "public"."people_mail_idx" RENAME TO "users_mail_idx" ⟲ ALTER INDEX "public"."users_mail_idx" RENAME TO "people_mail_idx"",
+        "renameTables: rename column public.users.mail to email",
+      ]
+    `);
+  });
+
+  it('rewrites a renamed column where it stands alone, not inside longer or qualified names', () => {
+    expect(renameInText('lower((mail)::text) || mailer || t.mail || "mail"', 'mail', 'e mail')).toBe(
+      'lower(("e mail")::text) || mailer || t.mail || "mail"',
+    );
   });
 });
