@@ -8,6 +8,18 @@ import { q, qn } from '../ddl/quote.js';
 import type { Constraint, ObjectName, Table } from '../model.js';
 import { nameOf, type SchemaChange, sqlChange } from './change.js';
 
+/** A member's rename as SQL, its reverse the rename back. */
+const renameChange = (
+  kind: 'constraint' | 'index',
+  table: ObjectName,
+  from: string,
+  to: string,
+  rename: (a: string, b: string) => string,
+): SchemaChange =>
+  sqlChange('renameTables', { kind, name: nameOf(table), member: to }, rename(from, to), {
+    down: rename(to, from),
+  });
+
 /** The renames, and `from` with its members carrying their new names (to diff against `to`). */
 export function followTableRename(
   table: ObjectName,
@@ -25,15 +37,13 @@ export function followTableRename(
     if (target === null || match === undefined || match.definition !== c.definition) continue;
     if (to.constraints.some((n) => n.name === c.name)) continue;
     constraintNames.set(c.name, target);
-    const rename = (a: string, b: string) => `ALTER TABLE ${qn(table)} RENAME CONSTRAINT ${q(a)} TO ${q(b)}`;
     changes.push(
-      sqlChange(
-        'renameTables',
-        { kind: 'constraint', name: nameOf(table), member: target },
-        rename(c.name, target),
-        {
-          down: rename(target, c.name),
-        },
+      renameChange(
+        'constraint',
+        table,
+        c.name,
+        target,
+        (a, b) => `ALTER TABLE ${qn(table)} RENAME CONSTRAINT ${q(a)} TO ${q(b)}`,
       ),
     );
   }
@@ -57,16 +67,13 @@ export function followTableRename(
       continue;
     if (to.indexes.some((n) => n.name === i.name)) continue;
     indexNames.set(i.name, target);
-    const rename = (a: string, b: string) =>
-      `ALTER INDEX ${qn({ schema: table.schema, name: a })} RENAME TO ${q(b)}`;
     changes.push(
-      sqlChange(
-        'renameTables',
-        { kind: 'index', name: nameOf(table), member: target },
-        rename(i.name, target),
-        {
-          down: rename(target, i.name),
-        },
+      renameChange(
+        'index',
+        table,
+        i.name,
+        target,
+        (a, b) => `ALTER INDEX ${qn({ schema: table.schema, name: a })} RENAME TO ${q(b)}`,
       ),
     );
   }
