@@ -14,7 +14,9 @@ import { modelToSql } from '../../src/schema/ddl/index.js';
 import { diffSchemas } from '../../src/schema/diff/index.js';
 import type { SchemaModel } from '../../src/schema/model.js';
 import { renderSqlMigration } from '../../src/schema/render/sql.js';
+import { renderTypeScriptMigration } from '../../src/schema/render/typescript.js';
 import { POSTGRES_TARGETS, type TestDatabase } from '../helpers/databases.js';
+import { createProject, sqlMigration } from '../helpers/project.js';
 
 /** What both sides share. */
 const COMMON = `
@@ -184,6 +186,30 @@ describe.each(POSTGRES_TARGETS)('schema diff on $label', ({ create }) => {
     expect((await people.query('SELECT id, email FROM users')).rows).toEqual([
       { id: 1, email: 'a@example.com' },
     ]);
+  });
+
+  it('runs the TypeScript migration of diff(A, B) with sluice up, and its down with sluice down', async () => {
+    const before = await read(await open(A));
+    const target = await read(b);
+    const db = await create();
+    dbs.push(db);
+    const project = createProject(db.url, {
+      '1_a.sql': sqlMigration(A),
+      '2_to_b.ts': renderTypeScriptMigration(diffSchemas(before, target).changes, {
+        down: diffSchemas(target, before).changes,
+      }),
+    });
+    try {
+      const m = await project.migrator();
+      // The diff drops schema old_stuff, which the linter's ban-drop-schema refuses unless allowed.
+      await expect(m.up()).rejects.toThrow(/ban-drop-schema/);
+      await m.up(undefined, { allowUnsafe: true });
+      expect(diffSchemas(await m.session(read), target).changes).toEqual([]);
+      await m.down('1', { allowUnsafe: true });
+      expect(diffSchemas(await m.session(read), before).changes).toEqual([]);
+    } finally {
+      project.cleanup();
+    }
   });
 
   it('dumps B as files that build B again in an empty database', async () => {

@@ -2,7 +2,7 @@
 import { q } from '../ddl/quote.js';
 import { createSchemaSql, dropSchemaSql } from '../ddl/schemas.js';
 import type { SchemaModel } from '../model.js';
-import { type SchemaChange, sqlChange } from './change.js';
+import { review, type SchemaChange, sqlChange } from './change.js';
 import { commentChange } from './comments.js';
 
 /** Every schema change between two models. */
@@ -15,6 +15,10 @@ export function diffSchemaList(from: SchemaModel, to: SchemaModel): SchemaChange
         sqlChange('dropSchemas', object(s.name), dropSchemaSql(s.name), {
           down: createSchemaSql(s),
           class: 'destructive',
+          // The linter's ban-drop-schema refuses it until it is acknowledged.
+          hazards: [
+            review(`schema ${s.name} is dropped: queries that name it break (lint: ban-drop-schema)`),
+          ],
         }),
       );
   for (const s of to.schemas) {

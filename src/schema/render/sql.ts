@@ -8,6 +8,7 @@ import { advanceContext, type CompileContext, compileOperation } from '../../dia
 import { definitionOf } from '../../operations/registry.js';
 import type { Operation } from '../../operations/types.js';
 import type { SchemaChange } from '../diff/change.js';
+import { labelsUsedAfterAdding } from './transaction.js';
 
 /** Options of {@link renderSqlMigration}. */
 export interface RenderSqlOptions {
@@ -71,6 +72,14 @@ function derivedDown(changes: readonly SchemaChange[]): {
   return { operations, notes };
 }
 
+/** Marks a section to run outside a transaction when it uses an enum label it adds (see transaction.ts). */
+function outsideForLabels(section: Section, changes: readonly SchemaChange[]): void {
+  const labels = labelsUsedAfterAdding(changes.map((c) => c.operation));
+  if (labels.length === 0) return;
+  section.transactional = false;
+  section.text = `-- outside a transaction: enum label(s) ${labels.join(', ')} are added, then used\n${section.text}`;
+}
+
 /**
  * The text of a dbmate-format migration: `-- REVIEW:` above each change flagged `needsReview`,
  * `transaction:false` on a section holding a statement that cannot run in a transaction. Without
@@ -91,6 +100,8 @@ export function renderSqlMigration(changes: readonly SchemaChange[], options: Re
     const compiled = compileChanges(derived.operations, options.server);
     down = { text: derived.notes.join('') + compiled.text, transactional: compiled.transactional };
   }
+  outsideForLabels(up, changes);
+  if (options.down !== undefined) outsideForLabels(down, options.down);
   const marker = (name: string, s: Section) =>
     `-- migrate:${name}${s.transactional ? '' : ' transaction:false'}\n`;
   return `${marker('up', up)}${up.text}\n${marker('down', down)}${down.text}`;

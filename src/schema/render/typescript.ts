@@ -10,6 +10,7 @@ import type { Operation, QualifiedName } from '../../operations/types.js';
 import { postgresQuoting, renderInline } from '../../sql/tag.js';
 import type { SchemaChange } from '../diff/change.js';
 import { jsString, jsValue } from './literal.js';
+import { labelsUsedAfterAdding } from './transaction.js';
 
 /** A table reference as an author writes it: `'app.users'`, or the object form for a dotted name. */
 export function jsName(name: QualifiedName): string {
@@ -142,6 +143,16 @@ function body(changes: readonly SchemaChange[]): string {
     .join('\n');
 }
 
+/** `transaction: false` when the migration uses an enum label it adds (see transaction.ts). */
+function outside(changes: readonly SchemaChange[]): string[] {
+  const labels = labelsUsedAfterAdding(changes.map((c) => c.operation));
+  if (labels.length === 0) return [];
+  return [
+    `  // Outside a transaction: enum label(s) ${labels.join(', ')} are added, then used.`,
+    '  transaction: false,',
+  ];
+}
+
 /** Options of {@link renderTypeScriptMigration}. */
 export interface RenderTypeScriptOptions {
   /** The changes of the way back; without them the down is left for sluice to derive. */
@@ -160,16 +171,19 @@ export function renderTypeScriptMigration(
   changes: readonly SchemaChange[],
   options: RenderTypeScriptOptions = {},
 ): string {
+  // An empty body is no line at all.
+  const block = (changes: readonly SchemaChange[]) => (changes.length === 0 ? [] : [body(changes)]);
   const lines = [
     `import { defineMigration } from ${jsString(options.importFrom ?? 'sluice')};`,
     '',
     'export default defineMigration({',
+    ...outside(changes),
     '  async up(db) {',
-    body(changes),
+    ...block(changes),
     '  },',
   ];
-  if (options.down !== undefined) lines.push('  async down(db) {', body(options.down), '  },');
+  if (options.down !== undefined) lines.push('  async down(db) {', ...block(options.down), '  },');
   else lines.push('  // no down: sluice derives it from the operations above where it can');
   lines.push('});', '');
-  return lines.filter((l, i) => !(l === '' && i === 4)).join('\n');
+  return lines.join('\n');
 }

@@ -25,7 +25,7 @@ describe('schemas and extensions', () => {
     expect(show(diff.changes)).toMatchInlineSnapshot(`
       [
         "dropExtensions: DROP EXTENSION "gone" ⟲ CREATE EXTENSION "gone" WITH SCHEMA "public" VERSION '1.0' [needsReview]",
-        "dropSchemas: DROP SCHEMA "old" ⟲ CREATE SCHEMA "old"",
+        "dropSchemas: DROP SCHEMA "old" ⟲ CREATE SCHEMA "old" [needsReview]",
         "createSchemas: CREATE SCHEMA "app" ⟲ DROP SCHEMA "app"",
         "createExtensions: ALTER EXTENSION "pg_trgm" UPDATE TO '1.6' ⟲ ALTER EXTENSION "pg_trgm" UPDATE TO '1.5' [needsReview]",
         "createExtensions: ALTER EXTENSION "pg_trgm" SET SCHEMA "app" ⟲ ALTER EXTENSION "pg_trgm" SET SCHEMA "public"",

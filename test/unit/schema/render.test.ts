@@ -169,3 +169,26 @@ describe('renderTypeScriptMigration', () => {
     );
   });
 });
+
+describe('a label added and used in one migration', () => {
+  it('runs the migration outside a transaction, since PostgreSQL refuses the label before its commit', () => {
+    const users = (mood: string) =>
+      table('users', { columns: [column('mood', 'mood', { default: `'${mood}'::mood` })] });
+    const changes = diffSchemas(
+      model({ enums: [enumType('mood', ['sad'])], tables: [users('sad')] }),
+      model({ enums: [enumType('mood', ['sad', 'ok'])], tables: [users('ok')] }),
+    ).changes;
+    expect(renderSqlMigration(changes).split('\n').slice(0, 3)).toEqual([
+      '-- migrate:up transaction:false',
+      '-- outside a transaction: enum label(s) ok are added, then used',
+      '-- REVIEW: the new label "ok" cannot be used in the transaction that adds it (PostgreSQL refuses an unsafe use of a new enum value)',
+    ]);
+    expect(renderTypeScriptMigration(changes)).toContain('  transaction: false,\n  async up(db) {');
+    const unused = diffSchemas(
+      model({ enums: [enumType('mood', ['sad'])] }),
+      model({ enums: [enumType('mood', ['sad', 'ok'])] }),
+    ).changes;
+    expect(renderSqlMigration(unused).split('\n')[0]).toBe('-- migrate:up');
+    expect(renderTypeScriptMigration(unused)).not.toContain('transaction: false');
+  });
+});
