@@ -19,6 +19,9 @@ export function columnClause(c: Column): string {
 }
 
 const alter = (table: ObjectName, column: string) => `ALTER TABLE ${qn(table)} ALTER COLUMN ${q(column)}`;
+// Storage and statistics are per table: without ONLY they would recurse into inheriting tables.
+const alterOnly = (table: ObjectName, column: string) =>
+  `ALTER TABLE ONLY ${qn(table)} ALTER COLUMN ${q(column)}`;
 
 /** `… ADD GENERATED … AS IDENTITY` / `DROP IDENTITY` / `SET GENERATED …`, from one identity to another. */
 export function identitySql(
@@ -45,8 +48,8 @@ export const collationSql = (table: ObjectName, c: Column): string =>
 
 /** `… SET STORAGE …`; `DEFAULT` (PostgreSQL 16+) goes back to the type's own. */
 export const storageSql = (table: ObjectName, c: Column): string =>
-  `${alter(table, c.name)} SET STORAGE ${(c.storage ?? 'default').toUpperCase()}`;
+  `${alterOnly(table, c.name)} SET STORAGE ${(c.storage ?? 'default').toUpperCase()}`;
 
 /** `… SET STATISTICS n` (-1: the default target). */
 export const statisticsSql = (table: ObjectName, c: Column): string =>
-  `${alter(table, c.name)} SET STATISTICS ${c.statistics ?? -1}`;
+  `${alterOnly(table, c.name)} SET STATISTICS ${c.statistics ?? -1}`;

@@ -26,6 +26,8 @@ import {
   createDomainSql,
   createEnumSql,
   createSequenceSql,
+  defaultIdentity,
+  identityOptionsSql,
   sequenceOwnedBySql,
 } from './types.js';
 import { createViewSql } from './views.js';
@@ -40,8 +42,8 @@ export interface SqlFile {
 const comment = (target: Parameters<typeof commentSql>[0], name: string, text: string | null) =>
   text === null ? [] : [commentSql(target, name, text)];
 
-function tableSql(t: Table): string[] {
-  const out = [createTableSql(t)];
+function tableSql(t: Table, parents: readonly Table[]): string[] {
+  const out = [createTableSql(t, parents)];
   for (const c of t.columns) {
     if (c.storage !== null) out.push(storageSql(t, c));
     if (c.statistics !== null) out.push(statisticsSql(t, c));
@@ -161,12 +163,17 @@ export function modelToSql(model: SchemaModel): SqlFile[] {
         t.inherits.some((i) => keyOf(i) === keyOf(p)) ||
         (t.partitionOf !== null && keyOf(t.partitionOf.table) === keyOf(p)),
     );
-  perSchema('06-tables', dependencyOrder(model.tables, parents), (t) => t.schema, tableSql);
+  perSchema(
+    '06-tables',
+    dependencyOrder(model.tables, parents),
+    (t) => t.schema,
+    (t) => tableSql(t, parents(t)),
+  );
   perSchema(
     '07-ownership',
-    sequences.filter((s) => s.ownedBy !== null),
+    model.sequences.filter((s) => s.ownedBy !== null && !(s.identity && defaultIdentity(s))),
     (s) => s.schema,
-    (s) => [sequenceOwnedBySql(s)],
+    (s) => [s.identity ? identityOptionsSql(s) : sequenceOwnedBySql(s)],
   );
   perSchema(
     '08-foreign-keys',

@@ -11,11 +11,12 @@ export const inlineConstraints = (t: Table) =>
  * `CREATE TABLE` with its columns and its non-foreign-key constraints; a partition as
  * `PARTITION OF … <bound>`. The partition key of a partitioned table is not in the model: such a
  * table is printed with a `PARTITION BY` placeholder that must be filled in (see {@link partitionKeyMissing}).
+ * A table that inherits declares only the columns its `parents` (the tables it inherits from) lack.
  *
  * @example
  * createTableSql(users) // CREATE TABLE "app"."users" ("id" bigint NOT NULL, CONSTRAINT "users_pkey" PRIMARY KEY (id))
  */
-export function createTableSql(t: Table): string {
+export function createTableSql(t: Table, parents: readonly Table[] = []): string {
   const constraints = inlineConstraints(t).map((c) => `CONSTRAINT ${q(c.name)} ${c.definition}`);
   let out: string;
   if (t.partitionOf !== null) {
@@ -25,7 +26,9 @@ export function createTableSql(t: Table): string {
     const body = constraints.length > 0 ? ` (${constraints.join(', ')})` : '';
     out = `CREATE TABLE ${qn(t)} OF ${t.ofType}${body}`;
   } else {
-    const columns = t.columns.map(columnClause);
+    // Columns a parent has come from it (PostgreSQL before 16 refuses a generated one declared again).
+    const inherited = (name: string) => parents.some((p) => p.columns.some((c) => c.name === name));
+    const columns = t.columns.filter((c) => !inherited(c.name)).map(columnClause);
     out = `CREATE TABLE ${qn(t)} (${[...columns, ...constraints].join(', ')})`;
     if (t.inherits.length > 0) out += ` INHERITS (${t.inherits.map(qn).join(', ')})`;
   }

@@ -47,6 +47,33 @@ export const alterSequenceSql = (s: Sequence): string => `ALTER SEQUENCE ${qn(s)
 export const sequenceOwnedBySql = (s: Sequence): string =>
   `ALTER SEQUENCE ${qn(s)} OWNED BY ${s.ownedBy === null ? 'NONE' : `${qn(s.ownedBy.table)}.${q(s.ownedBy.column)}`}`;
 
+/**
+ * The options of an identity column's sequence, as `ALTER TABLE … ALTER COLUMN … SET …` takes them
+ * (its type follows the column's).
+ *
+ * @example
+ * identityOptionsSql(seq) // ALTER TABLE "app"."users" ALTER COLUMN "id" SET INCREMENT BY 1 SET MINVALUE 1 …
+ */
+export function identityOptionsSql(s: Sequence): string {
+  const owner = s.ownedBy!;
+  return `ALTER TABLE ${qn(owner.table)} ALTER COLUMN ${q(owner.column)} SET INCREMENT BY ${s.increment} SET MINVALUE ${s.min} SET MAXVALUE ${s.max} SET START WITH ${s.start} SET CACHE ${s.cache} SET ${s.cycle ? '' : 'NO '}CYCLE`;
+}
+
+const TYPE_MAX: Record<string, string> = {
+  smallint: '32767',
+  integer: '2147483647',
+  bigint: '9223372036854775807',
+};
+
+/** Whether an identity sequence has the options `GENERATED … AS IDENTITY` gives it by itself. */
+export const defaultIdentity = (s: Sequence): boolean =>
+  s.start === '1' &&
+  s.increment === '1' &&
+  s.min === '1' &&
+  s.max === TYPE_MAX[s.type] &&
+  s.cache === '1' &&
+  !s.cycle;
+
 /** `DROP SEQUENCE "s"."n"`. */
 export const dropSequenceSql = (name: { schema: string; name: string }): string =>
   `DROP SEQUENCE ${qn(name)}`;

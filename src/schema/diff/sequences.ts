@@ -7,7 +7,9 @@ import { keyOf, qn } from '../ddl/quote.js';
 import {
   alterSequenceSql,
   createSequenceSql,
+  defaultIdentity,
   dropSequenceSql,
+  identityOptionsSql,
   sequenceOptions,
   sequenceOwnedBySql,
 } from '../ddl/types.js';
@@ -57,6 +59,32 @@ export function diffSequences(from: SchemaModel, to: SchemaModel, gone: Readonly
         );
     }
     out.push(...commentChange('SEQUENCE', qn(s), before?.comment ?? null, s.comment, object));
+  }
+  out.push(...identityChanges(from, to));
+  return out;
+}
+
+/**
+ * Options of identity sequences: set on the column once it exists, when they are not what
+ * `GENERATED … AS IDENTITY` gives (a new column) or when they changed.
+ */
+function identityChanges(from: SchemaModel, to: SchemaModel): SchemaChange[] {
+  const old = byName(from.sequences.filter((s) => s.identity));
+  const out: SchemaChange[] = [];
+  for (const s of to.sequences) {
+    if (!s.identity || s.ownedBy === null) continue;
+    const before = old.get(keyOf(s));
+    const same = before === undefined ? defaultIdentity(s) : sequenceOptions(before) === sequenceOptions(s);
+    if (same) continue;
+    const object = { kind: 'column' as const, name: nameOf(s.ownedBy.table), member: s.ownedBy.column };
+    out.push(
+      sqlChange(
+        'ownSequences',
+        object,
+        identityOptionsSql(s),
+        before === undefined ? {} : { down: identityOptionsSql(before) },
+      ),
+    );
   }
   return out;
 }

@@ -78,7 +78,7 @@ function asCreated(t: Table, typed: boolean): Table {
 }
 
 /** `createTable` (or SQL for what it cannot express), plus the members diffed against it. */
-function createChanges(t: Table): SchemaChange[] {
+function createChanges(t: Table, model: SchemaModel): SchemaChange[] {
   const object = { kind: 'table' as const, name: nameOf(t) };
   const typed = !special(t);
   let first: SchemaChange;
@@ -97,7 +97,8 @@ function createChanges(t: Table): SchemaChange[] {
     if (t.comment !== null) op.comment = t.comment;
     first = change('createTables', object, op);
   } else {
-    first = sqlChange('createTables', object, createTableSql(t), {
+    const parents = model.tables.filter((p) => t.inherits.some((i) => keyOf(i) === keyOf(p)));
+    first = sqlChange('createTables', object, createTableSql(t, parents), {
       down: dropTableSql(t),
       class: 'additive',
       hazards: t.partitioned
@@ -273,7 +274,14 @@ export function diffTables(from: SchemaModel, to: SchemaModel, renames: Renames)
   }
   result.changes.push(...cycleBreakers(dropOrder(dropped)));
   const added = to.tables.filter((t) => !paired.has(keyOf(t)));
-  for (const t of added) result.changes.push(...createChanges(t));
+  // Parents before their partitions and children.
+  const parents = (t: Table) =>
+    added.filter(
+      (p) =>
+        t.inherits.some((i) => keyOf(i) === keyOf(p)) ||
+        (t.partitionOf !== null && keyOf(t.partitionOf.table) === keyOf(p)),
+    );
+  for (const t of dependencyOrder(added, parents)) result.changes.push(...createChanges(t, to));
   for (const d of dropped)
     for (const a of added) {
       const reason = lookAlike(d, a);

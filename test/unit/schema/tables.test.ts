@@ -37,7 +37,7 @@ describe('tables', () => {
       [
         "createTables: create table public.users",
         "createTables: create table public.orgs",
-        "alterTables: ALTER TABLE "public"."users" ALTER COLUMN "org_id" SET STORAGE MAIN ⟲ ALTER TABLE "public"."users" ALTER COLUMN "org_id" SET STORAGE DEFAULT",
+        "alterTables: ALTER TABLE ONLY "public"."users" ALTER COLUMN "org_id" SET STORAGE MAIN ⟲ ALTER TABLE ONLY "public"."users" ALTER COLUMN "org_id" SET STORAGE DEFAULT",
         "createConstraints: add constraint users_email_check on public.users",
         "createIndexes: add index users_email_idx on public.users",
         "createForeignKeys: add constraint users_org_fk on public.users",
