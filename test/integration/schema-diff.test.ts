@@ -18,6 +18,7 @@ import { renderTypeScriptMigration } from '../../src/schema/render/typescript.js
 import { POSTGRES_TARGETS, type TestDatabase } from '../helpers/databases.js';
 import { createProject, sqlMigration } from '../helpers/project.js';
 import { EVERY_KIND } from './introspect-fixture.js';
+import { KINDS, KINDS_SETUP } from './introspect-kinds-fixture.js';
 
 /** What both sides share. */
 const COMMON = `
@@ -229,6 +230,42 @@ describe.each(POSTGRES_TARGETS)('schema diff on $label', ({ create }) => {
     const viaDump = await open('SELECT 1');
     for (const file of modelToSql(target)) await viaDump.query(file.sql);
     expect(await read(viaDump)).toEqual(target);
+  });
+
+  it('builds the schema-as-code kinds from diff(setup, them), and removes them with the reverse diff', async () => {
+    /** A database holding the kinds' setup (schema and citext, loaded on PGlite by the process that makes it). */
+    const setUp = async (): Promise<Connection> => {
+      const db = await create();
+      dbs.push(db);
+      const url = parseDatabaseUrl(db.url);
+      if (url.kind === 'pglite') {
+        const { PGlite } = await import('@electric-sql/pglite');
+        const { citext } = await import('@electric-sql/pglite/contrib/citext');
+        const setup = new PGlite(url.dataDir ?? undefined, { extensions: { citext } });
+        await setup.exec(KINDS_SETUP);
+        await setup.close();
+      }
+      const driver = await createDriver(url);
+      drivers.push(driver);
+      const conn = await driver.connect();
+      if (url.kind !== 'pglite') await conn.query(KINDS_SETUP);
+      return conn;
+    };
+    const readKinds = (conn: Connection) =>
+      introspectPostgres(conn, { schemas: ['kinds'], qualified: true, grants: true });
+    const full = await setUp();
+    await full.query(KINDS);
+    const target = await readKinds(full);
+    const base = await setUp();
+    const before = await readKinds(base);
+    await apply(base, renderSqlMigration(diffSchemas(before, target).changes), 'up');
+    expect(await readKinds(base)).toEqual(target);
+    await apply(base, renderSqlMigration(diffSchemas(target, before).changes), 'up');
+    expect(await readKinds(base)).toEqual(before);
+    // And the dump, applied where the schema and extension are already set up.
+    const dumped = await setUp();
+    for (const file of modelToSql(target)) await dumped.query(file.sql);
+    expect(await readKinds(dumped)).toEqual(target);
   });
 
   it('dumps B as files that build B again in an empty database', async () => {

@@ -3,13 +3,15 @@
  * applying them in path order (`01-schemas.sql`, `03-types/app.sql`, …) to an empty database builds
  * the model. Deterministic: the same model prints the same files.
  */
+
+import { postgresQuoting, renderInline } from '../../sql/tag.js';
+import { diffGrants } from '../diff/grants.js';
 import { dependencyOrder } from '../diff/order.js';
 import { mentions } from '../diff/views.js';
-import type { SchemaModel, Table } from '../model.js';
+import { type Domain, emptySchemaModel, type Routine, type SchemaModel, type Table } from '../model.js';
 import { statisticsSql, storageSql } from './columns.js';
 import { commentSql } from './comments.js';
 import { addConstraintSql, createIndexSql } from './constraints.js';
-import { grantSql } from './grants.js';
 import { keyOf, q, qn } from './quote.js';
 import { createRoutineSql, routineSignature, routineWord } from './routines.js';
 import { createExtensionSql, createSchemaSql } from './schemas.js';
@@ -110,27 +112,47 @@ export function modelToSql(model: SchemaModel): SqlFile[] {
     for (const [schema, list] of bySchema(items, schemaOf))
       add(`${dir}/${fileName(schema)}.sql`, list.flatMap(print), preamble);
   };
-  // `public` exists in every new database.
+  // IF NOT EXISTS: `public` is in every new database, and an extension may be there already.
   add(
     '01-schemas.sql',
     model.schemas.flatMap((s) => [
-      ...(s.name === 'public' ? [] : [createSchemaSql(s)]),
+      createSchemaSql(s).replace('CREATE SCHEMA ', 'CREATE SCHEMA IF NOT EXISTS '),
       ...comment('SCHEMA', q(s.name), s.comment),
     ]),
   );
   add(
     '02-extensions.sql',
-    model.extensions.flatMap((e) => [createExtensionSql(e), ...comment('EXTENSION', q(e.name), e.comment)]),
+    model.extensions.flatMap((e) => [
+      createExtensionSql(e).replace('CREATE EXTENSION ', 'CREATE EXTENSION IF NOT EXISTS '),
+      ...comment('EXTENSION', q(e.name), e.comment),
+    ]),
   );
+  // A domain whose default or check calls a routine comes after the routines; a routine whose
+  // body names a table or view (BEGIN ATOMIC is checked when created) after the views.
+  const callsRoutine = (d: Domain) =>
+    model.routines.some((r) =>
+      [d.default ?? '', ...d.checks.map((c) => c.definition)].some((t) => mentions(t, r.name)),
+    );
+  const readsRelation = (r: Routine) =>
+    [...model.tables, ...model.views].some((o) => mentions(r.definition, o.name));
+  const routines = dependencyOrder(model.routines, (r) =>
+    model.routines.filter((o) => o !== r && o.name !== r.name && mentions(r.definition, o.name)),
+  );
+  const routineSql = (r: Routine) => [
+    createRoutineSql(r),
+    ...comment(routineWord(r), routineSignature(r), r.comment),
+  ];
   const types = [
     ...model.enums.map((e) => ({
       schema: e.schema,
       sql: [createEnumSql(e), ...comment('TYPE', qn(e), e.comment)],
     })),
-    ...model.domains.map((d) => ({
-      schema: d.schema,
-      sql: [createDomainSql(d), ...comment('DOMAIN', qn(d), d.comment)],
-    })),
+    ...model.domains
+      .filter((d) => !callsRoutine(d))
+      .map((d) => ({
+        schema: d.schema,
+        sql: [createDomainSql(d), ...comment('DOMAIN', qn(d), d.comment)],
+      })),
     ...model.composites.map((c) => ({
       schema: c.schema,
       sql: [createCompositeSql(c), ...comment('TYPE', qn(c), c.comment)],
@@ -151,11 +173,17 @@ export function modelToSql(model: SchemaModel): SqlFile[] {
   );
   perSchema(
     '05-routines',
-    model.routines,
+    routines.filter((r) => !readsRelation(r)),
     (r) => r.schema,
-    (r) => [createRoutineSql(r), ...comment(routineWord(r), routineSignature(r), r.comment)],
+    routineSql,
     // Bodies may name tables created later, as pg_dump knows.
     'SET check_function_bodies = false;\n',
+  );
+  perSchema(
+    '06-domains',
+    model.domains.filter(callsRoutine),
+    (d) => d.schema,
+    (d) => [createDomainSql(d), ...comment('DOMAIN', qn(d), d.comment)],
   );
   const parents = (t: Table) =>
     model.tables.filter(
@@ -164,19 +192,19 @@ export function modelToSql(model: SchemaModel): SqlFile[] {
         (t.partitionOf !== null && keyOf(t.partitionOf.table) === keyOf(p)),
     );
   perSchema(
-    '06-tables',
+    '07-tables',
     dependencyOrder(model.tables, parents),
     (t) => t.schema,
     (t) => tableSql(t, parents(t)),
   );
   perSchema(
-    '07-ownership',
+    '08-ownership',
     model.sequences.filter((s) => s.ownedBy !== null && !(s.identity && defaultIdentity(s))),
     (s) => s.schema,
     (s) => [s.identity ? identityOptionsSql(s) : sequenceOwnedBySql(s)],
   );
   perSchema(
-    '08-foreign-keys',
+    '09-foreign-keys',
     model.tables,
     (t) => t.schema,
     (t) =>
@@ -192,7 +220,7 @@ export function modelToSql(model: SchemaModel): SqlFile[] {
   );
   // Views in dependency order across schemas: one file, so that order holds.
   add(
-    '09-views.sql',
+    '10-views.sql',
     views.flatMap((v) => [
       createViewSql(v),
       ...v.indexes.map((i) => createIndexSql(v, i)),
@@ -201,7 +229,14 @@ export function modelToSql(model: SchemaModel): SqlFile[] {
       ...v.indexes.flatMap((i) => comment('INDEX', qn({ schema: v.schema, name: i.name }), i.comment)),
     ]),
   );
-  perSchema('10-triggers', model.tables, (t) => t.schema, hangingSql);
-  add('11-grants.sql', model.grants.map(grantSql));
+  perSchema('11-routines', routines.filter(readsRelation), (r) => r.schema, routineSql);
+  perSchema('12-triggers', model.tables, (t) => t.schema, hangingSql);
+  // What the objects above lack of the model's privileges: grants, and revokes of the defaults.
+  add(
+    '13-grants.sql',
+    diffGrants(emptySchemaModel(), model).map((c) =>
+      c.operation.kind === 'sql' ? renderInline(c.operation.statement, postgresQuoting) : '',
+    ),
+  );
   return files;
 }

@@ -16,7 +16,10 @@ export function createDomainSql(d: Domain): string {
   let out = `CREATE DOMAIN ${qn(d)} AS ${d.type}${collate(d.collation)}`;
   if (d.default !== null) out += ` DEFAULT ${d.default}`;
   if (!d.nullable) out += ' NOT NULL';
-  for (const c of d.checks) out += ` CONSTRAINT ${q(c.name)} ${c.definition}`;
+  for (const c of d.checks) if (c.validated) out += ` CONSTRAINT ${q(c.name)} ${c.definition}`;
+  // CREATE DOMAIN validates every check: a NOT VALID one is added after it.
+  for (const c of d.checks)
+    if (!c.validated) out += `;\nALTER DOMAIN ${qn(d)} ADD CONSTRAINT ${q(c.name)} ${c.definition} NOT VALID`;
   return out;
 }
 

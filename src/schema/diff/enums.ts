@@ -80,7 +80,7 @@ export function diffEnums(from: SchemaModel, to: SchemaModel): SchemaChange[] {
   const now = byName(to.enums);
   for (const e of from.enums)
     if (!now.has(keyOf(e)))
-      out.push(change('dropTypes', { kind: 'enum', name: nameOf(e) }, { kind: 'dropEnum', type: nameOf(e) }));
+      out.push(change('dropEnums', { kind: 'enum', name: nameOf(e) }, { kind: 'dropEnum', type: nameOf(e) }));
   for (const e of to.enums) {
     const object = { kind: 'enum' as const, name: nameOf(e) };
     const before = old.get(keyOf(e));

@@ -1,6 +1,6 @@
 /** Privileges: revoked first, granted last (after the objects exist). */
 import { grantKey, grantSql, revokeSql } from '../ddl/grants.js';
-import type { Grant, SchemaModel } from '../model.js';
+import type { Grant, ObjectName, SchemaModel } from '../model.js';
 import { nameOf, type SchemaChange, sqlChange } from './change.js';
 
 const object = (g: Grant) => ({
@@ -59,12 +59,23 @@ const isDefault = (g: Grant) =>
   ((g.on.kind === 'routine' && g.privilege === 'EXECUTE') ||
     (g.on.kind === 'type' && g.privilege === 'USAGE'));
 
-/** Every grant change between two models (a changed grant option is revoked and granted again). */
+/**
+ * Whether a model's grants were read: a model read without them (`IntrospectOptions.grants`) lists
+ * none, not even the defaults every routine and type has (a model with neither lists none anyway).
+ */
+export const grantsRead = (m: SchemaModel): boolean =>
+  m.grants.length > 0 || m.routines.length + m.enums.length + m.domains.length + m.composites.length === 0;
+
+/**
+ * Every grant change between two models (a changed grant option is revoked and granted again).
+ * Compared only when `to`'s grants were read ({@link grantsRead}).
+ */
 export function diffGrants(
   from: SchemaModel,
   to: SchemaModel,
   recreated: ReadonlySet<string> = new Set(),
 ): SchemaChange[] {
+  if (!grantsRead(to)) return [];
   const out: SchemaChange[] = [];
   const old = new Map(from.grants.map((g) => [grantKey(g), g]));
   const now = new Map(to.grants.map((g) => [grantKey(g), g]));
@@ -85,5 +96,24 @@ export function diffGrants(
     if (before === undefined || before.grantable !== g.grantable || !existed(g))
       out.push(sqlChange('grants', object(g), grantSql(g), { down: revokeSql(g), class: 'additive' }));
   }
+  // A new (or re-created) object's default privileges that `to` has revoked.
+  for (const d of defaultsOf(to)) {
+    if (existed(d) || now.has(grantKey(d))) continue;
+    out.push(sqlChange('grants', object(d), revokeSql(d), { down: grantSql(d) }));
+  }
   return out;
+}
+
+/** The privileges PostgreSQL grants by itself on each routine and type of a model. */
+function defaultsOf(m: SchemaModel): Grant[] {
+  const to = (kind: 'routine' | 'type', privilege: string, name: ObjectName, args?: string): Grant => ({
+    on: { kind, name: nameOf(name), ...(args === undefined ? {} : { arguments: args }) },
+    grantee: 'public',
+    privilege,
+    grantable: false,
+  });
+  return [
+    ...m.routines.map((r) => to('routine', 'EXECUTE', r, r.identityArguments)),
+    ...[...m.enums, ...m.domains, ...m.composites].map((t) => to('type', 'USAGE', t)),
+  ];
 }

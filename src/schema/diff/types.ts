@@ -5,9 +5,11 @@
  */
 import { collate, keyOf, q, qn } from '../ddl/quote.js';
 import { createCompositeSql, createDomainSql, dropDomainSql, dropTypeSql } from '../ddl/types.js';
-import type { CompositeType, Domain, SchemaModel } from '../model.js';
+import type { CompositeType, Domain, Routine, SchemaModel } from '../model.js';
 import { byName, deletes, nameOf, review, type SchemaChange, same, sqlChange } from './change.js';
 import { commentChange } from './comments.js';
+import type { Phase } from './order.js';
+import { mentions } from './views.js';
 
 function alterDomain(from: Domain, to: Domain): SchemaChange[] {
   const object = { kind: 'domain' as const, name: nameOf(to) };
@@ -99,6 +101,7 @@ function diffNamed<T extends Domain | CompositeType>(
   to: readonly T[],
   kind: 'domain' | 'composite',
   sql: { create: (t: T) => string; drop: (t: T) => string; alter: (a: T, b: T) => SchemaChange[] },
+  phase: { create: (t: T) => Phase; drop: (t: T) => Phase },
 ): SchemaChange[] {
   const out: SchemaChange[] = [];
   const old = byName(from);
@@ -107,7 +110,7 @@ function diffNamed<T extends Domain | CompositeType>(
   for (const t of from)
     if (!now.has(keyOf(t)))
       out.push(
-        sqlChange('dropTypes', { kind, name: nameOf(t) }, sql.drop(t), {
+        sqlChange(phase.drop(t), { kind, name: nameOf(t) }, sql.drop(t), {
           down: sql.create(t),
           class: 'destructive',
         }),
@@ -116,7 +119,7 @@ function diffNamed<T extends Domain | CompositeType>(
     const object = { kind, name: nameOf(t) };
     const before = old.get(keyOf(t));
     if (before === undefined)
-      out.push(sqlChange('createTypes', object, sql.create(t), { down: sql.drop(t), class: 'additive' }));
+      out.push(sqlChange(phase.create(t), object, sql.create(t), { down: sql.drop(t), class: 'additive' }));
     else out.push(...sql.alter(before, t));
     out.push(...commentChange(word, qn(t), before?.comment ?? null, t.comment, object));
   }
@@ -125,16 +128,40 @@ function diffNamed<T extends Domain | CompositeType>(
 
 /** Every domain and composite type change between two models. */
 export function diffTypes(from: SchemaModel, to: SchemaModel): SchemaChange[] {
+  const onlyIn = (a: SchemaModel, b: SchemaModel) =>
+    a.routines.filter((r) => !b.routines.some((o) => o.schema === r.schema && o.name === r.name));
+  const fresh = onlyIn(to, from);
+  const gone = onlyIn(from, to);
+  const calls = (d: Domain, routines: readonly Routine[]) =>
+    routines.some((r) =>
+      [d.default ?? '', ...d.checks.map((c) => c.definition)].some((text) => mentions(text, r.name)),
+    );
+  const domains = diffNamed<Domain>(
+    from.domains,
+    to.domains,
+    'domain',
+    { create: createDomainSql, drop: dropDomainSql, alter: alterDomain },
+    // A default or check that calls a new routine: created once the routines are; one that
+    // calls a dropped routine: dropped before it.
+    {
+      create: (d) => (calls(d, fresh) ? 'createLateTypes' : 'createTypes'),
+      drop: (d) => (calls(d, gone) ? 'dropCallingTypes' : 'dropTypes'),
+    },
+  );
+  const composites = diffNamed<CompositeType>(
+    from.composites,
+    to.composites,
+    'composite',
+    { create: createCompositeSql, drop: dropTypeSql, alter: alterComposite },
+    { create: () => 'createTypes', drop: () => 'dropTypes' },
+  );
+  // A composite may hold a domain: created after the domains, dropped before them (enums, which
+  // both may use, are dropped in a later phase).
+  const dropping = (c: SchemaChange) => c.phase.startsWith('drop');
   return [
-    ...diffNamed<Domain>(from.domains, to.domains, 'domain', {
-      create: createDomainSql,
-      drop: dropDomainSql,
-      alter: alterDomain,
-    }),
-    ...diffNamed<CompositeType>(from.composites, to.composites, 'composite', {
-      create: createCompositeSql,
-      drop: dropTypeSql,
-      alter: alterComposite,
-    }),
+    ...composites.filter(dropping),
+    ...domains.filter(dropping),
+    ...domains.filter((c) => !dropping(c)),
+    ...composites.filter((c) => !dropping(c)),
   ];
 }

@@ -67,10 +67,11 @@ describe('modelToSql', () => {
     expect(files.map((f) => f.path)).toEqual([...files.map((f) => f.path)].sort());
     expect(Object.fromEntries(files.map((f) => [f.path, f.sql]))).toMatchInlineSnapshot(`
       {
-        "01-schemas.sql": "COMMENT ON SCHEMA "public" IS 'standard public schema';
-      CREATE SCHEMA "my ""app""";
+        "01-schemas.sql": "CREATE SCHEMA IF NOT EXISTS "public";
+      COMMENT ON SCHEMA "public" IS 'standard public schema';
+      CREATE SCHEMA IF NOT EXISTS "my ""app""";
       ",
-        "02-extensions.sql": "CREATE EXTENSION "citext" WITH SCHEMA "public" VERSION '1.6';
+        "02-extensions.sql": "CREATE EXTENSION IF NOT EXISTS "citext" WITH SCHEMA "public" VERSION '1.6';
       ",
         "03-types/public.sql": "CREATE TYPE "public"."mood" AS ENUM ('sad', 'it''s ok');
       ",
@@ -83,24 +84,26 @@ describe('modelToSql', () => {
       AS $function$SELECT 1$function$;
       COMMENT ON FUNCTION "public"."one"() IS 'the one';
       ",
-        "06-tables/my "app".sql": "CREATE TABLE "my ""app"""."orgs" ("id" integer NOT NULL, CONSTRAINT "orgs_pkey" PRIMARY KEY (id));
+        "07-tables/my "app".sql": "CREATE TABLE "my ""app"""."orgs" ("id" integer NOT NULL, CONSTRAINT "orgs_pkey" PRIMARY KEY (id));
       ",
-        "06-tables/public.sql": "CREATE TABLE "public"."users" ("id" integer NOT NULL, "n" integer DEFAULT nextval('users_n_seq'::regclass), "org" integer, CONSTRAINT "users_pkey" PRIMARY KEY (id));
+        "07-tables/public.sql": "CREATE TABLE "public"."users" ("id" integer NOT NULL, "n" integer DEFAULT nextval('users_n_seq'::regclass), "org" integer, CONSTRAINT "users_pkey" PRIMARY KEY (id));
       CREATE INDEX "users_org_idx" ON "public"."users" USING btree (org);
       ALTER TABLE "public"."users" ENABLE ROW LEVEL SECURITY;
       COMMENT ON COLUMN "public"."users"."org" IS 'owner';
       ",
-        "07-ownership/public.sql": "ALTER SEQUENCE "public"."users_n_seq" OWNED BY "public"."users"."n";
+        "08-ownership/public.sql": "ALTER SEQUENCE "public"."users_n_seq" OWNED BY "public"."users"."n";
       ",
-        "08-foreign-keys/public.sql": "ALTER TABLE "public"."users" ADD CONSTRAINT "users_org_fkey" FOREIGN KEY (org) REFERENCES orgs(id);
+        "09-foreign-keys/public.sql": "ALTER TABLE "public"."users" ADD CONSTRAINT "users_org_fkey" FOREIGN KEY (org) REFERENCES orgs(id);
       ",
-        "09-views.sql": "CREATE VIEW "public"."a" AS SELECT id FROM users;
+        "10-views.sql": "CREATE VIEW "public"."a" AS SELECT id FROM users;
       CREATE VIEW "public"."b" AS SELECT id FROM a;
       ",
-        "10-triggers/public.sql": "CREATE TRIGGER "users_touch" BEFORE INSERT ON "public"."users" FOR EACH ROW EXECUTE FUNCTION touch();
+        "12-triggers/public.sql": "CREATE TRIGGER "users_touch" BEFORE INSERT ON "public"."users" FOR EACH ROW EXECUTE FUNCTION touch();
       ALTER TABLE "public"."users" DISABLE TRIGGER "users_touch";
       ",
-        "11-grants.sql": "GRANT SELECT ON TABLE "public"."a" TO "reader";
+        "13-grants.sql": "GRANT SELECT ON TABLE "public"."a" TO "reader";
+      REVOKE EXECUTE ON ROUTINE "public"."one"() FROM PUBLIC;
+      REVOKE USAGE ON TYPE "public"."mood" FROM PUBLIC;
       ",
       }
     `);

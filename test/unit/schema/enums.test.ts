@@ -12,7 +12,7 @@ describe('enums', () => {
     );
     expect(show(diff.changes)).toMatchInlineSnapshot(`
       [
-        "dropTypes: drop enum public.gone",
+        "dropEnums: drop enum public.gone",
         "createTypes: create enum public.mood",
         "comments: COMMENT ON TYPE "public"."mood" IS 'feelings' ⟲ COMMENT ON TYPE "public"."mood" IS NULL",
       ]
