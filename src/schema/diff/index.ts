@@ -71,4 +71,5 @@ export type {
   SchemaChange,
   SchemaDiff,
 } from './change.js';
+export { describeChange } from './describe.js';
 export { PHASES, type Phase } from './order.js';

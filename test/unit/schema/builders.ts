@@ -2,8 +2,7 @@
  * Model objects for the differ's tests, each at its "nothing special" value, and a compact view of
  * a diff's changes for inline snapshots.
  */
-import { definitionOf } from '../../../src/operations/registry.js';
-import type { SchemaChange } from '../../../src/schema/diff/index.js';
+import { describeChange, type SchemaChange } from '../../../src/schema/diff/index.js';
 import type {
   EnumType,
   ObjectName,
@@ -13,7 +12,6 @@ import type {
   View,
 } from '../../../src/schema/model.js';
 import { emptySchemaModel } from '../../../src/schema/model.js';
-import { postgresQuoting, renderInline } from '../../../src/sql/tag.js';
 
 export { column, constraint, index, table, trigger } from '../../helpers/schema-model.js';
 
@@ -74,19 +72,5 @@ export const routine = (name: string, body: string, extra: Partial<Routine> = {}
   };
 };
 
-/**
- * One line per change: `phase: what it does [hazards]`; a `sql` operation shows its statement
- * (and `⟲ down`), a typed one its description.
- */
-export function show(changes: readonly SchemaChange[]): string[] {
-  return changes.map((c) => {
-    const op = c.operation;
-    const what =
-      op.kind === 'sql'
-        ? renderInline(op.statement, postgresQuoting) +
-          (op.down === undefined ? '' : ` ⟲ ${renderInline(op.down, postgresQuoting)}`)
-        : definitionOf(op).describe(op);
-    const hazards = c.hazards.length === 0 ? '' : ` [${c.hazards.map((h) => h.kind).join(', ')}]`;
-    return `${c.phase}: ${what}${hazards}`;
-  });
-}
+/** One line per change (see `describeChange`). */
+export const show = (changes: readonly SchemaChange[]): string[] => changes.map(describeChange);
