@@ -8,7 +8,14 @@ import { postgresQuoting, renderInline } from '../../sql/tag.js';
 import { diffGrants } from '../diff/grants.js';
 import { dependencyOrder } from '../diff/order.js';
 import { mentions } from '../diff/views.js';
-import { type Domain, emptySchemaModel, type Routine, type SchemaModel, type Table } from '../model.js';
+import {
+  type Domain,
+  emptySchemaModel,
+  type Routine,
+  type SchemaModel,
+  type Table,
+  type View,
+} from '../model.js';
 import { statisticsSql, storageSql } from './columns.js';
 import { commentSql } from './comments.js';
 import { addConstraintSql, createIndexSql } from './constraints.js';
@@ -63,14 +70,20 @@ function tableSql(t: Table, parents: readonly Table[]): string[] {
   return out;
 }
 
-function hangingSql(t: Table): string[] {
+/** The triggers of a table or view, with their state and comments. */
+function triggersSql(relation: Table | View): string[] {
   const out: string[] = [];
-  for (const tr of t.triggers) {
-    out.push(createTriggerSql(t, tr));
-    const enabled = triggerEnabledSql(t, tr);
+  for (const tr of relation.triggers) {
+    out.push(createTriggerSql(relation, tr));
+    const enabled = triggerEnabledSql(relation, tr);
     if (enabled !== null) out.push(enabled);
-    out.push(...comment('TRIGGER', `${q(tr.name)} ON ${qn(t)}`, tr.comment));
+    out.push(...comment('TRIGGER', `${q(tr.name)} ON ${qn(relation)}`, tr.comment));
   }
+  return out;
+}
+
+function hangingSql(t: Table): string[] {
+  const out = triggersSql(t);
   for (const p of t.policies) {
     out.push(createPolicySql(t, p));
     out.push(...comment('POLICY', `${q(p.name)} ON ${qn(t)}`, p.comment));
@@ -230,7 +243,13 @@ export function modelToSql(model: SchemaModel): SqlFile[] {
     ]),
   );
   perSchema('11-routines', routines.filter(readsRelation), (r) => r.schema, routineSql);
-  perSchema('12-triggers', model.tables, (t) => t.schema, hangingSql);
+  // Views' triggers (INSTEAD OF) after the tables' own, in each schema's file.
+  perSchema(
+    '12-triggers',
+    [...model.tables, ...model.views],
+    (r) => r.schema,
+    (r) => ('constraints' in r ? hangingSql(r) : triggersSql(r)),
+  );
   // What the objects above lack of the model's privileges: grants, and revokes of the defaults.
   add(
     '13-grants.sql',

@@ -59,33 +59,40 @@ const triggerCreate = (table: ObjectName) => (t: Trigger) => {
   return [createTriggerSql(table, t), ...(enabled === null ? [] : [enabled]), ...comment];
 };
 
-/** Triggers, rules and statistics of a table on both sides (`table` named as in `to`). */
-export function diffTriggers(table: ObjectName, from: Table, to: Table): SchemaChange[] {
-  const triggers = diffMembers(
-    from.triggers,
-    to.triggers,
+/**
+ * Triggers of a table or view on both sides (`relation` named as in `to`): a changed one is dropped
+ * and created again; one only enabled or disabled is toggled in place.
+ */
+export function diffTriggerList(
+  relation: ObjectName,
+  from: readonly Trigger[],
+  to: readonly Trigger[],
+): SchemaChange[] {
+  return diffMembers(
+    from,
+    to,
     'trigger',
-    table,
+    relation,
     {
-      create: triggerCreate(table),
-      drop: (t) => dropTriggerSql(table, t.name),
+      create: triggerCreate(relation),
+      drop: (t) => dropTriggerSql(relation, t.name),
       definition: (t) => [t.constraint, t.fires, t.action],
     },
     (before, after) => {
-      const object = { kind: 'trigger' as const, name: nameOf(table), member: after.name };
+      const object = { kind: 'trigger' as const, name: nameOf(relation), member: after.name };
       const state =
         before.enabled === after.enabled
           ? []
           : [
-              sqlChange('createTriggers', object, setTriggerEnabledSql(table, after), {
-                down: setTriggerEnabledSql(table, before),
+              sqlChange('createTriggers', object, setTriggerEnabledSql(relation, after), {
+                down: setTriggerEnabledSql(relation, before),
               }),
             ];
       return [
         ...state,
         ...commentChange(
           'TRIGGER',
-          `${q(after.name)} ON ${qn(table)}`,
+          `${q(after.name)} ON ${qn(relation)}`,
           before.comment,
           after.comment,
           object,
@@ -93,6 +100,11 @@ export function diffTriggers(table: ObjectName, from: Table, to: Table): SchemaC
       ];
     },
   );
+}
+
+/** Triggers, rules and statistics of a table on both sides (`table` named as in `to`). */
+export function diffTriggers(table: ObjectName, from: Table, to: Table): SchemaChange[] {
+  const triggers = diffTriggerList(table, from.triggers, to.triggers);
   const rules = diffMembers<Rule>(from.rules, to.rules, 'rule', table, {
     create: (r) => [createRuleSql(r)],
     drop: (r) => dropRuleSql(table, r.name),

@@ -13,6 +13,7 @@ import type { SchemaModel, View } from '../model.js';
 import { byName, change, nameOf, type SchemaChange, same, sqlChange } from './change.js';
 import { commentChange } from './comments.js';
 import { diffIndexes } from './indexes.js';
+import { diffTriggerList } from './triggers.js';
 import { dependencyOrder } from './order.js';
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -57,12 +58,14 @@ function drop(v: View): SchemaChange {
 }
 
 /**
- * What a view holds beside its query: a materialized view's indexes, column comments, and (for a
- * view kept as it is) its own comment. `before` is null for a view just created.
+ * What a view holds beside its query: a materialized view's indexes, its triggers, column comments,
+ * and (for a view kept as it is) its own comment. `before` is null for a view just created.
  */
 function members(v: View, before: View | null): SchemaChange[] {
   const object = { kind: 'view' as const, name: nameOf(v) };
   const out = diffIndexes(v, before?.indexes ?? [], v.indexes, 'createViewIndexes');
+  // A view's triggers (INSTEAD OF) go with it when it is dropped; a re-created one gets them all again.
+  out.push(...diffTriggerList(nameOf(v), before?.triggers ?? [], v.triggers));
   for (const c of v.columns) {
     const old = before?.columns.find((o) => o.name === c.name)?.comment ?? null;
     out.push(...commentChange('COLUMN', `${qn(v)}.${q(c.name)}`, old, c.comment, object));

@@ -30,6 +30,7 @@ export const view = (name: string, query: string, extra: Partial<View> = {}): Vi
   comment: null,
   columns: [],
   indexes: [],
+  triggers: [],
   ...extra,
 });
 

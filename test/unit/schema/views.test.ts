@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { diffSchemas } from '../../../src/schema/diff/index.js';
 import { mentions } from '../../../src/schema/diff/views.js';
-import { column, model, show, table, view } from './builders.js';
+import { modelToSql } from '../../../src/schema/ddl/index.js';
+import { column, model, show, table, trigger, view } from './builders.js';
 
 const users = table('users', { columns: [column('id', 'integer'), column('age', 'integer')] });
 
@@ -32,6 +33,32 @@ describe('views', () => {
         "createViews: create view public.adult_ids",
       ]
     `);
+  });
+
+  it("creates, changes and drops a view's INSTEAD OF triggers, and gives a re-created view its triggers again", () => {
+    const insert = trigger('ids_insert', {
+      fires: 'INSTEAD OF INSERT',
+      action: 'FOR EACH ROW EXECUTE FUNCTION public.add_id()',
+      timing: 'instead of',
+    });
+    const ids = view('ids', 'SELECT id FROM users');
+    const kinds = (from: typeof ids, to: typeof ids) =>
+      diffSchemas(
+        model({ tables: [users], views: [from] }),
+        model({ tables: [users], views: [to] }),
+      ).changes.map((c) => `${c.phase} ${c.object.kind} ${c.object.member ?? ''}`.trim());
+    expect(kinds(ids, { ...ids, triggers: [insert] })).toEqual(['createTriggers trigger ids_insert']);
+    expect(kinds({ ...ids, triggers: [insert] }, ids)).toEqual(['dropTriggers trigger ids_insert']);
+    expect(
+      kinds(
+        { ...ids, triggers: [insert] },
+        { ...ids, query: 'SELECT id FROM users WHERE id > 0', triggers: [insert] },
+      ),
+    ).toEqual(['dropViews view', 'createViews view', 'createTriggers trigger ids_insert']);
+    const dump = modelToSql(model({ tables: [users], views: [{ ...ids, triggers: [insert] }] }));
+    expect(dump.find((f) => f.path.startsWith('12-triggers/'))?.sql).toContain(
+      'CREATE TRIGGER "ids_insert" INSTEAD OF INSERT ON "public"."ids"',
+    );
   });
 
   it('re-creates an unchanged view around a change of the columns of a table it reads', () => {
