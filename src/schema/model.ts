@@ -143,6 +143,11 @@ export interface Grant {
 export interface Table extends ObjectName {
   /** A partitioned table (its rows live in partitions). */
   partitioned: boolean;
+  /**
+   * The partition key of a partitioned table as printed (`RANGE (created_at)`, `LIST (lower(region))`);
+   * null for any other table, and empty (`''`) when read with `printed: false`.
+   */
+  partitionKey: string | null;
   /** The parent and the bound (`FOR VALUES FROM (1) TO (10)`), for a partition. */
   partitionOf: { table: ObjectName; bound: string } | null;
   /** Parents by plain inheritance (`INHERITS`), in order; a partition's parent is not listed here. */

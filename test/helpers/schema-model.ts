@@ -74,6 +74,7 @@ export function table(name: string, extra: Partial<Table> = {}): Table {
     schema: 'public',
     name,
     partitioned: false,
+    partitionKey: null,
     partitionOf: null,
     inherits: [],
     ofType: null,

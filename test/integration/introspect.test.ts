@@ -295,7 +295,12 @@ describe.each(POSTGRES_TARGETS)('introspection on $label', ({ create }) => {
     const [admins, events, partition] = model.tables;
     expect(admins).toMatchObject({ inherits: [{ schema: 'app', name: 'users' }], partitionOf: null });
     expect(admins?.columns.map((c) => c.name)).toEqual([...USERS.columns.map((c) => c.name), 'level']);
-    expect(events).toMatchObject({ partitioned: true, partitionOf: null, inherits: [] });
+    expect(events).toMatchObject({
+      partitioned: true,
+      partitionKey: 'RANGE (at)',
+      partitionOf: null,
+      inherits: [],
+    });
     expect(partition).toMatchObject({
       partitioned: false,
       partitionOf: {

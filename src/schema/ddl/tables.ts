@@ -9,8 +9,8 @@ export const inlineConstraints = (t: Table) =>
 
 /**
  * `CREATE TABLE` with its columns and its non-foreign-key constraints; a partition as
- * `PARTITION OF … <bound>`. The partition key of a partitioned table is not in the model: such a
- * table is printed with a `PARTITION BY` placeholder that must be filled in (see {@link partitionKeyMissing}).
+ * `PARTITION OF … <bound>`; a partitioned table with `PARTITION BY <key>` (a model read with
+ * `printed: false` lacks the key: see {@link partitionKeyMissing}).
  * A table that inherits declares only the columns its `parents` (the tables it inherits from) lack.
  *
  * @example
@@ -32,13 +32,13 @@ export function createTableSql(t: Table, parents: readonly Table[] = []): string
     out = `CREATE TABLE ${qn(t)} (${[...columns, ...constraints].join(', ')})`;
     if (t.inherits.length > 0) out += ` INHERITS (${t.inherits.map(qn).join(', ')})`;
   }
-  if (t.partitioned) out += ' PARTITION BY /* partition key: not read by the introspector */';
+  if (t.partitioned) out += ` PARTITION BY ${t.partitionKey || '/* partition key: not read */'}`;
   if (t.options.length > 0) out += ` WITH (${t.options.join(', ')})`;
   return out;
 }
 
 /** Whether {@link createTableSql} needs a partition key filled in by hand. */
-export const partitionKeyMissing = (t: Table): boolean => t.partitioned;
+export const partitionKeyMissing = (t: Table): boolean => t.partitioned && !t.partitionKey;
 
 /** `DROP TABLE "s"."t"`. */
 export const dropTableSql = (t: Table): string => `DROP TABLE ${qn(t)}`;

@@ -12,6 +12,7 @@ import {
   dropTableSql,
   inlineConstraints,
   optionsSql,
+  partitionKeyMissing,
   replicaIdentitySql,
 } from '../ddl/tables.js';
 import type { ObjectName, SchemaModel, Table } from '../model.js';
@@ -101,8 +102,8 @@ function createChanges(t: Table, model: SchemaModel): SchemaChange[] {
     first = sqlChange('createTables', object, createTableSql(t, parents), {
       down: dropTableSql(t),
       class: 'additive',
-      hazards: t.partitioned
-        ? [review('the partition key is not in the model: write it after PARTITION BY')]
+      hazards: partitionKeyMissing(t)
+        ? [review('the partition key was not read: write it after PARTITION BY')]
         : [],
     });
   }

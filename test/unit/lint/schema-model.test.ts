@@ -16,7 +16,11 @@ test('createdAt answers for the moment asked about, through creates, renames, dr
   schema.markCreated('people');
 
   const at = (name: string, moment: number) => schema.createdAt(tableKey(name), moment);
-  expect([at('users', start), at('users', afterCreate), at('users', afterRename)]).toEqual([false, true, false]);
+  expect([at('users', start), at('users', afterCreate), at('users', afterRename)]).toEqual([
+    false,
+    true,
+    false,
+  ]);
   expect([at('people', afterCreate), at('people', afterRename), at('people', afterDrop)]).toEqual([
     false,
     true,

@@ -109,15 +109,19 @@ describe('tables', () => {
     `);
   });
 
-  it('writes a partition as SQL and flags a partitioned table, whose key the model lacks', () => {
-    const parent = table('events', { partitioned: true, columns: [column('at', 'date')] });
+  it('writes a partitioned table and its partition as SQL; flags one whose key was not read', () => {
+    const unread = table('events', { partitioned: true, partitionKey: '', columns: [column('at', 'date')] });
+    expect(diffSchemas(model(), model({ tables: [unread] })).changes[0]?.hazards).toEqual([
+      { kind: 'needsReview', reason: 'the partition key was not read: write it after PARTITION BY' },
+    ]);
+    const parent = { ...unread, partitionKey: 'RANGE (at)' };
     const child = table('events_2024', {
       columns: [column('at', 'date')],
       partitionOf: { table: pub('events'), bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')" },
     });
     expect(show(diffSchemas(model(), model({ tables: [parent, child] })).changes)).toMatchInlineSnapshot(`
       [
-        "createTables: CREATE TABLE "public"."events" ("at" date) PARTITION BY /* partition key: not read by the introspector */ ⟲ DROP TABLE "public"."events" [needsReview]",
+        "createTables: CREATE TABLE "public"."events" ("at" date) PARTITION BY RANGE (at) ⟲ DROP TABLE "public"."events"",
         "createTables: CREATE TABLE "public"."events_2024" PARTITION OF "public"."events" FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') ⟲ DROP TABLE "public"."events_2024"",
       ]
     `);

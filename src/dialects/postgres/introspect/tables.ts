@@ -17,6 +17,7 @@ interface Row {
   name: string;
   kind: string;
   bound: string | null;
+  partkey: string | null;
   of_type: string | null;
   tablespace: string | null;
   owner: string;
@@ -64,6 +65,7 @@ export async function readTables(
     conn,
     `SELECT c.oid::text AS oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS kind,
             CASE WHEN c.relispartition THEN ${options.printed ? 'pg_get_expr(c.relpartbound, c.oid)' : "''"} END AS bound,
+            CASE WHEN c.relkind = 'p' THEN ${options.printed ? 'pg_get_partkeydef(c.oid)' : "''"} END AS partkey,
             CASE WHEN c.reloftype <> 0 THEN format_type(c.reloftype, NULL) END AS of_type,
             (SELECT s.spcname FROM pg_tablespace s WHERE s.oid = c.reltablespace) AS tablespace,
             pg_get_userbyid(c.relowner)::text AS owner, c.reloptions AS options,
@@ -90,6 +92,7 @@ export async function readTables(
       schema: r.schema,
       name: r.name,
       partitioned: r.kind === 'p',
+      partitionKey: r.partkey,
       // A partition has exactly one parent: the partitioned table.
       partitionOf: r.bound !== null && up[0] ? { table: up[0], bound: r.bound } : null,
       inherits: r.bound !== null ? [] : up,
